@@ -1,0 +1,69 @@
+"""registry: environmental emergency plan register (突发环境事件应急预案备案管理)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every blueprint, in one explicit list: "module:attribute".
+BLUEPRINTS = (
+    "registry.auth.views:bp",
+    "registry.web.views:bp",
+    "registry.enterprises.views:bp",
+    "registry.plans.views:bp",
+    "registry.jurisdictions.views:bp",
+    "registry.api:bp",
+)
+
+
+def create_app(config: Any = None) -> Flask:
+    """Build the app. No side effects: no DB creation, no network; the scheduler
+    starts only when ``SCHEDULER_ENABLED`` is set.
+
+    ``config``: a config class/object, or a mapping of overrides on top of the
+    environment's config (tests pass a mapping).
+    """
+    import importlib
+
+    from config import config_from_env
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                instance_path=str(ROOT / "instance"))
+    if config is None or isinstance(config, Mapping):
+        app.config.from_object(config_from_env())
+        if config:
+            app.config.update(config)
+    else:
+        app.config.from_object(config)
+
+    from registry import extensions, i18n, sqlite
+
+    extensions.db.init_app(app)
+    sqlite.install(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.login_manager.init_app(app)
+    i18n.init_app(app)
+
+    from registry.auth import session as auth_session
+    from registry.web import errors, headers, labels
+
+    auth_session.init_app(app)
+    errors.init_app(app)
+    headers.init_app(app)
+    labels.init_app(app)
+    for target in BLUEPRINTS:
+        module_name, attr = target.split(":")
+        app.register_blueprint(getattr(importlib.import_module(module_name), attr))
+
+    from registry import cli
+
+    cli.init_app(app)
+    if app.config.get("SCHEDULER_ENABLED"):
+        from registry import scheduler
+
+        scheduler.start_in_process(app)
+    return app

@@ -1,0 +1,39 @@
+from registry.api import bp
+from registry.api.routing import operation
+from registry.api.schemas import EnterpriseOut, EnterprisePage
+from registry.enterprises import service
+from registry.enterprises.schemas import EnterpriseIn, EnterprisePatch, EnterpriseQuery
+
+
+def _list_item(enterprise, plan, status):
+    item = service.to_dict(enterprise)
+    item["current_plan"] = None if plan is None else {
+        "id": plan.id, "filing_number": plan.filing_number, "risk_level": plan.risk_level,
+        "review_due_on": plan.review_due_on.isoformat(), "status": status}
+    return item
+
+
+@operation(bp, "/enterprises", "POST", "Register an enterprise", "enterprises",
+           body=EnterpriseIn, response=EnterpriseOut, status=201, errors=(401, 403, 409, 422))
+def create_enterprise(user, body):
+    return service.to_dict(service.create_enterprise(user, body))
+
+
+@operation(bp, "/enterprises", "GET", "List enterprises in your jurisdiction", "enterprises",
+           query=EnterpriseQuery, response=EnterprisePage, errors=(401, 422))
+def list_enterprises(user, query):
+    rows, total = service.list_enterprises(user, query)
+    return {"items": [_list_item(*row) for row in rows], "total": total,
+            "page": query.page, "per_page": query.per_page}
+
+
+@operation(bp, "/enterprises/{enterprise_id}", "GET", "One enterprise", "enterprises",
+           response=EnterpriseOut, errors=(401, 403, 404))
+def get_enterprise(user, enterprise_id):
+    return service.to_dict(service.get_enterprise(user, enterprise_id))
+
+
+@operation(bp, "/enterprises/{enterprise_id}", "PATCH", "Change an enterprise", "enterprises",
+           body=EnterprisePatch, response=EnterpriseOut, errors=(401, 403, 404, 409, 422))
+def update_enterprise(user, enterprise_id, body):
+    return service.to_dict(service.update_enterprise(user, enterprise_id, body))

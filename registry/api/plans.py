@@ -1,0 +1,38 @@
+from registry.api import bp
+from registry.api.routing import operation
+from registry.api.schemas import PlanOut, PlanPage
+from registry.plans import service
+from registry.plans.schemas import CorrectionIn, PlanIn, PlanQuery, RevisionIn
+
+
+@operation(bp, "/plans", "POST", "File a plan (first version) for an enterprise", "plans",
+           body=PlanIn, response=PlanOut, status=201, errors=(401, 403, 404, 409, 422))
+def file_plan(user, body):
+    return service.to_dict(service.file_plan(user, body))
+
+
+@operation(bp, "/plans", "GET", "List plans in your jurisdiction", "plans",
+           query=PlanQuery, response=PlanPage, errors=(401, 422))
+def list_plans(user, query):
+    rows, total = service.list_plans(user, query)
+    return {"items": [service.to_dict(p) for p, _status in rows], "total": total,
+            "page": query.page, "per_page": query.per_page}
+
+
+@operation(bp, "/plans/{plan_id}", "GET", "One plan version", "plans",
+           response=PlanOut, errors=(401, 403, 404))
+def get_plan(user, plan_id):
+    return service.to_dict(service.get_plan(user, plan_id))
+
+
+@operation(bp, "/plans/{plan_id}/revisions", "POST",
+           "Major revision: new version, new filing number, new 3-year clock", "plans",
+           body=RevisionIn, response=PlanOut, status=201, errors=(401, 403, 404, 409, 422))
+def revise_plan(user, plan_id, body):
+    return service.to_dict(service.revise_plan(user, plan_id, body))
+
+
+@operation(bp, "/plans/{plan_id}", "PATCH", "Minor correction: same number and clock", "plans",
+           body=CorrectionIn, response=PlanOut, errors=(401, 403, 404, 409, 422))
+def correct_plan(user, plan_id, body):
+    return service.to_dict(service.correct_plan(user, plan_id, body))

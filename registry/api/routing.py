@@ -1,0 +1,87 @@
+"""The ``operation`` decorator: authenticate, validate body/query with a schema, call
+the view, serialise — and record everything the OpenAPI document needs."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from flask import g, jsonify, request
+from flask_babel import gettext as _
+from pydantic import BaseModel
+
+from registry.auth.service import user_for_token
+from registry.errors import Unauthorized, ValidationFailed
+from registry.validation import validate
+
+
+@dataclass
+class Operation:
+    path: str
+    method: str
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    errors: tuple[int, ...] = ()
+    public: bool = False
+    path_params: tuple[str, ...] = field(default_factory=tuple)
+
+
+OPERATIONS: list[Operation] = []
+
+
+def current_api_user():
+    return g.api_user
+
+
+def _authenticate():
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise Unauthorized(_("A valid API token is required (Authorization: Bearer <token>)."))
+    g.api_user = user
+    return user
+
+
+def _query_args(schema: type[BaseModel]) -> dict:
+    args = {}
+    for key in request.args:
+        values = request.args.getlist(key)
+        args[key] = values if len(values) > 1 else (values[0] if values[0] != "" else None)
+    return {k: v for k, v in args.items() if v is not None}
+
+
+def operation(bp, path: str, method: str, summary: str, tag: str, *, body=None, query=None,
+              response=None, status=200, errors=(), public=False):
+    """Register an API route. The view receives ``user``, then path params, then
+    ``body=``/``query=`` validated models, and returns a dict/list (serialised to JSON)."""
+    op = Operation(path, method.upper(), summary, tag, body, query, response, status,
+                   tuple(errors), public)
+    OPERATIONS.append(op)
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(**params):
+            user = None if public else _authenticate()
+            kwargs = dict(params)
+            if body is not None:
+                payload = request.get_json(silent=True)
+                if payload is None:
+                    raise ValidationFailed({"__root__": [_("The request body must be JSON.")]})
+                kwargs["body"] = validate(body, payload)
+            if query is not None:
+                kwargs["query"] = validate(query, _query_args(query))
+            result = view(user, **kwargs)
+            if isinstance(result, tuple):
+                return result
+            return jsonify(result), status
+
+        flask_path = path.replace("{", "<int:").replace("}", ">")
+        endpoint = f"{method.lower()}_{view.__name__}"
+        bp.add_url_rule(flask_path, endpoint, wrapper, methods=[method.upper()])
+        return wrapper
+
+    return decorator

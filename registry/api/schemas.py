@@ -1,0 +1,107 @@
+"""Response shapes, for the OpenAPI document (and for tests to check against)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+Level = Literal["general", "major", "serious"]
+Status = Literal["filed", "due_soon", "overdue", "superseded", "revision_required"]
+
+
+class ErrorBody(BaseModel):
+    code: Literal["validation_failed", "unauthorized", "forbidden", "not_found", "conflict",
+                  "bad_request", "method_not_allowed", "payload_too_large", "server_error"]
+    message: str
+    fields: dict[str, list[str]] | None = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class EnterpriseOut(BaseModel):
+    id: int
+    name: str
+    credit_code: str
+    county_code: str
+    county_name: str | None
+    address: str
+    longitude: float
+    latitude: float
+    industry: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    contact_email: str | None
+    cross_region: bool
+    is_demo: bool
+
+
+class CurrentPlanSummary(BaseModel):
+    id: int
+    filing_number: str
+    risk_level: Level
+    review_due_on: str
+    status: Status
+
+
+class EnterpriseListItem(EnterpriseOut):
+    current_plan: CurrentPlanSummary | None
+
+
+class EnterprisePage(BaseModel):
+    items: list[EnterpriseListItem]
+    total: int
+    page: int
+    per_page: int
+
+
+class PlanOut(BaseModel):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    version: int
+    title: str
+    signed_on: str
+    filed_on: str
+    filing_number: str
+    filing_number_irregular: bool
+    risk_level: Level
+    risk_notation: str | None
+    risk_assessment: dict | None
+    filing_deadline: str
+    deadline_approximate: bool
+    filed_late: bool
+    review_due_on: str
+    status: Status
+    is_current: bool
+    revision_required: bool
+    revision_reason: str | None
+    superseded_by_id: int | None
+    documents: list[str]
+    complete: bool
+    missing_documents: list[str]
+    documents_status: Literal["complete", "missing_documents"]
+    is_demo: bool
+
+
+class PlanPage(BaseModel):
+    items: list[PlanOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class PlanStats(BaseModel):
+    total: int
+    by_risk_level: dict[str, int]
+    by_county: dict[str, int]
+    by_status: dict[str, int]
+
+
+class StatsOut(BaseModel):
+    plans: PlanStats
+
+
+class StatsQuery(BaseModel):
+    year: int | None = None

@@ -1,0 +1,122 @@
+"""Accounts: users, password log-in with throttling, API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from registry import audit, permissions
+from registry.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from registry.extensions import db
+from registry.models import ApiToken, County, LoginFailure, User
+from registry.models.accounts import ROLES
+from registry.models.base import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(actor, username: str, role: str, password: str, county_codes=(),
+                email: str | None = None, display_name: str | None = None,
+                is_demo: bool = False, commit: bool = True) -> User:
+    """Create a user (administrators and the command line only).
+
+    Raises ValidationFailed (bad role, short password, unknown county), Conflict (name taken).
+    """
+    permissions.require(permissions.can_manage_users(actor), actor)
+    fields: dict[str, list[str]] = {}
+    username = (username or "").strip()
+    if not username:
+        fields["username"] = [_("This field is required.")]
+    if role not in ROLES:
+        fields["role"] = [_("Must be one of: %(expected)s.", expected=", ".join(ROLES))]
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        fields["password"] = [_("At least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]
+    counties = []
+    for code in county_codes:
+        county = db.session.get(County, code)
+        if county is None:
+            fields.setdefault("county", []).append(_("Unknown county code %(code)s.", code=code))
+        counties.append(county)
+    if role in ("officer", "viewer") and not county_codes:
+        fields.setdefault("county", []).append(
+            _("Officers and viewers need at least one county."))
+    if fields:
+        raise ValidationFailed(fields)
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+        raise Conflict(_("User name %(name)s is taken.", name=username))
+    user = User(username=username, role=role, password_hash=generate_password_hash(password),
+                email=email, display_name=display_name, counties=counties, is_demo=is_demo)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", "user", user.id, None,
+                 {"username": username, "role": role, "counties": sorted(county_codes)})
+    if commit:
+        db.session.commit()
+    return user
+
+
+def _recent_failures(username: str) -> int:
+    window = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    return db.session.scalar(
+        sa.select(sa.func.count(LoginFailure.id))
+        .where(LoginFailure.username == username, LoginFailure.at >= window)
+    )
+
+
+def authenticate(username: str, password: str, remote_addr: str | None = None) -> User:
+    """Check a password. After LOGIN_MAX_FAILURES failures within LOGIN_LOCKOUT_MINUTES
+    the name is locked for that long, whatever the password. Raises Unauthorized."""
+    username = (username or "").strip()
+    if _recent_failures(username) >= current_app.config["LOGIN_MAX_FAILURES"]:
+        raise Unauthorized(_("Too many failed log-ins. Try again in %(n)s minutes.",
+                             n=current_app.config["LOGIN_LOCKOUT_MINUTES"]))
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
+        db.session.add(LoginFailure(username=username[:64], remote_addr=remote_addr))
+        db.session.commit()
+        raise Unauthorized(_("Wrong user name or password."))
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
+    db.session.commit()
+    return user
+
+
+def create_token(username: str) -> str:
+    """Issue a new API token for ``username``; returns the token (shown once)."""
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(_("No user named %(name)s.", name=username))
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token)))
+    audit.record(None, "token.create", "user", user.id)
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    if not token:
+        return None
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash_token(token),
+                                                      ApiToken.revoked.is_(False)))
+    if row is None or not row.user.active:
+        return None
+    return row.user
+
+
+def set_locale(user, locale: str) -> None:
+    if locale not in current_app.config["LANGUAGES"] or not getattr(user, "is_authenticated", False):
+        return
+    user.locale = locale
+    db.session.commit()
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.username)))

@@ -1,0 +1,17 @@
+"""Flask-Login wiring: session users for the web UI (the API uses bearer tokens)."""
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from registry.extensions import db, login_manager
+from registry.models import User
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in.")
+    login_manager.login_message_category = "warning"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None

@@ -1,0 +1,165 @@
+"""Xuchang demo data (演示数据) reproducing the 2023 report's figures: 527 current plans,
+494 general, 26 major, 7 serious (domain.md §8). Every record is marked as demo.
+
+Deterministic (seeded) apart from the demo users' passwords, which are random and
+printed once. Everything goes through the same services as the web and the API.
+"""
+from __future__ import annotations
+
+import math
+import random
+import secrets
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from registry.auth.service import create_user
+from registry.enterprises.schemas import EnterpriseIn
+from registry.enterprises.service import create_enterprise
+from registry.errors import Conflict
+from registry.extensions import db
+from registry.models import County, Enterprise, Plan
+from registry.permissions import SystemActor
+from registry.plans.schemas import PlanIn, RevisionIn
+from registry.plans.service import file_plan, revise_plan
+from registry.rules.credit_code import ALPHABET, make_credit_code
+from registry.rules.plan_status import DOCUMENTS
+
+DEMO_SUFFIX = "（演示）"
+ACTOR = SystemActor("load-demo")
+LEVEL_COUNTS = {"general": 494, "major": 26, "serious": 7}
+# Share of enterprises per county (roughly by industrial weight).
+COUNTY_WEIGHTS = {"411002": 0.10, "411003": 0.20, "411024": 0.12, "411025": 0.16,
+                  "411081": 0.22, "411082": 0.20}
+PLACES = {"411002": "魏都", "411003": "建安", "411024": "鄢陵", "411025": "襄城",
+          "411081": "禹州", "411082": "长葛"}
+INDUSTRIES = [
+    ("化工", "化学原料和化学制品制造业"), ("制药", "医药制造业"), ("陶瓷", "非金属矿物制品业"),
+    ("铸造", "金属制品业"), ("电镀", "金属表面处理及热处理加工"), ("发制品", "皮革、毛皮、羽毛及其制品业"),
+    ("纺织", "纺织业"), ("食品", "农副食品加工业"), ("再生资源", "废弃资源综合利用业"),
+    ("电力", "电力、热力生产和供应业"), ("污水处理", "水的生产和供应业"), ("加油站", "机动车燃油零售"),
+    ("煤业", "煤炭开采和洗选业"), ("建材", "非金属矿物制品业"), ("机械", "通用设备制造业"),
+]
+NAME_WORDS = ["华通", "恒达", "瑞丰", "金源", "宏盛", "中原", "鑫泰", "永兴", "天合", "嘉禾",
+              "东方", "新兴", "昌盛", "博远", "润泽", "明阳", "福安", "鼎力", "正泰", "晨光"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超"]
+# Breakdowns that grade to each level (air, water), HJ 941-2018 matrix.
+BREAKDOWNS = {
+    "general": [({"q": 0.4, "m": 10, "e": "E2"}, {"q": 0.6, "m": 10, "e": "E3"}),
+                ({"q": 2.5, "m": 15, "e": "E3"}, {"q": 0.8, "m": 10, "e": "E2"})],
+    "major": [({"q": 3.2, "m": 30, "e": "E2"}, {"q": 0.5, "m": 10, "e": "E3"}),
+              ({"q": 0.7, "m": 10, "e": "E3"}, {"q": 12.0, "m": 30, "e": "E3"})],
+    "serious": [({"q": 120.0, "m": 50, "e": "E2"}, {"q": 15.0, "m": 35, "e": "E2"})],
+}
+
+
+def demo_present() -> bool:
+    return db.session.scalar(sa.select(Enterprise.id).where(Enterprise.is_demo).limit(1)) is not None
+
+
+def database_empty() -> bool:
+    return (db.session.scalar(sa.select(Enterprise.id).limit(1)) is None
+            and db.session.scalar(sa.select(Plan.id).limit(1)) is None)
+
+
+def _point_near(rng: random.Random, county: County, inside=None) -> tuple[float, float]:
+    """A point a few km around the county seat, or inside its polygon when given."""
+    for _ in range(200):
+        radius = 0.09 * math.sqrt(rng.random())
+        angle = rng.random() * 2 * math.pi
+        lon = round(county.longitude + radius * math.cos(angle), 6)
+        lat = round(county.latitude + radius * math.sin(angle) * 0.85, 6)
+        if inside is None or inside(county.code, lon, lat):
+            return lon, lat
+    return county.longitude, county.latitude
+
+
+def _signed_on(rng: random.Random, today: date) -> date:
+    """Signing dates spread over 2020 .. today, so some plans are overdue, some due soon."""
+    start = date(2020, 1, 1)
+    span = (today - start).days - 30
+    return start + timedelta(days=rng.randrange(span))
+
+
+def _filed_on(rng: random.Random, signed: date, today: date) -> date:
+    lag = rng.choice([3, 7, 10, 15, 20, 25] + [45] * 1)
+    return min(signed + timedelta(days=lag), today)
+
+
+def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
+    """Create demo enterprises, plans and users in one transaction.
+
+    ``inside(code, lon, lat) -> bool`` (optional) keeps points inside their county polygon.
+    Raises Conflict when any enterprise or plan already exists. Returns the users'
+    credentials and counts.
+    """
+    if not database_empty():
+        raise Conflict("the database already holds enterprises or plans; demo data not loaded")
+    rng = random.Random(seed)
+    counties = {c.code: c for c in db.session.scalars(sa.select(County))}
+    levels = [lvl for lvl, n in LEVEL_COUNTS.items() for _ in range(n)]
+    rng.shuffle(levels)
+    codes = list(COUNTY_WEIGHTS)
+    weights = [COUNTY_WEIGHTS[c] for c in codes]
+    used_codes: set[str] = set()
+    revised = 0
+    for index, level in enumerate(levels, start=1):
+        code = rng.choices(codes, weights)[0]
+        county = counties[code]
+        short, industry = rng.choice(INDUSTRIES)
+        name = f"许昌{rng.choice(NAME_WORDS)}{short}有限公司{PLACES[code]}{index:03d}厂{DEMO_SUFFIX}"
+        while True:
+            # 91 = enterprise / company; area code; 9-character organisation code.
+            body = f"91{code}" + "".join(rng.choices(ALPHABET, k=9))
+            credit = make_credit_code(body)
+            if credit not in used_codes:
+                used_codes.add(credit)
+                break
+        lon, lat = _point_near(rng, county, inside)
+        enterprise = create_enterprise(ACTOR, EnterpriseIn(
+            name=name, credit_code=credit, county_code=code,
+            address=f"许昌市{county.name}{rng.choice(NAME_WORDS)}路{rng.randrange(1, 300)}号（演示地址）",
+            longitude=lon, latitude=lat, industry=industry,
+            contact_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+            contact_phone=f"13{rng.randrange(10**9):09d}",
+            contact_email=f"demo{index:03d}@example.com",
+            cross_region=rng.random() < 0.03,
+        ), is_demo=True, commit=False)
+        signed = _signed_on(rng, today)
+        air, water = rng.choice(BREAKDOWNS[level])
+        with_breakdown = rng.random() < 0.6
+        docs = list(DOCUMENTS) if rng.random() < 0.85 else rng.sample(DOCUMENTS, 3)
+        first_signed = signed
+        has_history = signed.year >= 2022 and rng.random() < 0.12
+        if has_history:
+            first_signed = signed - timedelta(days=rng.randrange(400, 1000))
+        plan = file_plan(ACTOR, PlanIn(
+            enterprise_id=enterprise.id, title=f"{name.removesuffix(DEMO_SUFFIX)}突发环境事件应急预案",
+            signed_on=first_signed, filed_on=_filed_on(rng, first_signed, today),
+            risk_level=level,
+            risk_assessment={"air": air, "water": water} if with_breakdown else None,
+            documents=docs), is_demo=True, commit=False)
+        if has_history:
+            revise_plan(ACTOR, plan.id, RevisionIn(
+                title=plan.title + "（修订版）", signed_on=signed,
+                filed_on=_filed_on(rng, signed, today), risk_level=level,
+                risk_assessment={"air": air, "water": water} if with_breakdown else None,
+                documents=list(DOCUMENTS), reason="环境风险发生重大变化（演示）"), commit=False)
+            revised += 1
+    passwords = _demo_users()
+    db.session.commit()
+    return {"enterprises": len(levels), "revised": revised, "users": passwords}
+
+
+def _demo_users() -> list[tuple[str, str, str]]:
+    users = [("admin", "admin", ()), ("xuchang_city", "officer", tuple(COUNTY_WEIGHTS)),
+             ("yuzhou_officer", "officer", ("411081",)), ("xiangcheng_officer", "officer", ("411025",)),
+             ("viewer", "viewer", tuple(COUNTY_WEIGHTS))]
+    created = []
+    for username, role, counties in users:
+        password = secrets.token_urlsafe(12)
+        create_user(ACTOR, username, role, password, counties, is_demo=True,
+                    display_name=f"{username}（演示账号）", commit=False)
+        created.append((username, role, password))
+    return created

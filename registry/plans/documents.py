@@ -1,0 +1,93 @@
+"""Filing documents: uploaded files are checked by content, stored outside the web
+root under random names, and served only after a read-permission check."""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from registry import audit, permissions
+from registry.errors import NotFound, ValidationFailed
+from registry.extensions import db
+from registry.models import PlanDocument
+from registry.models.base import utcnow
+from registry.plans.service import get_plan
+from registry.rules.plan_status import DOCUMENTS
+
+# Allowed types, recognised by their first bytes (the extension alone can lie).
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",),
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf", "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+}
+
+
+def upload_root() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def check_upload(filename: str, head: bytes, size: int) -> str:
+    """Return the file's extension if name, content and size are acceptable.
+
+    Raises ValidationFailed naming the rule (type, content, size)."""
+    ext = Path(filename or "").suffix.lower().lstrip(".")
+    if ext not in SIGNATURES:
+        raise ValidationFailed({"file": [_("Only PDF, Word (.doc, .docx) and images (.jpg, .png) "
+                                           "can be uploaded.")]})
+    if not any(head.startswith(sig) for sig in SIGNATURES[ext]):
+        raise ValidationFailed({"file": [_("The file's content is not a %(ext)s file.",
+                                           ext=ext.upper())]})
+    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    if size > limit:
+        raise ValidationFailed({"file": [_("The file is larger than %(n)s MB.",
+                                           n=current_app.config["MAX_UPLOAD_MB"])]})
+    if size == 0:
+        raise ValidationFailed({"file": [_("The file is empty.")]})
+    return ext
+
+
+def attach_document(actor, plan_id: int, kind: str, filename: str, stream) -> PlanDocument:
+    """Store an uploaded filing document for a plan (replacing an earlier upload)."""
+    plan = get_plan(actor, plan_id)
+    permissions.require_write_county(actor, plan.enterprise.county_code)
+    if kind not in DOCUMENTS:
+        raise ValidationFailed({"kind": [_("Unknown filing document “%(value)s”.", value=kind)]})
+    data = stream.read(current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 1)
+    ext = check_upload(filename, data[:16], len(data))
+    directory = upload_root() / "plans" / str(plan.id)
+    directory.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex}.{ext}"
+    tmp = directory / (stored + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, directory / stored)
+    doc = next((d for d in plan.documents if d.kind == kind), None)
+    if doc is None:
+        doc = PlanDocument(kind=kind)
+        plan.documents.append(doc)
+    doc.stored_name, doc.original_name = stored, Path(filename).name[:255]
+    doc.content_type, doc.size, doc.uploaded_at = CONTENT_TYPES[ext], len(data), utcnow()
+    db.session.flush()
+    audit.record(actor, "plan.upload", "plan", plan.id, None,
+                 {"document": kind, "file": doc.original_name, "size": doc.size})
+    db.session.commit()
+    return doc
+
+
+def document_file(actor, plan_id: int, kind: str) -> tuple[Path, PlanDocument]:
+    """The stored file of a plan's document, for a caller who may read the plan."""
+    plan = get_plan(actor, plan_id)
+    doc = next((d for d in plan.documents if d.kind == kind and d.stored_name), None)
+    if doc is None:
+        raise NotFound(_("No uploaded file for this document."))
+    return upload_root() / "plans" / str(plan.id) / doc.stored_name, doc

@@ -1,0 +1,68 @@
+"""Display names of coded values, in the user's language (officialese from domain.md §1)."""
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+
+LEVELS = {"general": _l("General"), "major": _l("Major"), "serious": _l("Serious")}
+LEVEL_BADGES = {"general": "primary", "major": "warning", "serious": "danger"}
+STATUSES = {"filed": _l("Filed"), "due_soon": _l("Review due soon"), "overdue": _l("Review overdue"),
+            "superseded": _l("Superseded"), "revision_required": _l("Revision required"),
+            "none": _l("No plan filed")}
+STATUS_BADGES = {"filed": "success", "due_soon": "warning", "overdue": "danger",
+                 "superseded": "secondary", "revision_required": "danger", "none": "secondary"}
+DOCUMENTS = {"filing_form": _l("Filing form"), "plan": _l("Plan and drafting note"),
+             "risk_assessment": _l("Risk assessment report"),
+             "resource_survey": _l("Emergency resource survey"),
+             "expert_review": _l("Expert review opinion")}
+ROLES = {"admin": _l("Administrator"), "officer": _l("Officer"), "viewer": _l("Viewer")}
+ACTIONS = {"enterprise.create": _l("Enterprise registered"), "enterprise.update": _l("Enterprise changed"),
+           "plan.file": _l("Plan filed"), "plan.revise": _l("Major revision filed"),
+           "plan.supersede": _l("Superseded by a revision"), "plan.correct": _l("Minor correction"),
+           "plan.upload": _l("Document uploaded")}
+FIELDS = {"name": _l("Enterprise name"), "credit_code": _l("Unified social credit code"),
+          "county_code": _l("County"), "address": _l("Address"), "longitude": _l("Longitude"),
+          "latitude": _l("Latitude"), "industry": _l("Industry"), "contact_name": _l("Contact person"),
+          "contact_phone": _l("Contact phone"), "contact_email": _l("Contact e-mail"),
+          "cross_region": _l("Spans administrative regions"), "title": _l("Plan title"),
+          "signed_on": _l("Signed and issued on"), "filed_on": _l("Filed on"),
+          "filing_number": _l("Filing number"), "risk_level": _l("Environmental risk level"),
+          "risk_notation": _l("Risk notation"), "filing_deadline": _l("Filing deadline"),
+          "filed_late": _l("Filed late"), "review_due_on": _l("Review due on"),
+          "is_current": _l("Current version"), "revision_required": _l("Revision required"),
+          "documents_present": _l("Documents present"), "revises": _l("Revises"),
+          "reason": _l("Reason"), "note": _l("Note"), "document": _l("Document"),
+          "file": _l("File"), "size": _l("Size"), "risk_assessment": _l("HJ 941 breakdown"),
+          "username": _l("User name"), "role": _l("Role"), "counties": _l("Counties")}
+
+
+# Header navigation: (endpoint, label, who sees it). Areas append their entries.
+NAV = [
+    ("web.index", _l("Home"), "all"),
+    ("enterprises.index", _l("Enterprises"), "all"),
+    ("plans.index", _l("Plans"), "all"),
+    ("jurisdictions.index", _l("Jurisdictions"), "all"),
+    ("auth.users", _l("Users"), "admin"),
+]
+
+
+def nav_items():
+    from flask_login import current_user
+
+    role = getattr(current_user, "role", None)
+    return [(endpoint, label) for endpoint, label, who in NAV
+            if who == "all" or who == role]
+
+
+def init_app(app: Flask) -> None:
+    from registry.demo import demo_present
+    from registry.plans.status import status_of
+
+    # Globals (not a context processor) so imported macros see them too.
+    app.jinja_env.globals.update(
+        nav_items=nav_items, demo_data_present=demo_present, status_of=status_of,
+        LEVELS=LEVELS, LEVEL_BADGES=LEVEL_BADGES, STATUSES=STATUSES,
+        STATUS_BADGES=STATUS_BADGES, DOCUMENTS=DOCUMENTS, ROLES=ROLES, ACTIONS=ACTIONS,
+        FIELDS=FIELDS)
+
+    @app.context_processor
+    def _settings():
+        return {"demo_banner": current_app.config.get("DEMO_MODE_BANNER", True)}
