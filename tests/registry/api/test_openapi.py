@@ -1,0 +1,24 @@
+"""The OpenAPI document is generated from the request schemas and served without a token."""
+
+
+def test_openapi_served_and_generated(client):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    spec = r.json
+    assert spec["openapi"].startswith("3.")
+    assert {"/enterprises", "/plans", "/plans/{plan_id}/revisions", "/stats"} <= set(spec["paths"])
+    schema = spec["components"]["schemas"]["EnterpriseIn"]
+    assert set(schema["required"]) >= {"name", "credit_code", "county_code", "longitude", "latitude"}
+    post = spec["paths"]["/plans"]["post"]
+    assert set(post["responses"]) >= {"201", "401", "403", "404", "409", "422"}
+
+
+def test_every_api_route_is_documented(app):
+    spec = app.test_client().get("/api/v1/openapi.json").json
+    documented = {(path, method.upper()) for path, ops in spec["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi":
+            continue
+        path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method) in documented, (path, method)

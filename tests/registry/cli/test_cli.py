@@ -1,0 +1,49 @@
+"""The command-line contract: create-user, create-token, load-demo."""
+import sqlalchemy as sa
+
+
+def test_create_user_and_token(runner, client):
+    r = runner.invoke(args=["create-user", "changge", "--role", "officer", "--county", "411082",
+                            "--password", "a-long-password", "--email", "changge@example.com"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(args=["create-token", "changge"])
+    assert r.exit_code == 0
+    token = r.output.strip().splitlines()[-1]
+    resp = client.get("/api/v1/enterprises", headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 200
+
+
+def test_create_user_errors_are_clear(runner):
+    r = runner.invoke(args=["create-user", "x", "--role", "officer", "--county", "999999",
+                            "--password", "a-long-password"])
+    assert r.exit_code != 0 and "999999" in r.output
+    r = runner.invoke(args=["create-token", "nobody"])
+    assert r.exit_code != 0 and "nobody" in r.output
+
+
+def test_load_demo_reproduces_the_report_and_refuses_twice(runner, app):
+    r = runner.invoke(args=["load-demo"])
+    assert r.exit_code == 0, r.output
+    assert "admin" in r.output
+    with app.app_context():
+        from registry.extensions import db
+        from registry.models import Enterprise, Plan
+        from registry.permissions import SYSTEM
+        from registry.plans.service import plan_stats
+        from registry.rules.credit_code import validate_credit_code
+
+        stats = plan_stats(SYSTEM)
+        assert stats["total"] == 527
+        assert stats["by_risk_level"] == {"general": 494, "major": 26, "serious": 7}
+        assert stats["by_status"]["overdue"] > 0 and stats["by_status"]["due_soon"] > 0
+        enterprises = db.session.scalars(sa.select(Enterprise)).all()
+        assert len(enterprises) == 527 and all(e.is_demo for e in enterprises)
+        assert all(validate_credit_code(e.credit_code) == e.credit_code for e in enterprises)
+        assert all("演示" in e.name for e in enterprises)
+        assert db.session.scalar(sa.select(sa.func.count()).where(Plan.is_current.is_(False))) > 0
+        years = {p.signed_on.year for p in db.session.scalars(sa.select(Plan))}
+        assert {2020, 2023, 2026} <= years
+    r = runner.invoke(args=["load-demo"])
+    assert r.exit_code != 0
+    r = runner.invoke(args=["load-demo", "--if-empty"])
+    assert r.exit_code == 0 and "nothing loaded" in r.output
