@@ -52,7 +52,24 @@ def nav_items():
             if who == "all" or who == role]
 
 
+def audit_value(value, field: str = ""):
+    """An audit before/after value as an officer reads it: 是/否, labels, joined lists."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _l("Yes") if value else _l("No")
+    if field == "risk_level":
+        return LEVELS.get(value, value)
+    if isinstance(value, list):
+        table = DOCUMENTS if field.startswith("documents") else {}
+        return "、".join(str(table.get(v, v)) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {audit_value(v, k)}" for k, v in value.items())
+    return value
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["audit_value"] = audit_value
     from registry.demo import demo_present
     from registry.plans.status import status_of
 

@@ -47,7 +47,16 @@ class Browser:
         self.get("/login")
         self.driver.find_element(By.ID, "username").send_keys(username)
         self.driver.find_element(By.ID, "password").send_keys(password)
-        self.driver.find_element(By.CSS_SELECTOR, "form button").click()
+        self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit], main form button").click()
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        from selenium.common.exceptions import TimeoutException
+
+        try:
+            WebDriverWait(self.driver, 20).until(lambda d: "/login" not in d.current_url)
+        except TimeoutException:
+            body = self.driver.find_element(By.TAG_NAME, "main").text
+            raise AssertionError(f"login as {username} failed: {body}") from None
 
     def console_errors(self):
         return [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
