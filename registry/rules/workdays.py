@@ -1,0 +1,55 @@
+"""Working days on the PRC calendar (domain.md §2): the filing deadline.
+
+Holidays and their shifted working days (调休) come from the ``chinese_calendar``
+package, which knows only the years it ships data for (2004–2026 in 1.11.0).
+For any other year we fall back to Monday–Friday and say the answer is approximate.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import chinese_calendar
+
+FILING_WORKING_DAYS = 20  # 环发〔2015〕4号: file within 20 working days of signing
+
+_ONE_DAY = timedelta(days=1)
+
+
+def is_working_day(day: date) -> tuple[bool, bool]:
+    """Whether ``day`` is a working day, as ``(is_working, approximate)``.
+
+    ``approximate`` is True when ``chinese_calendar`` has no data for the year and
+    the Monday–Friday fallback was used.
+    """
+    try:
+        return chinese_calendar.is_workday(day), False
+    except NotImplementedError:
+        return day.weekday() < 5, True
+
+
+def add_working_days(start: date, n: int) -> tuple[date, bool]:
+    """The ``n``-th working day after ``start`` (``start`` itself never counts).
+
+    Returns ``(day, approximate)``; ``approximate`` is True when any day examined
+    fell in a year the calendar does not know. ``n == 0`` returns ``start``.
+    Raises ValueError for a negative ``n``.
+    """
+    if n < 0:
+        raise ValueError(f"working days must be >= 0, got {n}")
+    day, approximate, counted = start, False, 0
+    while counted < n:
+        day += _ONE_DAY
+        working, guessed = is_working_day(day)
+        approximate = approximate or guessed
+        counted += working
+    return day, approximate
+
+
+def filing_deadline(signed_on: date, working_days: int = FILING_WORKING_DAYS) -> tuple[date, bool]:
+    """备案 deadline: the ``working_days``-th working day after ``signed_on`` (签署发布).
+
+    Returns ``(deadline, approximate)``; see :func:`add_working_days`.
+    Example: signed 2025-09-26 -> 2025-10-30 (National Day week; Sept 28 and
+    Oct 11 are shifted working days).
+    """
+    return add_working_days(signed_on, working_days)
