@@ -76,7 +76,7 @@ class Config:
     BASE_URL = env_str("BASE_URL", "http://127.0.0.1:5000")
     # Domain rules (domain.md §2); configurable where the domain marks them so.
     FILING_NUMBER_PATTERN = env_str(
-        "FILING_NUMBER_PATTERN", "{county}-{year}-{serial:03d}-{letter}{cross}"
+        "FILING_NUMBER_PATTERN", "{county}-{year}-{serial:03d}-{letter}[T]"
     )
     FILING_DEADLINE_WORKING_DAYS = env_int("FILING_DEADLINE_WORKING_DAYS", 20)
     REVIEW_INTERVAL_YEARS = env_int("REVIEW_INTERVAL_YEARS", 3)

@@ -100,11 +100,14 @@ def _assign_number(enterprise: Enterprise, level: str, filed_on: date, legacy: s
         except RuleViolation:
             # Accepted as typed, flagged for the officer to check.
             return dict(filing_number=legacy, filing_number_irregular=True)
-        if db.session.get(County, parsed.county_code) is not None:
+        known_county = db.session.get(County, parsed.county_code) is not None
+        if known_county:
             _upsert_serial(parsed.county_code, parsed.year, at_least=parsed.serial)
+        # Irregular (accepted, flagged for the officer): an unknown county code or a
+        # letter that disagrees with the risk level.
         return dict(filing_number=legacy, filing_county_code=parsed.county_code,
                     filing_year=parsed.year, filing_serial=parsed.serial,
-                    filing_number_irregular=parsed.risk_level != level)
+                    filing_number_irregular=not known_county or parsed.risk_level != level)
     serial = _upsert_serial(enterprise.county_code, filed_on.year)
     number = format_filing_number(enterprise.county_code, filed_on.year, serial, level,
                                   enterprise.cross_region, pattern)

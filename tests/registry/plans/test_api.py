@@ -177,6 +177,12 @@ def test_legacy_numbers(admin_api):
     e3 = admin_api.post("/enterprises", json=enterprise_payload(3, county="411003")).json
     r = admin_api.post("/plans", json=plan_payload(e3["id"], filing_number="411023-2015-026-L"))
     assert r.status_code == 409
+    # Parses, but the county code is a typo (5 digits): accepted, flagged.
+    e4 = admin_api.post("/enterprises", json=enterprise_payload(4, county="411003")).json
+    r = admin_api.post("/plans", json=plan_payload(e4["id"], signed_on="2015-06-01",
+                                                   filed_on="2015-06-20",
+                                                   filing_number="41102-2015-027-L"))
+    assert r.status_code == 201 and r.json["filing_number_irregular"] is True
 
 
 def test_stats_count_current_plans_in_jurisdiction(client, accounts, admin_api):
