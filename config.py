@@ -38,6 +38,20 @@ def env_int(name: str, default: int) -> int:
         raise ValueError(f"{name}={raw!r}: expected a whole number") from None
 
 
+def env_speeds(name: str) -> dict[str, float]:
+    """``"颍河=0.6;北汝河=0.8"`` -> {"颍河": 0.6, "北汝河": 0.8}."""
+    speeds = {}
+    for item in filter(None, (part.strip() for part in os.environ.get(name, "").split(";"))):
+        river, sep, value = item.partition("=")
+        try:
+            speeds[river.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"{name}: {item!r} is not RIVER=SPEED") from None
+        if not sep or speeds[river.strip()] <= 0:
+            raise ValueError(f"{name}: {item!r} is not RIVER=SPEED with a speed > 0")
+    return speeds
+
+
 def env_float(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -87,6 +101,19 @@ class Config:
     UPLOAD_DIR = env_str("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024
+    # Risk map (domain.md §7). Imported official layers go to GEODATA_DIR and replace
+    # the shipped ones layer by layer. Distances in a metric CRS (CGCS2000 3-degree GK).
+    GEODATA_DIR = env_str("GEODATA_DIR", str(INSTANCE_DIR / "geodata"))
+    METRIC_CRS = env_str("METRIC_CRS", "EPSG:4547")
+    # Flow speed for a river the layer gives none; RIVER_FLOW_SPEEDS overrides per river,
+    # e.g. "颍河=0.6;北汝河=0.8" (m/s).
+    RIVER_FLOW_SPEED_MPS = env_float("RIVER_FLOW_SPEED_MPS", 0.5)
+    RIVER_FLOW_SPEEDS = env_speeds("RIVER_FLOW_SPEEDS")
+    # Optional external tiles, off by default (intranets have no internet). A Leaflet
+    # URL template; MAP_TILES_GCJ02=1 shifts points for Gaode (GCJ-02) tiles.
+    MAP_TILES_URL = env_str("MAP_TILES_URL", "")
+    MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION", "")
+    MAP_TILES_GCJ02 = env_bool("MAP_TILES_GCJ02", False)
     # Sessions and login.
     PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME_MINUTES", 480) * 60
     SESSION_COOKIE_HTTPONLY = True

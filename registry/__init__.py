@@ -15,6 +15,7 @@ BLUEPRINTS = (
     "registry.enterprises.views:bp",
     "registry.plans.views:bp",
     "registry.jurisdictions.views:bp",
+    "registry.map.views:bp",
     "registry.api:bp",
 )
 
@@ -38,6 +39,8 @@ def create_app(config: Any = None) -> Flask:
             app.config.update(config)
     else:
         app.config.from_object(config)
+
+    app.json.ensure_ascii = False  # Chinese stays readable in API responses
 
     from registry import extensions, i18n, sqlite
 

@@ -65,7 +65,9 @@ def load_demo_command(if_empty):
         raise click.ClickException("the database already holds enterprises or plans; "
                                    "demo data not loaded")
     click.echo("demo: loading Xuchang demo data (演示数据)…")
-    result = demo.load_demo(today())
+    from registry.map.service import inside_county
+
+    result = demo.load_demo(today(), inside=inside_county)
     click.echo(f"demo: {result['enterprises']} enterprises with current plans "
                f"({result['revised']} with an earlier, superseded version).")
     click.echo("demo users (passwords are shown only now):")
@@ -74,6 +76,35 @@ def load_demo_command(if_empty):
     click.echo(f"log in at {current_app.config['BASE_URL']}/login")
 
 
+@click.group("geodata")
+def geodata_group():
+    """Map layers: replace the shipped layers with official ones."""
+
+
+@geodata_group.command("import")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--layer", required=True,
+              type=click.Choice(["counties", "rivers", "sections", "receptors", "intercepts"]))
+def geodata_import_command(path, layer):
+    """Validate FILE (GeoJSON, GeoPackage or shapefile) and make it the LAYER layer.
+
+    The whole file is refused, with every problem listed, if anything is wrong."""
+    from geodata.layers import LayerError
+    from registry.map.service import import_layer
+    from registry.permissions import SYSTEM
+
+    try:
+        result = import_layer(SYSTEM, path, layer)
+    except LayerError as exc:
+        click.echo(f"geodata: {path} refused as the {layer} layer; nothing changed:", err=True)
+        for problem in exc.problems:
+            click.echo(f"  - {problem}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"geodata: {result['features']} features imported as the {layer} layer "
+               f"({result['path']}).")
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_user_command, create_token_command, load_demo_command):
+    for command in (create_user_command, create_token_command, load_demo_command, geodata_group):
         app.cli.add_command(command)

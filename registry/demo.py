@@ -64,15 +64,17 @@ def database_empty() -> bool:
 
 
 def _point_near(rng: random.Random, county: County, inside=None) -> tuple[float, float]:
-    """A point a few km around the county seat, or inside its polygon when given."""
-    for _ in range(200):
-        radius = 0.09 * math.sqrt(rng.random())
+    """A point a few km around the county seat; inside its polygon when ``inside`` is
+    given (searching wider if the seat lies near the edge)."""
+    for attempt in range(2000):
+        reach = 0.09 if attempt < 200 else 0.35
+        radius = reach * math.sqrt(rng.random())
         angle = rng.random() * 2 * math.pi
         lon = round(county.longitude + radius * math.cos(angle), 6)
         lat = round(county.latitude + radius * math.sin(angle) * 0.85, 6)
         if inside is None or inside(county.code, lon, lat):
             return lon, lat
-    return county.longitude, county.latitude
+    raise RuntimeError(f"no demo point found inside county {county.code}")
 
 
 def _signed_on(rng: random.Random, today: date) -> date:

@@ -7,4 +7,4 @@ from registry.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated; session cookies are never accepted here
 
-from registry.api import enterprises, plans, routing, stats  # noqa: E402,F401
+from registry.api import enterprises, map, plans, routing, stats  # noqa: E402,F401

@@ -3,6 +3,7 @@ the view, serialise — and record everything the OpenAPI document needs."""
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 from flask import g, jsonify, request
@@ -54,6 +55,16 @@ def _query_args(schema: type[BaseModel]) -> dict:
     return {k: v for k, v in args.items() if v is not None}
 
 
+def path_param_is_int(name: str) -> bool:
+    """Path parameters named ``*_id`` are integers; any other is a string."""
+    return name.endswith("_id")
+
+
+def flask_rule(path: str) -> str:
+    return re.sub(r"{(\w+)}", lambda m: f"<int:{m[1]}>" if path_param_is_int(m[1]) else f"<{m[1]}>",
+                  path)
+
+
 def operation(bp, path: str, method: str, summary: str, tag: str, *, body=None, query=None,
               response=None, status=200, errors=(), public=False):
     """Register an API route. The view receives ``user``, then path params, then
@@ -79,7 +90,7 @@ def operation(bp, path: str, method: str, summary: str, tag: str, *, body=None, 
                 return result
             return jsonify(result), status
 
-        flask_path = path.replace("{", "<int:").replace("}", ">")
+        flask_path = flask_rule(path)
         endpoint = f"{method.lower()}_{view.__name__}"
         bp.add_url_rule(flask_path, endpoint, wrapper, methods=[method.upper()])
         return wrapper

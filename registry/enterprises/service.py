@@ -83,7 +83,7 @@ def update_enterprise(actor, enterprise_id: int, data: EnterprisePatch) -> Enter
     return enterprise
 
 
-def _filtered(actor, query: EnterpriseQuery, today=None):
+def filtered(actor, query: EnterpriseQuery, today=None):
     status = status_expression(today).label("status")
     stmt = (sa.select(Enterprise, Plan, status)
             .outerjoin(Plan, sa.and_(Plan.enterprise_id == Enterprise.id, Plan.is_current)))
@@ -107,7 +107,7 @@ def _filtered(actor, query: EnterpriseQuery, today=None):
 
 def list_enterprises(actor, query: EnterpriseQuery, today=None):
     """A page of (enterprise, current plan or None, status) and the total count."""
-    stmt = _filtered(actor, query, today)
+    stmt = filtered(actor, query, today)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     rows = db.session.execute(
         stmt.order_by(Enterprise.county_code, Enterprise.name, Enterprise.id)

@@ -39,6 +39,7 @@ NAV = [
     ("web.index", _l("Home"), "all"),
     ("enterprises.index", _l("Enterprises"), "all"),
     ("plans.index", _l("Plans"), "all"),
+    ("map.index", _l("Risk map"), "all"),
     ("jurisdictions.index", _l("Jurisdictions"), "all"),
     ("auth.users", _l("Users"), "admin"),
 ]

@@ -1,0 +1,26 @@
+"""Inputs of the map pages and API (one schema for both)."""
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class MapQuery(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    county_code: str | None = Field(None, max_length=12)
+    risk_level: Literal["general", "major", "serious"] | None = None
+    status: Literal["filed", "due_soon", "overdue", "revision_required"] | None = None
+
+
+class DownstreamQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_km: float | None = Field(None, gt=0, le=1000)
+
+
+class UpstreamQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    km: float = Field(10, gt=0, le=500)

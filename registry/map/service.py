@@ -1,0 +1,210 @@
+"""Risk map services: the points, the layers, the downstream trace, the checks.
+
+The spatial work is done by the pure ``geodata`` package; this module brings the
+registry's records to it (scoped to the actor's jurisdiction) and caches the layers
+and the river network per layer version.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from geodata import analysis, layers as geolayers
+from registry import permissions
+from registry.enterprises.schemas import EnterpriseQuery
+from registry.enterprises.service import filtered, get_enterprise
+from registry.errors import ValidationFailed
+from registry.extensions import db
+from registry.map.schemas import MapQuery
+from registry.models import Enterprise, Plan
+
+_lock = threading.Lock()
+_cache: dict = {}
+
+# Functions that add to a downstream trace (e.g. the agreements covering the
+# boundaries it crosses): each takes the trace dict and returns extra keys.
+DOWNSTREAM_EXTENSIONS: list = []
+
+
+# --- layers -------------------------------------------------------------------------
+
+def _override_dir() -> Path:
+    return Path(current_app.config["GEODATA_DIR"])
+
+
+def _override_files() -> dict[str, Path]:
+    directory = _override_dir()
+    return {name: directory / f"{name}.geojson" for name in geolayers.LAYER_NAMES
+            if (directory / f"{name}.geojson").is_file()}
+
+
+def _version() -> tuple:
+    """Changes whenever an imported layer is written (the cache key)."""
+    return tuple(sorted((name, p.stat().st_mtime_ns) for name, p in _override_files().items()))
+
+
+def current_layers() -> dict:
+    """The shipped layers, each replaced by an imported one where present."""
+    key = ("layers", str(_override_dir()), _version())
+    with _lock:
+        if key not in _cache:
+            result = dict(geolayers.load_layers())
+            for name, path in _override_files().items():
+                result[name] = geolayers.read_layer_file(path, name)
+            _cache.clear()
+            _cache[key] = result
+        return _cache[key]
+
+
+def network() -> analysis.RiverNetwork:
+    speeds = current_app.config.get("RIVER_FLOW_SPEEDS") or {}
+    key = ("network", str(_override_dir()), _version(), current_app.config["METRIC_CRS"],
+           current_app.config["RIVER_FLOW_SPEED_MPS"], tuple(sorted(speeds.items())))
+    layers = current_layers()
+    with _lock:
+        if key not in _cache:
+            rivers = layers["rivers"]
+            if speeds:
+                rivers = rivers.copy()
+                if "flow_speed_mps" not in rivers.columns:
+                    rivers["flow_speed_mps"] = float("nan")
+                for name, speed in speeds.items():
+                    rivers.loc[rivers["name"] == name, "flow_speed_mps"] = speed
+            _cache[key] = analysis.RiverNetwork.from_layers(
+                rivers, layers.get("sections"), layers.get("receptors"),
+                layers.get("counties"), metric_crs=current_app.config["METRIC_CRS"],
+                default_speed_mps=current_app.config["RIVER_FLOW_SPEED_MPS"])
+        return _cache[key]
+
+
+def layer_geojson(name: str) -> dict:
+    import json
+
+    if name not in geolayers.LAYER_NAMES:
+        raise ValidationFailed({"layer": [_("Unknown layer “%(name)s”; one of: %(names)s.",
+                                            name=name, names=", ".join(geolayers.LAYER_NAMES))]})
+    return json.loads(current_layers()[name].to_json(drop_id=True, ensure_ascii=False))
+
+
+def import_layer(actor, path: str, name: str) -> dict:
+    """Validate a GeoJSON/GeoPackage/shapefile and make it the ``name`` layer.
+
+    All or nothing: a file with any problem raises ``geodata.layers.LayerError`` with
+    the full list and the current layer stays as it was."""
+    permissions.require(permissions.can_manage_jurisdictions(actor), actor)
+    gdf = geolayers.read_layer_file(path, name)
+    if name == "rivers":
+        problems = analysis.river_topology_problems(gdf, metric_crs=current_app.config["METRIC_CRS"])
+        if problems:
+            raise geolayers.LayerError(name, problems)
+    written = geolayers.write_layer(name, gdf, _override_dir())
+    from registry.audit import record
+
+    record(actor, "geodata.import", "layer", 0, None,
+           {"layer": name, "features": int(len(gdf)), "file": Path(path).name})
+    db.session.commit()
+    return {"layer": name, "features": int(len(gdf)), "path": str(written)}
+
+
+# --- points -------------------------------------------------------------------------
+
+def map_points(actor, query: MapQuery, today=None) -> list[dict]:
+    """Enterprises with a current plan in the actor's jurisdiction, as map points."""
+    stmt = filtered(actor, EnterpriseQuery(county_code=query.county_code,
+                                           risk_level=query.risk_level, status=query.status),
+                    today)
+    stmt = stmt.where(Plan.id.is_not(None)).order_by(Enterprise.id)
+    return [_point(e, p, status) for e, p, status in db.session.execute(stmt)]
+
+
+def _point(enterprise: Enterprise, plan: Plan, status: str) -> dict:
+    return {"id": enterprise.id, "name": enterprise.name, "credit_code": enterprise.credit_code,
+            "county_code": enterprise.county_code, "filing_number": plan.filing_number,
+            "plan_id": plan.id, "risk_level": plan.risk_level, "notation": plan.risk_notation or "",
+            "review_due_on": plan.review_due_on.isoformat(), "status": status,
+            "lon": enterprise.longitude, "lat": enterprise.latitude}
+
+
+def points_geojson(points: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": p["id"],
+         "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+         "properties": {k: v for k, v in p.items() if k not in ("lon", "lat")}}
+        for p in points]}
+
+
+# --- analysis -----------------------------------------------------------------------
+
+def downstream(actor, enterprise_id: int, max_km: float | None = None) -> dict:
+    """What a spill at this enterprise reaches downstream, nearest first."""
+    enterprise = get_enterprise(actor, enterprise_id)
+    return downstream_of(enterprise.longitude, enterprise.latitude, max_km) | {
+        "enterprise": {"id": enterprise.id, "name": enterprise.name,
+                       "county_code": enterprise.county_code}}
+
+
+def downstream_of(lon: float, lat: float, max_km: float | None = None) -> dict:
+    result = network().trace(lon, lat, max_km=max_km).to_dict()
+    result["flow_speed_mps_default"] = current_app.config["RIVER_FLOW_SPEED_MPS"]
+    for extend in DOWNSTREAM_EXTENSIONS:
+        result.update(extend(result))
+    return result
+
+
+def upstream(actor, lon: float, lat: float, within_km: float) -> list[dict]:
+    """Enterprises (with a current plan, in the actor's jurisdiction) within
+    ``within_km`` upstream of a point (an intake or a section)."""
+    points = map_points(actor, MapQuery())
+    if not points:
+        return []
+    frame = analysis.points_frame(points)
+    found = analysis.upstream_points(network(), lon, lat, frame, within_km)
+    keep = ("id", "name", "credit_code", "county_code", "filing_number", "risk_level", "status",
+            "river", "distance_upstream_m", "distance_to_river_m")
+    return [{k: _plain(row.get(k)) for k in keep} for row in found]
+
+
+def misplaced(actor) -> list[dict]:
+    """Enterprises whose point lies outside the county they declare (data errors)."""
+    stmt = permissions.scope(sa.select(Enterprise), actor, Enterprise.county_code)
+    enterprises = {e.id: e for e in db.session.scalars(stmt.order_by(Enterprise.id))}
+    if not enterprises:
+        return []
+    frame = analysis.points_frame([{"id": e.id, "county_code": e.county_code, "lon": e.longitude,
+                                    "lat": e.latitude} for e in enterprises.values()])
+    wrong = analysis.points_outside_counties(frame, current_layers()["counties"])
+    names = _county_names()
+    return [{"id": int(row.id), "name": enterprises[int(row.id)].name,
+             "declared_code": row.declared_code, "declared_name": names.get(row.declared_code),
+             "actual_code": _plain(row.actual_code), "actual_name": names.get(_plain(row.actual_code)),
+             "lon": enterprises[int(row.id)].longitude, "lat": enterprises[int(row.id)].latitude}
+            for row in wrong.itertuples()]
+
+
+def inside_county(code: str, lon: float, lat: float) -> bool:
+    """Whether (lon, lat) lies in county ``code`` (retired codes count as their successor)."""
+    found = analysis.county_at(lon, lat, current_layers()["counties"])
+    code = analysis.LEGACY_COUNTY_CODES.get(code, code)
+    return found is not None and found.get("code") == code
+
+
+def _county_names() -> dict:
+    counties = current_layers()["counties"]
+    return dict(zip(counties["code"], counties["name"]))
+
+
+def _plain(value):
+    """numpy scalars and NaN to JSON-ready Python values."""
+    import math
+
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value

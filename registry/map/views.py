@@ -1,0 +1,133 @@
+"""Risk map pages. The map itself is a self-contained folium document served by
+``/map/frame`` and shown in an iframe, so the page around it keeps the app's layout."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from geodata.maps import build_risk_map
+from registry.enterprises.service import get_enterprise
+from registry.errors import ValidationFailed
+from registry.jurisdictions.service import list_counties
+from registry.map import service
+from registry.map.labels import map_labels
+from registry.map.schemas import MapQuery, UpstreamQuery
+from registry.validation import validate
+from registry.web.headers import CSP
+
+bp = Blueprint("map", __name__)
+
+# Around an enterprise, the small map shows the points within this many degrees.
+NEARBY_DEG = 0.08
+
+
+def _query() -> tuple[MapQuery, dict]:
+    args = {k: v for k, v in request.args.items() if v != "" and k in MapQuery.model_fields}
+    try:
+        return validate(MapQuery, args), {}
+    except ValidationFailed as exc:
+        return MapQuery(), exc.fields
+
+
+@bp.get("/map")
+@login_required
+def index():
+    query, errors = _query()
+    frame = url_for("map.frame", **query.model_dump(exclude_none=True))
+    return render_template("map/index.html", query=query, errors=errors, frame_url=frame,
+                           counties=list_counties())
+
+
+def _tiles():
+    url = current_app.config.get("MAP_TILES_URL")
+    if not url:
+        return None
+    return {"url": url, "attribution": current_app.config.get("MAP_TILES_ATTRIBUTION", ""),
+            "gcj02": current_app.config.get("MAP_TILES_GCJ02", False)}
+
+
+@bp.get("/map/frame")
+@login_required
+def frame():
+    """The map document: all points (filtered), or the surroundings of one enterprise
+    (``enterprise_id``), optionally with its downstream trace (``trace=1``)."""
+    query, _errors = _query()
+    enterprise_id = request.args.get("enterprise_id", type=int)
+    points = service.map_points(current_user, query)
+    options = {}
+    if enterprise_id is not None:
+        enterprise = get_enterprise(current_user, enterprise_id)
+        if request.args.get("trace"):
+            options["trace"] = service.downstream_of(enterprise.longitude, enterprise.latitude)
+        else:
+            options.update(small=True, center=(enterprise.longitude, enterprise.latitude))
+            points = [p for p in points if abs(p["lon"] - enterprise.longitude) <= NEARBY_DEG
+                      and abs(p["lat"] - enterprise.latitude) <= NEARBY_DEG]
+    html = build_risk_map(points, service.current_layers(),
+                          asset_base=url_for("static", filename="vendor").rstrip("/"),
+                          labels=map_labels(), url_template="/enterprises/{id}", tiles=_tiles(),
+                          **options)
+    response = current_app.response_class(html, mimetype="text/html")
+    # Shown in an iframe of our own pages only.
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    csp = current_app.config.get("CONTENT_SECURITY_POLICY", CSP)
+    response.headers["Content-Security-Policy"] = csp.replace("frame-ancestors 'none'",
+                                                              "frame-ancestors 'self'")
+    if _tiles():
+        response.headers["Content-Security-Policy"] = response.headers[
+            "Content-Security-Policy"].replace("img-src 'self'", "img-src 'self' https: http:")
+    return response
+
+
+@bp.get("/enterprises/<int:enterprise_id>/downstream")
+@login_required
+def downstream(enterprise_id):
+    result = service.downstream(current_user, enterprise_id)
+    enterprise = get_enterprise(current_user, enterprise_id)
+    return render_template("map/downstream.html", enterprise=enterprise, trace=result,
+                           KINDS=map_labels()["kinds"],
+                           frame_url=url_for("map.frame", enterprise_id=enterprise_id, trace=1))
+
+
+@bp.get("/map/upstream")
+@login_required
+def upstream():
+    """Which enterprises lie within N km upstream of an intake or a boundary section."""
+    targets = _targets()
+    chosen = request.args.get("target", "")
+    args = {"km": request.args.get("km") or 10}
+    if chosen in targets:
+        args["lon"], args["lat"] = targets[chosen]
+    results, errors, query = None, {}, None
+    if chosen:
+        try:
+            query = validate(UpstreamQuery, args)
+        except ValidationFailed as exc:
+            errors = exc.fields
+        else:
+            results = service.upstream(current_user, query.lon, query.lat, query.km)
+    elif request.args:
+        errors = {"target": [_("Choose an intake or a boundary section.")]}
+    return render_template("map/upstream.html", targets=targets, chosen=chosen, km=args["km"],
+                           results=results, errors=errors)
+
+
+def _targets() -> dict[str, tuple[float, float]]:
+    """Receptor and section points by label, for the upstream search form."""
+    layers = service.current_layers()
+    targets = {}
+    for name in ("receptors", "sections"):
+        frame = layers.get(name)
+        if frame is None:
+            continue
+        for row in frame.itertuples():
+            if row.geometry is not None and row.geometry.geom_type == "Point":
+                targets[f"{row.name}"] = (row.geometry.x, row.geometry.y)
+    return targets
+
+
+@bp.get("/map/checks")
+@login_required
+def checks():
+    return render_template("map/checks.html", rows=service.misplaced(current_user))
