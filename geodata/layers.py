@@ -133,7 +133,7 @@ def _layer_specific(name: str, gdf: gpd.GeoDataFrame) -> list[str]:
             if len(bad):
                 problems.append(f"rows {_rows(bad)}: 'flow_speed_mps' must be a number > 0")
         if not problems and gdf.crs is not None and gdf.geom_type.eq("LineString").all():
-            from geodata.analysis import river_topology_problems
+            from geodata.rivers import river_topology_problems
 
             problems += river_topology_problems(gdf)
     return problems

@@ -169,7 +169,7 @@ def layers_json(layers: Mapping, *, shift_gcj02: bool = False) -> bytes:
         return hit[1]
     for name, gdf in layers.items():
         if gdf.crs is None or not gdf.crs.equals("EPSG:4326"):
-            from geodata.analysis import CRSMismatch
+            from geodata.crs import CRSMismatch
 
             raise CRSMismatch(f"layer {name!r} must be in EPSG:4326 to be drawn, "
                               f"got {gdf.crs.to_string() if gdf.crs else 'no CRS'}")
