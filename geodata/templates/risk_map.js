@@ -422,7 +422,7 @@
         layers.trace = traceLayer(trace, cfg).addTo(map);
         overlays[escapeHtml(cfg.labels.ui.trace)] = layers.trace;
       }
-      L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
+      L.control.layers(null, overlays, { collapsed: map.getSize().y < 700, position: "topright" }).addTo(map);
       legendControl(cfg, counts).addTo(map);
       searchControl(cfg, state).addTo(map);
       if (trace) tracePanel(trace, cfg).addTo(map);

@@ -1,4 +1,6 @@
 """The OpenAPI document is generated from the request schemas and served without a token."""
+import re
+
 
 
 def test_openapi_served_and_generated(client):
@@ -19,6 +21,6 @@ def test_every_api_route_is_documented(app):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi":
             continue
-        path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, (path, method)
