@@ -129,6 +129,16 @@ def _point(enterprise: Enterprise, plan: Plan, status: str) -> dict:
             "lon": enterprise.longitude, "lat": enterprise.latitude}
 
 
+def popup_details(actor, enterprise_id: int) -> dict:
+    """What a map popup shows beyond the embedded columns (large maps fetch it)."""
+    enterprise = get_enterprise(actor, enterprise_id)
+    plan = db.session.scalar(sa.select(Plan).where(Plan.enterprise_id == enterprise.id,
+                                                   Plan.is_current))
+    return {"id": enterprise.id, "credit_code": enterprise.credit_code,
+            "filing_number": plan.filing_number if plan else None,
+            "review_due_on": plan.review_due_on.isoformat() if plan else None}
+
+
 def points_geojson(points: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "id": p["id"],

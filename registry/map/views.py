@@ -67,7 +67,7 @@ def frame():
     html = build_risk_map(points, service.current_layers(),
                           asset_base=url_for("static", filename="vendor").rstrip("/"),
                           labels=map_labels(), url_template="/enterprises/{id}", tiles=_tiles(),
-                          **options)
+                          details_url_template="/map/details/{id}", **options)
     response = current_app.response_class(html, mimetype="text/html")
     # Shown in an iframe of our own pages only.
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -78,6 +78,13 @@ def frame():
         response.headers["Content-Security-Policy"] = response.headers[
             "Content-Security-Policy"].replace("img-src 'self'", "img-src 'self' https: http:")
     return response
+
+
+@bp.get("/map/details/<int:enterprise_id>")
+@login_required
+def details(enterprise_id):
+    """Popup details fetched by large maps (more points than are embedded)."""
+    return service.popup_details(current_user, enterprise_id)
 
 
 @bp.get("/enterprises/<int:enterprise_id>/downstream")

@@ -159,3 +159,15 @@ def test_geodata_import_replaces_a_layer(runner, admin_api, tmp_path):
     assert r.exit_code == 0, r.output
     names = [f["properties"]["name"] for f in admin_api.get("/layers/sections.geojson").json["features"]]
     assert len(names) == 3 and all(n.endswith("（正式）") for n in names)
+
+
+def test_popup_details_for_large_maps(client, accounts, admin_api):
+    e, plan = _enterprise(admin_api, 1, "411081", *YINGHE_YUZHOU)
+    accounts.make("officer", ["411025"], username="xiangcheng")
+    accounts.login(client, "xiangcheng")
+    assert client.get(f"/map/details/{e['id']}").status_code == 403
+    accounts.make("officer", ["411081"], username="yuzhou")
+    accounts.login(client, "yuzhou")
+    r = client.get(f"/map/details/{e['id']}")
+    assert r.json == {"id": e["id"], "credit_code": e["credit_code"],
+                      "filing_number": plan["filing_number"], "review_due_on": plan["review_due_on"]}
