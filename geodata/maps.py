@@ -252,7 +252,7 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
                    labels: Mapping | None = None, url_template: str = "/enterprises/{id}",
                    trace=None, small: bool = False, center: tuple[float, float] | None = None,
                    zoom: int | None = None, tiles=None, details_url_template: str | None = None,
-                   embed_details_max: int = 10_000) -> str:
+                   embed_details_max: int = 10_000, highlight: tuple[float, float] | None = None) -> str:
     """Build the risk map page (a complete HTML document) with folium.
 
     Args:
@@ -274,6 +274,7 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
             ``embed_details_max`` points, popups fetch ``credit_code``/``filing_number``/
             ``review_due_on`` from it as JSON instead of embedding them, which keeps a
             50,000-point page under 5 MB. Without it details are always embedded.
+        highlight: (lon, lat) ringed on the map, e.g. the enterprise whose page it is.
 
     Returns:
         The HTML. ``window.riskMap`` exposes the map, cluster group, markers, layers and
@@ -296,7 +297,7 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
     location = center or _default_center(layers.get("counties"))
     config = {
         "labels": merged, "colors": COLORS, "flags": FLAGS, "url_template": url_template,
-        "details_url": details_url_template, "small": small,
+        "details_url": details_url_template, "small": small, "highlight": _highlight(highlight, shift),
         "fit": center is None and not small and not trace_doc, "fit_trace": center is None and bool(trace_doc),
     }
     head, middle, tail = _skeleton(
@@ -307,6 +308,19 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
     data = encode_points(points, details=embed, shift_gcj02=shift)
     # Joined as bytes and decoded once: cheaper than widening str pieces.
     return b"".join((head, data, middle, _json(trace_doc), tail)).decode()
+
+
+def _highlight(point, shift: bool) -> list[float] | None:
+    if point is None:
+        return None
+    lon, lat = float(point[0]), float(point[1])
+    if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValueError(f"highlight {point!r} is not a WGS-84 (lon, lat)")
+    if shift:
+        from geodata.gcj02 import wgs84_to_gcj02
+
+        lon, lat = (float(v) for v in wgs84_to_gcj02(lon, lat))
+    return [lon, lat]
 
 
 def _default_center(counties) -> tuple[float, float]:

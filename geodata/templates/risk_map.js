@@ -430,6 +430,11 @@
       layers.trace = traceLayer(trace, cfg).addTo(map);
     }
     L.control.scale({ imperial: false }).addTo(map);
+    if (cfg.highlight) {
+      layers.highlight = L.circleMarker([cfg.highlight[1], cfg.highlight[0]], {
+        radius: 15, weight: 3, color: "#6f42c1", dashArray: "4 3", fill: false, interactive: false
+      }).addTo(map);
+    }
 
     refresh();
     if (cfg.fit && layers.counties) {

@@ -61,7 +61,8 @@ def frame():
         if request.args.get("trace"):
             options["trace"] = service.downstream_of(enterprise.longitude, enterprise.latitude)
         else:
-            options.update(small=True, center=(enterprise.longitude, enterprise.latitude))
+            options.update(small=True, center=(enterprise.longitude, enterprise.latitude),
+                           highlight=(enterprise.longitude, enterprise.latitude))
             points = [p for p in points if abs(p["lon"] - enterprise.longitude) <= NEARBY_DEG
                       and abs(p["lat"] - enterprise.latitude) <= NEARBY_DEG]
     html = build_risk_map(points, service.current_layers(),

@@ -119,3 +119,10 @@ def test_small_map_and_empty_points(layers):
     cfg = blocks(page)["config"]
     assert cfg["small"] is True and cfg["fit"] is False
     assert blocks(page)["points"]["id"] == []
+
+
+def test_highlight_is_validated_and_passed_to_the_page():
+    html = build_risk_map([], {}, small=True, center=(113.8, 34.0), highlight=(113.8, 34.0))
+    assert '"highlight":[113.8,34.0]' in html
+    with pytest.raises(ValueError, match="highlight"):
+        build_risk_map([], {}, highlight=(float("nan"), 34.0))
