@@ -78,10 +78,17 @@ def _point_near(rng: random.Random, county: County, inside=None) -> tuple[float,
 
 
 def _signed_on(rng: random.Random, today: date) -> date:
-    """Signing dates spread over 2020 .. today, so some plans are overdue, some due soon."""
-    start = date(2020, 1, 1)
-    span = (today - start).days - 30
-    return start + timedelta(days=rng.randrange(span))
+    """The current version's signing date, spread so the register looks like a real one:
+    about 12% past review (overdue), 6% due within 90 days, the rest current."""
+    cycle_start = today - timedelta(days=3 * 365)
+    draw = rng.random()
+    if draw < 0.12:
+        low, high = date(2020, 1, 1), cycle_start - timedelta(days=2)
+    elif draw < 0.18:
+        low, high = cycle_start + timedelta(days=2), cycle_start + timedelta(days=85)
+    else:
+        low, high = cycle_start + timedelta(days=95), today - timedelta(days=30)
+    return low + timedelta(days=rng.randrange((high - low).days))
 
 
 def _filed_on(rng: random.Random, signed: date, today: date) -> date:
@@ -133,9 +140,10 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
         with_breakdown = rng.random() < 0.6
         docs = list(DOCUMENTS) if rng.random() < 0.85 else rng.sample(DOCUMENTS, 3)
         first_signed = signed
-        has_history = signed.year >= 2022 and rng.random() < 0.12
-        if has_history:
-            first_signed = signed - timedelta(days=rng.randrange(400, 1000))
+        # Many current plans are the renewal of an earlier version signed about 3 years before.
+        first_signed = signed - timedelta(days=rng.randrange(900, 1100))
+        has_history = first_signed >= date(2020, 1, 1) and rng.random() < 0.45
+        first_signed = first_signed if has_history else signed
         plan = file_plan(ACTOR, PlanIn(
             enterprise_id=enterprise.id, title=f"{name.removesuffix(DEMO_SUFFIX)}突发环境事件应急预案",
             signed_on=first_signed, filed_on=_filed_on(rng, first_signed, today),

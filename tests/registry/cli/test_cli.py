@@ -36,6 +36,11 @@ def test_load_demo_reproduces_the_report_and_refuses_twice(runner, app):
         assert stats["total"] == 527
         assert stats["by_risk_level"] == {"general": 494, "major": 26, "serious": 7}
         assert stats["by_status"]["overdue"] > 0 and stats["by_status"]["due_soon"] > 0
+        # Like a real register: most plans current, a minority overdue.
+        assert stats["by_status"]["overdue"] < 527 * 0.25
+        from registry.map.service import misplaced
+
+        assert misplaced(SYSTEM) == []  # every demo point lies inside its own county
         enterprises = db.session.scalars(sa.select(Enterprise)).all()
         assert len(enterprises) == 527 and all(e.is_demo for e in enterprises)
         assert all(validate_credit_code(e.credit_code) == e.credit_code for e in enterprises)
