@@ -112,6 +112,7 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
     codes = list(COUNTY_WEIGHTS)
     weights = [COUNTY_WEIGHTS[c] for c in codes]
     used_codes: set[str] = set()
+    filings: list[tuple] = []
     revised = 0
     for index, level in enumerate(levels, start=1):
         code = rng.choices(codes, weights)[0]
@@ -144,19 +145,27 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
         first_signed = signed - timedelta(days=rng.randrange(900, 1100))
         has_history = first_signed >= date(2020, 1, 1) and rng.random() < 0.45
         first_signed = first_signed if has_history else signed
-        plan = file_plan(ACTOR, PlanIn(
-            enterprise_id=enterprise.id, title=f"{name.removesuffix(DEMO_SUFFIX)}突发环境事件应急预案",
-            signed_on=first_signed, filed_on=_filed_on(rng, first_signed, today),
-            risk_level=level,
-            risk_assessment={"air": air, "water": water} if with_breakdown else None,
-            documents=docs), is_demo=True, commit=False)
+        title = f"{name.removesuffix(DEMO_SUFFIX)}突发环境事件应急预案"
+        breakdown = {"air": air, "water": water} if with_breakdown else None
+        filings.append(("file", enterprise.id, PlanIn(
+            enterprise_id=enterprise.id, title=title, signed_on=first_signed,
+            filed_on=_filed_on(rng, first_signed, today), risk_level=level,
+            risk_assessment=breakdown, documents=docs)))
         if has_history:
-            revise_plan(ACTOR, plan.id, RevisionIn(
-                title=plan.title + "（修订版）", signed_on=signed,
+            filings.append(("revise", enterprise.id, RevisionIn(
+                title=title + "（修订版）", signed_on=signed,
                 filed_on=_filed_on(rng, signed, today), risk_level=level,
-                risk_assessment={"air": air, "water": water} if with_breakdown else None,
-                documents=list(DOCUMENTS), reason="环境风险发生重大变化（演示）"), commit=False)
+                risk_assessment=breakdown, documents=list(DOCUMENTS),
+                reason="环境风险发生重大变化（演示）")))
             revised += 1
+    # File in date order, as a bureau receives them, so serials follow filing dates.
+    current: dict[int, int] = {}
+    for kind, enterprise_id, data in sorted(filings, key=lambda f: (f[2].filed_on, f[1], f[0])):
+        if kind == "file":
+            current[enterprise_id] = file_plan(ACTOR, data, is_demo=True, commit=False).id
+        else:
+            current[enterprise_id] = revise_plan(ACTOR, current[enterprise_id], data,
+                                                 commit=False).id
     passwords = _demo_users()
     db.session.commit()
     return {"enterprises": len(levels), "revised": revised, "users": passwords}
