@@ -41,6 +41,12 @@ def test_load_demo_reproduces_the_report_and_refuses_twice(runner, app):
         from registry.map.service import misplaced
 
         assert misplaced(SYSTEM) == []  # every demo point lies inside its own county
+        # Serials follow filing dates within each county and year.
+        plans = db.session.scalars(sa.select(Plan).order_by(
+            Plan.filing_county_code, Plan.filing_year, Plan.filing_serial)).all()
+        for a, b in zip(plans, plans[1:]):
+            if (a.filing_county_code, a.filing_year) == (b.filing_county_code, b.filing_year):
+                assert a.filed_on <= b.filed_on, (a.filing_number, b.filing_number)
         enterprises = db.session.scalars(sa.select(Enterprise)).all()
         assert len(enterprises) == 527 and all(e.is_demo for e in enterprises)
         assert all(validate_credit_code(e.credit_code) == e.credit_code for e in enterprises)
