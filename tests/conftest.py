@@ -83,6 +83,7 @@ def app(database_url, tmp_path):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TODAY": PINNED_TODAY,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         "SERVER_NAME": None,
         "BABEL_DEFAULT_LOCALE": "zh_CN",
     })
