@@ -126,6 +126,30 @@ class Config:
     # Scheduler: off unless asked for (make run sets it; web workers never do).
     SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", False)
     DEMO_MODE_BANNER = env_bool("DEMO_MODE_BANNER", True)
+    SCHEDULER_MISFIRE_GRACE_HOURS = env_int("SCHEDULER_MISFIRE_GRACE_HOURS", 6)
+    # One active scheduler per database: the lease is renewed every SCHEDULER_POLL_SECONDS
+    # and (SQLite) lapses SCHEDULER_LEASE_SECONDS after its holder died.
+    SCHEDULER_LEASE_SECONDS = env_int("SCHEDULER_LEASE_SECONDS", 60)
+    SCHEDULER_POLL_SECONDS = env_float("SCHEDULER_POLL_SECONDS", 15.0)
+    # Mail, with the Flask-Mail setting names. No MAIL_SERVER: mails are written as .eml
+    # files to MAIL_OUTBOX_DIR (the make run default) and still listed on /reminders.
+    MAIL_SERVER = env_str("MAIL_SERVER", None)
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = env_str("MAIL_USERNAME", None)
+    MAIL_PASSWORD = env_str("MAIL_PASSWORD", None)
+    MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "registry@localhost")
+    MAIL_TIMEOUT_SECONDS = env_float("MAIL_TIMEOUT_SECONDS", 30.0)
+    MAIL_OUTBOX_DIR = env_str("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    # Reminders (issue #4). Milestones are days before the due date; 0 = on the day.
+    REMINDERS_RUN_AT = env_str("REMINDERS_RUN_AT", "08:00")  # daily, in TIMEZONE
+    REMINDERS_PLAN_DAYS_BEFORE = env_str("REMINDERS_PLAN_DAYS_BEFORE", "90,30,7,0")
+    REMINDERS_PLAN_OVERDUE_EVERY_DAYS = env_int("REMINDERS_PLAN_OVERDUE_EVERY_DAYS", 7)
+    REMINDERS_MAX_ATTEMPTS = env_int("REMINDERS_MAX_ATTEMPTS", 5)
+    REMINDERS_RUN_WAIT_SECONDS = env_float("REMINDERS_RUN_WAIT_SECONDS", 300.0)
+    REMINDERS_CLAIM_SECONDS = env_int("REMINDERS_CLAIM_SECONDS", 600)
+    REMINDERS_SIGNATURE = env_str("REMINDERS_SIGNATURE", "许昌市生态环境局")
 
 
 class DevConfig(Config):

@@ -70,6 +70,7 @@ def load_demo_command(if_empty):
     result = demo.load_demo(today(), inside=inside_county)
     click.echo(f"demo: {result['enterprises']} enterprises with current plans "
                f"({result['revised']} with an earlier, superseded version).")
+    click.echo(f"demo: reminders run once: {result['reminders']}")
     click.echo("demo users (passwords are shown only now):")
     for username, role, password in result["users"]:
         click.echo(f"  {username:<20} {role:<8} {password}")
@@ -105,6 +106,26 @@ def geodata_import_command(path, layer):
                f"({result['path']}).")
 
 
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command():
+    """Run the scheduled jobs (production: its own process). Several may run; one is active
+    per database, the others stand by and take over if it stops."""
+    import signal
+    import threading
+
+    from registry.scheduler import SchedulerRunner
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    SchedulerRunner(current_app._get_current_object(),
+                    report=lambda msg: click.echo(msg, nl=True)).run(stop)
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_user_command, create_token_command, load_demo_command, geodata_group):
+    from registry.reminders.cli import reminders_group
+
+    for command in (create_user_command, create_token_command, load_demo_command,
+                    geodata_group, scheduler_command, reminders_group):
         app.cli.add_command(command)

@@ -168,7 +168,10 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
                                                  commit=False).id
     passwords = _demo_users()
     db.session.commit()
-    return {"enterprises": len(levels), "revised": revised, "users": passwords}
+    from registry.reminders.demo import load_reminders_demo
+
+    return {"enterprises": len(levels), "revised": revised, "users": passwords,
+            "reminders": load_reminders_demo(today)}
 
 
 def _demo_users() -> list[tuple[str, str, str]]:
@@ -179,6 +182,7 @@ def _demo_users() -> list[tuple[str, str, str]]:
     for username, role, counties in users:
         password = secrets.token_urlsafe(12)
         create_user(ACTOR, username, role, password, counties, is_demo=True,
-                    display_name=f"{username}（演示账号）", commit=False)
+                    display_name=f"{username}（演示账号）", email=f"{username}@example.com",
+                    commit=False)
         created.append((username, role, password))
     return created

@@ -84,6 +84,7 @@ def app(database_url, tmp_path):
         "TODAY": PINNED_TODAY,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "GEODATA_DIR": str(tmp_path / "geodata"),
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         "SERVER_NAME": None,
         "BABEL_DEFAULT_LOCALE": "zh_CN",
     })

@@ -17,7 +17,8 @@ ROLES = {"admin": _l("Administrator"), "officer": _l("Officer"), "viewer": _l("V
 ACTIONS = {"enterprise.create": _l("Enterprise registered"), "enterprise.update": _l("Enterprise changed"),
            "plan.file": _l("Plan filed"), "plan.revise": _l("Major revision filed"),
            "plan.supersede": _l("Superseded by a revision"), "plan.correct": _l("Minor correction"),
-           "plan.upload": _l("Document uploaded")}
+           "plan.upload": _l("Document uploaded"), "reminder.resend": _l("Reminder resent"),
+           "reminder.preference": _l("Reminder preference changed")}
 FIELDS = {"name": _l("Enterprise name"), "credit_code": _l("Unified social credit code"),
           "county_code": _l("County"), "address": _l("Address"), "longitude": _l("Longitude"),
           "latitude": _l("Latitude"), "industry": _l("Industry"), "contact_name": _l("Contact person"),
@@ -31,7 +32,9 @@ FIELDS = {"name": _l("Enterprise name"), "credit_code": _l("Unified social credi
           "documents_present": _l("Documents present"), "revises": _l("Revises"),
           "reason": _l("Reason"), "note": _l("Note"), "document": _l("Document"),
           "file": _l("File"), "size": _l("Size"), "risk_assessment": _l("HJ 941 breakdown"),
-          "username": _l("User name"), "role": _l("Role"), "counties": _l("Counties")}
+          "username": _l("User name"), "role": _l("Role"), "counties": _l("Counties"),
+          "status": _l("Status"), "attempts": _l("Attempts"), "recipient": _l("Recipient"),
+          "digest": _l("Daily digest")}
 
 
 # Header navigation: (endpoint, label, who sees it). Areas append their entries.
@@ -41,6 +44,7 @@ NAV = [
     ("plans.index", _l("Plans"), "all"),
     ("map.index", _l("Risk map"), "all"),
     ("jurisdictions.index", _l("Jurisdictions"), "all"),
+    ("reminders.index", _l("Reminders"), "all"),
     ("auth.users", _l("Users"), "admin"),
 ]
 

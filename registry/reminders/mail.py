@@ -1,0 +1,160 @@
+"""Building and delivering reminder mails.
+
+Messages are stdlib ``email.message.EmailMessage`` (UTF-8; a Chinese subject is RFC 2047
+encoded by the SMTP policy) with a plain-text and an HTML part and an ``.ics`` attachment
+made with ``icalendar``. Delivery is plain ``smtplib`` with the Flask-Mail setting names:
+we need what Flask-Mail hides — one connection per run, the per-recipient refusal
+(``SMTPRecipientsRefused``) kept apart from a server that is down, and a file transport
+(``.eml`` files in ``MAIL_OUTBOX_DIR``) when no ``MAIL_SERVER`` is configured.
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import formataddr, format_datetime, make_msgid
+from pathlib import Path
+
+from icalendar import Calendar, Event
+
+from registry.reminders.sources import CalendarEvent
+
+
+class TransportDown(Exception):
+    """The mail server could not be reached: nothing was sent in this attempt."""
+
+
+class RecipientRefused(Exception):
+    """The server refused this recipient; other recipients are unaffected."""
+
+
+def calendar_file(events: Sequence[CalendarEvent]) -> bytes:
+    """An iCalendar (RFC 5545) file with one all-day event per due date."""
+    cal = Calendar()
+    cal.add("prodid", "-//registry//reminders//ZH")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    stamp = datetime.now(timezone.utc)
+    for item in events:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.on)
+        event.add("dtend", item.on + timedelta(days=1))
+        event.add("summary", item.summary)
+        event.add("description", item.description)
+        event.add("url", item.url)
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def build_message(config: Mapping, to_address: str, to_name: str, subject: str, text: str,
+                  html: str, events: Sequence[CalendarEvent] = ()) -> EmailMessage:
+    """One mail to one recipient: text + HTML alternative, the .ics attached."""
+    sender = config["MAIL_DEFAULT_SENDER"]
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = sender
+    msg["To"] = formataddr((to_name, to_address)) if to_name else to_address
+    msg["Date"] = format_datetime(datetime.now(timezone.utc))
+    domain = sender.rpartition("@")[2].strip(">") or "registry.local"
+    msg["Message-ID"] = make_msgid(domain=domain)
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    if events:
+        msg.add_attachment(calendar_file(events).decode("utf-8"), subtype="calendar",
+                           charset="utf-8", filename="reminder.ics", params={"method": "PUBLISH"})
+    return msg
+
+
+class SmtpTransport:
+    """One SMTP connection for a run, opened on the first message."""
+
+    def __init__(self, config: Mapping):
+        self.config = config
+        self._smtp: smtplib.SMTP | None = None
+        self._down: str | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.config
+        timeout = c["MAIL_TIMEOUT_SECONDS"]
+        try:
+            if c["MAIL_USE_SSL"]:
+                smtp = smtplib.SMTP_SSL(c["MAIL_SERVER"], c["MAIL_PORT"], timeout=timeout,
+                                        context=ssl.create_default_context())
+            else:
+                smtp = smtplib.SMTP(c["MAIL_SERVER"], c["MAIL_PORT"], timeout=timeout)
+                if c["MAIL_USE_TLS"]:
+                    smtp.starttls(context=ssl.create_default_context())
+            if c["MAIL_USERNAME"]:
+                smtp.login(c["MAIL_USERNAME"], c["MAIL_PASSWORD"] or "")
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TransportDown(f"{c['MAIL_SERVER']}:{c['MAIL_PORT']}: {exc}") from None
+        return smtp
+
+    def send(self, msg: EmailMessage, to_address: str) -> None:
+        """Deliver ``msg`` to ``to_address``. RecipientRefused or TransportDown on failure;
+        once the server is down, the rest of the run fails fast with the same error."""
+        if self._down:
+            raise TransportDown(self._down)
+        try:
+            if self._smtp is None:
+                self._smtp = self._connect()
+            self._smtp.send_message(msg, to_addrs=[to_address])
+        except TransportDown as exc:
+            self._down = str(exc)
+            raise
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()))
+            raise RecipientRefused(f"{code} {reply.decode(errors='replace')}") from None
+        except smtplib.SMTPResponseException as exc:
+            if 500 <= exc.smtp_code < 600 or exc.smtp_code in (450, 451, 452):
+                self._reset()
+                raise RecipientRefused(f"{exc.smtp_code} {exc.smtp_error!r}") from None
+            self._down = f"{exc.smtp_code} {exc.smtp_error!r}"
+            raise TransportDown(self._down) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            self._down = f"{self.config['MAIL_SERVER']}: {exc}"
+            self._smtp = None
+            raise TransportDown(self._down) from None
+
+    def _reset(self) -> None:
+        try:
+            if self._smtp is not None:
+                self._smtp.rset()
+        except (OSError, smtplib.SMTPException):
+            self._smtp = None
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self._smtp = None
+
+
+class FileTransport:
+    """No MAIL_SERVER: each mail becomes an .eml file in ``directory/<date>/``."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+
+    def send(self, msg: EmailMessage, to_address: str) -> None:
+        day = self.directory / datetime.now().strftime("%Y-%m-%d")
+        day.mkdir(parents=True, exist_ok=True)
+        name = msg["Message-ID"].strip("<>").replace("@", "_").replace("/", "_")
+        (day / f"{name}.eml").write_bytes(bytes(msg))
+
+    def close(self) -> None:
+        pass
+
+
+def transport_for(config: Mapping):
+    if config.get("MAIL_SERVER"):
+        return SmtpTransport(config)
+    return FileTransport(config["MAIL_OUTBOX_DIR"])

@@ -1,0 +1,86 @@
+"""The rule registry: each area plugs its reminder rules in here.
+
+An area (plans now; drills, corrective actions and agreements as they land) exports a
+:class:`ReminderSource` — or a list of them — and adds one line ``"module:attribute"`` to
+:data:`SOURCES`, like ``BLUEPRINTS`` in ``registry/__init__.py``. The sweep, the outbox, the
+mail, the digest, retries and the preview then work for it without further changes.
+See ``docs/architecture.md`` (“Reminders: plugging in a rule”).
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from registry.reminders.rules import Due, Subject
+
+# Areas append their sources here: "module:attribute" (a ReminderSource or a list of them).
+SOURCES: list[str] = [
+    "registry.reminders.plan_source:SOURCE",
+]
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """An all-day event for the .ics attachment. ``uid`` is stable per subject and due date,
+    so a calendar updates the event instead of adding a new one at each reminder."""
+
+    uid: str
+    on: date
+    summary: str
+    description: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Content:
+    """A rendered reminder in the recipient's language."""
+
+    subject: str
+    text: str
+    html: str
+    url: str
+    event: CalendarEvent | None = None
+
+
+@dataclass(frozen=True)
+class ReminderSource:
+    """One reminder rule and how to find and describe its subjects.
+
+    * ``rule``: the name stored in the outbox (``plan_review``, ``drill_due`` …).
+    * ``due(subject, today, config) -> [Due]``: the pure rule (at most the latest milestone).
+    * ``milestones(subject, start, end, config) -> [Due]``: every milestone in [start, end]
+      (the 90-day preview).
+    * ``candidates(start, end, config) -> [Subject]``: an **indexed** query for the subjects
+      that may have a milestone in [start, end] (``start`` None: any time up to ``end``),
+      with their recipients; scoped by ``county_codes`` (None: all).
+    * ``load(ids, config) -> {id: Subject}``: the subjects still due for this rule (a pending
+      retry whose subject was superseded or closed is cancelled).
+    * ``render(subject, due, config) -> Content``: the mail, rendered under the recipient's
+      locale (the caller sets it).
+    * ``label``: the rule's display name (lazy gettext).
+    """
+
+    rule: str
+    subject_type: str
+    label: object
+    due: Callable[[Subject, date, Mapping], list[Due]]
+    milestones: Callable[[Subject, date, date, Mapping], list[Due]]
+    candidates: Callable[..., list[Subject]]
+    load: Callable[[Sequence[int], Mapping], dict[int, Subject]]
+    render: Callable[[Subject, Due, Mapping], Content]
+
+
+def load_sources() -> list[ReminderSource]:
+    """Every registered source, in :data:`SOURCES` order."""
+    found: list[ReminderSource] = []
+    for target in SOURCES:
+        module_name, attr = target.split(":")
+        value = getattr(importlib.import_module(module_name), attr)
+        found.extend(value if isinstance(value, (list, tuple)) else [value])
+    return found
+
+
+def source_for(rule: str) -> ReminderSource | None:
+    return next((s for s in load_sources() if s.rule == rule), None)

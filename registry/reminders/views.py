@@ -1,0 +1,90 @@
+"""Outbox page (/reminders), resend, the 90-day preview and the digest preference."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from registry import permissions
+from registry.clock import today
+from registry.errors import Conflict, ValidationFailed
+from registry.reminders import service
+from registry.reminders.schemas import PreferenceIn, ReminderQuery
+from registry.reminders.sources import load_sources
+from registry.validation import form_data, validate
+
+bp = Blueprint("reminders", __name__)
+
+STATUS_LABELS = {"pending": _l("Pending"), "sent": _l("Sent"), "failed": _l("Failed"),
+                 "skipped": _l("Skipped"), "cancelled": _l("Cancelled")}
+STATUS_BADGES = {"pending": "warning", "sent": "success", "failed": "danger",
+                 "skipped": "secondary", "cancelled": "secondary"}
+
+
+@bp.app_template_filter("milestone")
+def milestone_label(milestone: str) -> str:
+    """``before-30`` → 30 days before; ``on-day``; ``overdue-2`` → overdue reminder 2."""
+    kind, _sep, n = milestone.partition("-")
+    if kind == "before":
+        return _("%(days)s days before", days=n)
+    if milestone == "on-day":
+        return _("On the due date")
+    if kind == "overdue":
+        return _("Overdue, reminder %(n)s", n=n)
+    return milestone
+
+
+def _context():
+    return dict(STATUS_LABELS=STATUS_LABELS, STATUS_BADGES_R=STATUS_BADGES,
+                rules={s.rule: s.label for s in load_sources()},
+                can_choose_digest=current_user.role in ("officer", "admin"))
+
+
+@bp.get("/reminders")
+@login_required
+def index():
+    args = {k: v for k, v in request.args.items() if v != ""}
+    try:
+        query = validate(ReminderQuery, args)
+    except ValidationFailed:
+        query = ReminderQuery()
+    rows, total = service.list_reminders(current_user, query)
+    return render_template("reminders/index.html", rows=rows, total=total, query=query,
+                           counts=service.outbox_counts(current_user),
+                           digest=service.digest_preference(current_user),
+                           can_resend=lambda r: r.county_code and permissions.can_write_county(
+                               current_user, r.county_code) or permissions.can_manage_users(current_user),
+                           **_context())
+
+
+@bp.post("/reminders/<int:reminder_id>/resend")
+@login_required
+def resend(reminder_id):
+    try:
+        reminder = service.resend(current_user, reminder_id)
+    except Conflict as exc:
+        flash(exc.message, "danger")
+    else:
+        if reminder.status == "sent":
+            flash(_("Reminder sent again to %(to)s.", to=reminder.recipient), "success")
+        else:
+            flash(_("Sending to %(to)s failed: %(error)s", to=reminder.recipient,
+                    error=reminder.last_error), "danger")
+    back = request.form.get("next", "")
+    return redirect(back if back.startswith("/reminders") else url_for("reminders.index"))
+
+
+@bp.get("/reminders/preview")
+@login_required
+def preview():
+    items = service.preview(current_user, today())
+    return render_template("reminders/preview.html", items=items[:500], total=len(items),
+                           today=today(), **_context())
+
+
+@bp.post("/reminders/preferences")
+@login_required
+def preferences():
+    body = validate(PreferenceIn, form_data(request.form, booleans=("digest",)))
+    service.set_digest(current_user, body.digest)
+    flash(_("Daily digest switched on.") if body.digest else _("Daily digest switched off."),
+          "success")
+    return redirect(url_for("reminders.index"))
