@@ -147,9 +147,12 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
                 risk_assessment={"air": air, "water": water} if with_breakdown else None,
                 documents=list(DOCUMENTS), reason="环境风险发生重大变化（演示）"), commit=False)
             revised += 1
+    from registry.drills.demo import load_drill_demo
+
+    drills = load_drill_demo(ACTOR, today, seed)
     passwords = _demo_users()
     db.session.commit()
-    return {"enterprises": len(levels), "revised": revised, "users": passwords}
+    return {"enterprises": len(levels), "revised": revised, "users": passwords, **drills}
 
 
 def _demo_users() -> list[tuple[str, str, str]]:
