@@ -95,6 +95,10 @@ class Config:
     FILING_DEADLINE_WORKING_DAYS = env_int("FILING_DEADLINE_WORKING_DAYS", 20)
     REVIEW_INTERVAL_YEARS = env_int("REVIEW_INTERVAL_YEARS", 3)
     DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 90)
+    # Drill frequency by risk level, in months (domain.md §5 [assumed]).
+    DRILL_INTERVAL_MONTHS_GENERAL = env_int("DRILL_INTERVAL_MONTHS_GENERAL", 12)
+    DRILL_INTERVAL_MONTHS_MAJOR = env_int("DRILL_INTERVAL_MONTHS_MAJOR", 12)
+    DRILL_INTERVAL_MONTHS_SERIOUS = env_int("DRILL_INTERVAL_MONTHS_SERIOUS", 6)
     # The home city (default jurisdiction): Xuchang.
     HOME_CITY_CODE = env_str("HOME_CITY_CODE", "411000")
     # Uploads: stored outside the web root, served only through a permission check.

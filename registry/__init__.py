@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "registry.plans.views:bp",
     "registry.jurisdictions.views:bp",
     "registry.map.views:bp",
+    "registry.drills.views:bp",
     "registry.api:bp",
     "registry.reminders.views:bp",
 )

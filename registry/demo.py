@@ -166,11 +166,14 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
         else:
             current[enterprise_id] = revise_plan(ACTOR, current[enterprise_id], data,
                                                  commit=False).id
+    from registry.drills.demo import load_drill_demo
+
+    drills = load_drill_demo(ACTOR, today, seed)
     passwords = _demo_users()
     db.session.commit()
     from registry.reminders.demo import load_reminders_demo
 
-    return {"enterprises": len(levels), "revised": revised, "users": passwords,
+    return {"enterprises": len(levels), "revised": revised, "users": passwords, **drills,
             "reminders": load_reminders_demo(today)}
 
 

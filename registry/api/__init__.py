@@ -8,3 +8,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated; session cookies are never accepted here
 
 from registry.api import enterprises, map, plans, routing, stats  # noqa: E402,F401
+from registry.drills import api as drills_api  # noqa: E402,F401

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from registry.drills.schemas_out import DrillStats
 
 Level = Literal["general", "major", "serious"]
 Status = Literal["filed", "due_soon", "overdue", "superseded", "revision_required"]
@@ -101,7 +103,8 @@ class PlanStats(BaseModel):
 
 class StatsOut(BaseModel):
     plans: PlanStats
+    drills: DrillStats
 
 
 class StatsQuery(BaseModel):
-    year: int | None = None
+    year: int | None = Field(None, ge=1990, le=2100)

@@ -188,7 +188,10 @@ def revise_plan(actor, plan_id: int, data: RevisionIn, *, commit: bool = True) -
             _("A revision must be signed after the version it replaces (%(date)s).",
               date=old.signed_on.isoformat())]})
     before = _snapshot(old)
+    resolves = old.revision_reason if old.revision_required else None
     old.is_current = False
+    # The new version answers a drill's "plan needs revision" (trigger 5, domain.md §2).
+    old.revision_required = False
     old.superseded_on = local_today()
     db.session.flush()
     plan = _new_version(actor, enterprise, data, old.version + 1, old.is_demo)
@@ -198,6 +201,8 @@ def revise_plan(actor, plan_id: int, data: RevisionIn, *, commit: bool = True) -
     after["revises"] = old.filing_number
     if data.reason:
         after["reason"] = data.reason
+    if resolves:
+        after["resolves"] = resolves
     audit.record(actor, "plan.revise", "plan", plan.id, None, after)
     if commit:
         _commit_or_conflict()

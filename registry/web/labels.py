@@ -18,7 +18,13 @@ ACTIONS = {"enterprise.create": _l("Enterprise registered"), "enterprise.update"
            "plan.file": _l("Plan filed"), "plan.revise": _l("Major revision filed"),
            "plan.supersede": _l("Superseded by a revision"), "plan.correct": _l("Minor correction"),
            "plan.upload": _l("Document uploaded"), "reminder.resend": _l("Reminder resent"),
-           "reminder.preference": _l("Reminder preference changed")}
+           "reminder.preference": _l("Reminder preference changed"),
+           "drill.create": _l("Drill recorded"), "drill.update": _l("Drill changed"),
+           "drill.close": _l("Drill closed"), "drill.reopen": _l("Drill reopened"),
+           "drill.upload": _l("File uploaded"), "action.create": _l("Corrective action recorded"),
+           "action.update": _l("Corrective action changed"),
+           "action.status": _l("Corrective action status changed"),
+           "plan.revision_flag": _l("Revision flag from a drill")}
 FIELDS = {"name": _l("Enterprise name"), "credit_code": _l("Unified social credit code"),
           "county_code": _l("County"), "address": _l("Address"), "longitude": _l("Longitude"),
           "latitude": _l("Latitude"), "industry": _l("Industry"), "contact_name": _l("Contact person"),
@@ -34,7 +40,16 @@ FIELDS = {"name": _l("Enterprise name"), "credit_code": _l("Unified social credi
           "file": _l("File"), "size": _l("Size"), "risk_assessment": _l("HJ 941 breakdown"),
           "username": _l("User name"), "role": _l("Role"), "counties": _l("Counties"),
           "status": _l("Status"), "attempts": _l("Attempts"), "recipient": _l("Recipient"),
-          "digest": _l("Daily digest")}
+          "digest": _l("Daily digest"),
+          "resolves": _l("Answers the revision required by"), "held_on": _l("Held on"),
+          "due_on": _l("Due on"), "owner_name": _l("Owner"),
+          "owner_unit": _l("Owner's unit"), "description": _l("Problem and measure"),
+          "evidence": _l("Evidence"), "verified_on": _l("Verified on"),
+          "verified_by_name": _l("Verified by"), "plan_needs_revision": _l("Plan needs revision"),
+          "category": _l("Category"), "headcount": _l("Headcount"), "theme": _l("Theme"),
+          "closed_on": _l("Closed on"), "done_on": _l("Done on"), "evaluation": _l("Evaluation"),
+          "enterprises": _l("Enterprises exercised"), "plans": _l("Plans exercised"),
+          "drill": _l("Drill"), "kind": _l("Kind"), "action": _l("Corrective action")}
 
 
 # Header navigation: (endpoint, label, who sees it). Areas append their entries.
@@ -43,6 +58,8 @@ NAV = [
     ("enterprises.index", _l("Enterprises"), "all"),
     ("plans.index", _l("Plans"), "all"),
     ("map.index", _l("Risk map"), "all"),
+    ("drills.index", _l("Drills"), "all"),
+    ("drills.improvement_plan", _l("Corrective actions"), "all"),
     ("jurisdictions.index", _l("Jurisdictions"), "all"),
     ("reminders.index", _l("Reminders"), "all"),
     ("auth.users", _l("Users"), "admin"),

@@ -1,0 +1,278 @@
+"""Corrective actions (整改, the HSEEP improvement plan): record, move along
+open → in progress → done → verified, list across drills.
+
+Rules: a verified action cannot be verified by its own owner; "done" needs evidence;
+an action flagged "plan needs revision" puts the exercised plan version into
+``revision_required`` until a new version is filed (revision trigger 5, domain.md §2).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from registry import audit, permissions
+from registry.clock import today as local_today
+from registry.drills import permissions as drill_permissions
+from registry.drills.rules import OPEN_STATUSES, TRANSITIONS, action_overdue, can_transition
+from registry.drills.schemas import ActionIn, ActionPatch, ActionQuery
+from registry.drills.service import _in_county, _year, get_drill
+from registry.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from registry.extensions import db
+from registry.models import CorrectiveAction, Drill, Plan, User
+
+AUDITED = ("description", "category", "owner_name", "owner_unit", "owner_user_id", "due_on",
+           "status", "evidence", "done_on", "verified_by_name", "verified_on",
+           "plan_needs_revision", "plan_id")
+EDITABLE = ("description", "category", "owner_name", "owner_unit", "owner_user_id", "due_on",
+            "evidence")
+
+
+def _check_owner_account(user_id: int | None) -> None:
+    if user_id is not None and db.session.get(User, user_id) is None:
+        raise ValidationFailed({"owner_user_id": [_("No user with id %(id)s.", id=user_id)]})
+
+
+def _exercised_plan(drill: Drill, plan_id: int) -> Plan:
+    plan = next((p for p in drill.plans if p.id == plan_id), None)
+    if plan is None:
+        raise ValidationFailed({"plan_id": [
+            _("Plan %(id)s was not exercised in this drill.", id=plan_id)]})
+    return plan
+
+
+def _flagged_plan(drill: Drill, plan_id: int | None) -> Plan:
+    """The exercised plan an action flags for revision; it must be the current version."""
+    if plan_id is None:
+        if len(drill.plans) != 1:
+            message = (_("This drill exercised no plan; name the enterprises and plans first.")
+                       if not drill.plans else _("Choose which exercised plan needs revision."))
+            raise ValidationFailed({"plan_id": [message]})
+        plan = drill.plans[0]
+    else:
+        plan = _exercised_plan(drill, plan_id)
+    if not plan.is_current:
+        raise ValidationFailed({"plan_id": [
+            _("Plan %(number)s is already superseded by a newer version.",
+              number=plan.filing_number)]})
+    return plan
+
+
+def revision_reason(action: CorrectiveAction) -> str:
+    """The text the plan page shows (stored in Chinese, the language of the record)."""
+    drill = action.drill
+    return (f"{drill.held_on.isoformat()} 应急演练“{drill.title}”发现问题需修订预案："
+            f"{action.description}")
+
+
+def _sync_plan(actor, plan: Plan) -> None:
+    """Set or clear the plan's revision flag from the actions that flag it; audit it.
+    A superseded version is left alone: its successor answered the revision."""
+    if not plan.is_current:
+        return
+    db.session.flush()
+    flagging = list(db.session.scalars(sa.select(CorrectiveAction).where(
+        CorrectiveAction.plan_id == plan.id, CorrectiveAction.plan_needs_revision)
+        .order_by(CorrectiveAction.id)))
+    before = {"revision_required": plan.revision_required, "reason": plan.revision_reason}
+    if flagging:
+        plan.revision_required = True
+        plan.revision_reason = "；".join(revision_reason(a) for a in flagging)
+    elif plan.revision_required:
+        plan.revision_required = False
+        plan.revision_reason = None
+    after = {"revision_required": plan.revision_required, "reason": plan.revision_reason}
+    if after != before:
+        permissions.require_write_county(actor, plan.enterprise.county_code)
+        old, new = audit.diff(before, after)
+        audit.record(actor, "plan.revision_flag", "plan", plan.id, old, new)
+
+
+def add_action(actor, drill_id: int, data: ActionIn, *, is_demo: bool = False,
+               commit: bool = True) -> CorrectiveAction:
+    """Record a corrective action for a drill.
+
+    Raises NotFound, PermissionDenied, ValidationFailed, Conflict (the drill is closed)."""
+    drill = get_drill(actor, drill_id)
+    drill_permissions.require_write_drill(actor, drill)
+    if drill.status == "closed":
+        raise Conflict(_("The drill is closed; reopen it to add a corrective action."))
+    _check_owner_account(data.owner_user_id)
+    plan = None
+    if data.plan_needs_revision:
+        plan = _flagged_plan(drill, data.plan_id)
+    elif data.plan_id is not None:
+        plan = _exercised_plan(drill, data.plan_id)
+    action = CorrectiveAction(
+        drill=drill, status="open", is_demo=is_demo, plan=plan,
+        plan_needs_revision=data.plan_needs_revision,
+        **{k: getattr(data, k) for k in EDITABLE})
+    db.session.add(action)
+    db.session.flush()
+    audit.record(actor, "action.create", "action", action.id, None,
+                 audit.snapshot(action, AUDITED) | {"drill": drill.title})
+    if plan is not None and action.plan_needs_revision:
+        _sync_plan(actor, plan)
+    if commit:
+        db.session.commit()
+    return action
+
+
+def get_action(actor, action_id: int) -> CorrectiveAction:
+    action = db.session.get(CorrectiveAction, action_id)
+    if action is None:
+        raise NotFound(_("No corrective action with id %(id)s.", id=action_id))
+    get_drill(actor, action.drill_id)
+    return action
+
+
+def is_owner(actor, action: CorrectiveAction) -> bool:
+    """The actor is the action's owner: their account, or their name given as owner."""
+    if action.owner_user_id is not None and getattr(actor, "id", None) == action.owner_user_id:
+        return True
+    names = {getattr(actor, "username", None), getattr(actor, "display_name", None)}
+    return bool(action.owner_name) and action.owner_name in names - {None, ""}
+
+
+def _transition(actor, action: CorrectiveAction, new: str, today: date) -> None:
+    if not can_transition(action.status, new):
+        from registry.drills.labels import ACTION_STATUSES as names
+
+        allowed = "、".join(str(names[s]) for s in TRANSITIONS[action.status]) or "—"
+        raise ValidationFailed({"status": [_(
+            "A corrective action cannot go from %(old)s to %(new)s; allowed next: %(allowed)s.",
+            old=names[action.status], new=names.get(new, new), allowed=allowed)]})
+    if new == "done" and not (action.evidence or action.attachments):
+        raise ValidationFailed({"evidence": [
+            _("Describe or attach the evidence before marking the action done.")]})
+    if new == "verified":
+        if is_owner(actor, action):
+            raise PermissionDenied(_("A corrective action cannot be verified by its own owner."))
+        action.verified_by_id = getattr(actor, "id", None)
+        action.verified_by_name = (getattr(actor, "display_name", None)
+                                   or getattr(actor, "username", None) or "system")
+        action.verified_on = today
+    if new == "done":
+        action.done_on = today
+    if new in OPEN_STATUSES:
+        action.done_on = None
+    action.status = new
+
+
+def update_action(actor, action_id: int, data: ActionPatch, *, commit: bool = True,
+                  today: date | None = None) -> CorrectiveAction:
+    """Change an action and/or move its status one allowed step.
+
+    Raises NotFound, PermissionDenied (incl. verifying one's own action), ValidationFailed."""
+    action = get_action(actor, action_id)
+    drill = action.drill
+    drill_permissions.require_write_drill(actor, drill)
+    changes = data.model_dump(exclude_unset=True)
+    status = changes.pop("status", None)
+    if action.status == "verified" and changes:
+        raise Conflict(_("A verified corrective action can no longer be changed."))
+    for key in ("description", "category"):
+        if key in changes and changes[key] is None:
+            raise ValidationFailed({key: [_("This field is required.")]})
+    if drill.status == "closed":
+        cleared = [k for k in ("owner_name", "owner_unit", "due_on")
+                   if k in changes and not changes[k]]
+        if cleared:
+            raise ValidationFailed({k: [_("The drill is closed: an action keeps its owner and "
+                                          "due date.")] for k in cleared})
+    _check_owner_account(changes.get("owner_user_id"))
+    before = audit.snapshot(action, AUDITED)
+    old_plan = action.plan if action.plan_needs_revision else None
+    for key in EDITABLE:
+        if key in changes:
+            setattr(action, key, changes[key])
+    flag = bool(changes.get("plan_needs_revision", action.plan_needs_revision))
+    plan_id = changes.get("plan_id", action.plan_id)
+    if (flag, plan_id) != (action.plan_needs_revision, action.plan_id):
+        if flag:
+            action.plan = _flagged_plan(drill, plan_id)
+        else:
+            action.plan = _exercised_plan(drill, plan_id) if plan_id else None
+        action.plan_needs_revision = flag
+    if status and status != action.status:
+        _transition(actor, action, status, today or local_today())
+    db.session.flush()
+    old, new = audit.diff(before, audit.snapshot(action, AUDITED))
+    if new:
+        name = "action.status" if set(new) <= {"status", "done_on", "verified_by_name",
+                                               "verified_on"} else "action.update"
+        audit.record(actor, name, "action", action.id, old, new)
+    for plan in {p for p in (old_plan, action.plan if action.plan_needs_revision else None) if p}:
+        _sync_plan(actor, plan)
+    if commit:
+        db.session.commit()
+    return action
+
+
+def _filtered(actor, query: ActionQuery, today: date):
+    stmt = sa.select(CorrectiveAction).join(Drill)
+    stmt = drill_permissions.scope_drills(stmt, actor, Drill.county_code)
+    if query.status:
+        stmt = stmt.where(CorrectiveAction.status == query.status)
+    if query.overdue is not None:
+        late = sa.and_(CorrectiveAction.due_on < today,
+                       CorrectiveAction.status.in_(OPEN_STATUSES))
+        stmt = stmt.where(late if query.overdue else sa.not_(late))
+    if query.county_code:
+        stmt = stmt.where(_in_county(query.county_code))
+    if query.category:
+        stmt = stmt.where(CorrectiveAction.category == query.category)
+    if query.closed_year:
+        stmt = stmt.where(CorrectiveAction.status == "verified",
+                          _year(CorrectiveAction.verified_on, query.closed_year))
+    if query.drill_id:
+        stmt = stmt.where(CorrectiveAction.drill_id == query.drill_id)
+    if query.owner:
+        like = "%" + query.owner.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(sa.or_(CorrectiveAction.owner_name.like(like, escape="\\"),
+                                 CorrectiveAction.owner_unit.like(like, escape="\\")))
+    return stmt
+
+
+def list_actions(actor, query: ActionQuery, today: date | None = None):
+    """A page of actions across drills, grouped by owner (unit, person), then due date."""
+    today = today or local_today()
+    stmt = _filtered(actor, query, today)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    order = (CorrectiveAction.owner_unit.is_(None), CorrectiveAction.owner_unit,
+             CorrectiveAction.owner_name, CorrectiveAction.due_on.is_(None),
+             CorrectiveAction.due_on, CorrectiveAction.id)
+    rows = db.session.scalars(stmt.order_by(*order).limit(query.per_page)
+                              .offset((query.page - 1) * query.per_page))
+    return list(rows), total
+
+
+def open_by_owner(actor, query: ActionQuery, today: date | None = None) -> list[dict]:
+    """Unverified actions per owner (unit, person) with how many are overdue."""
+    today = today or local_today()
+    sub = _filtered(actor, query, today).where(CorrectiveAction.status != "verified").subquery()
+    late = sa.case((sa.and_(sub.c.due_on < today, sub.c.status.in_(OPEN_STATUSES)), 1), else_=0)
+    rows = db.session.execute(
+        sa.select(sub.c.owner_unit, sub.c.owner_name, sa.func.count(), sa.func.sum(late))
+        .group_by(sub.c.owner_unit, sub.c.owner_name)
+        .order_by(sa.func.count().desc(), sub.c.owner_unit, sub.c.owner_name))
+    return [{"owner_unit": u, "owner_name": n, "open": c, "overdue": int(o or 0)}
+            for u, n, c, o in rows]
+
+
+def action_to_dict(action: CorrectiveAction, today: date | None = None) -> dict:
+    today = today or local_today()
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    return {
+        "id": action.id, "drill_id": action.drill_id, "drill_title": action.drill.title,
+        "description": action.description, "category": action.category,
+        "owner_name": action.owner_name, "owner_unit": action.owner_unit,
+        "owner_user_id": action.owner_user_id, "due_on": iso(action.due_on),
+        "status": action.status, "overdue": action_overdue(action.status, action.due_on, today),
+        "evidence": action.evidence, "done_on": iso(action.done_on),
+        "verified_by": action.verified_by_name, "verified_on": iso(action.verified_on),
+        "plan_needs_revision": action.plan_needs_revision, "plan_id": action.plan_id,
+        "evidence_files": [{"id": a.id, "name": a.original_name} for a in action.attachments],
+        "is_demo": action.is_demo,
+    }

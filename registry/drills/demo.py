@@ -1,0 +1,128 @@
+"""Demo drills (演示数据): 2023 reproduces the seed report's 41 drills (environmental and
+counter-terrorism) with their findings; later years have fewer, the current year is not
+empty. Everything goes through the drill services and is marked as demo."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from registry.drills.actions import add_action, update_action
+from registry.drills.schemas import ActionIn, ActionPatch, DrillIn, DrillPatch
+from registry.drills.service import create_drill, update_drill
+from registry.extensions import db
+from registry.models import Enterprise, Plan
+
+FIRST_YEAR, FIRST_YEAR_COUNT = 2023, 41
+PLACES = {"411002": "魏都", "411003": "建安", "411024": "鄢陵", "411025": "襄城",
+          "411081": "禹州", "411082": "长葛"}
+SEATS = {"411002": (113.82, 34.03), "411003": (113.83, 34.00), "411024": (114.20, 34.10),
+         "411025": (113.48, 33.85), "411081": (113.47, 34.17), "411082": (113.77, 34.22)}
+SCENARIOS = [("硫酸", "water"), ("液氨", "air"), ("盐酸", "water"), ("柴油", "water"),
+             ("氯气", "air"), ("含铬废水", "water"), ("甲醇", "both")]
+FINDINGS = [
+    ("plan", "预案中雨水排口封堵责任分工不明确", "修订预案，明确封堵责任人及联系方式"),
+    ("equipment", "应急池容量不足，围堰存在缺口", "扩建应急池并修补围堰"),
+    ("equipment", "应急物资储备不足，吸附棉过期", "补充并更新应急物资台账"),
+    ("training", "部分岗位人员对报告程序不熟悉", "组织全员应急培训并考核"),
+    ("organisation", "现场指挥部设置不合理，指令传达迟缓", "调整应急组织机构及指挥流程"),
+    ("coordination", "与消防、环境监测单位信息报送不畅", "建立联络群并明确信息报送时限"),
+    ("coordination", "跨界断面监测数据共享不及时", "与下游市约定监测数据共享方式"),
+]
+SURNAMES = "王李张刘陈杨赵黄周吴"
+GIVEN = ["伟", "芳", "敏", "静", "强", "磊", "军", "洋", "勇", "杰"]
+
+
+def _count(year: int, today: date) -> int:
+    if year == FIRST_YEAR:
+        return FIRST_YEAR_COUNT
+    full = max(10, FIRST_YEAR_COUNT - 8 * (year - FIRST_YEAR))
+    if year < today.year:
+        return full
+    return max(5, round(full * today.timetuple().tm_yday / 366))
+
+
+def _drill(rng, year: int, today: date, pool: dict[str, list]) -> DrillIn:
+    last = min(date(year, 12, 31), today - timedelta(days=1))
+    held = date(year, 1, 1) + timedelta(days=rng.randrange((last - date(year, 1, 1)).days + 1))
+    level = rng.choices(["enterprise", "county", "city", "joint"], [50, 30, 12, 8])[0]
+    theme = rng.choices(["environmental", "counter_terrorism", "water_pollution",
+                         "heavy_pollution_weather", "hazardous_chemicals"], [45, 20, 15, 10, 10])[0]
+    county = rng.choice(sorted(pool))
+    substance, pathway = rng.choice(SCENARIOS)
+    lon, lat = SEATS[county]
+    enterprises = rng.sample(pool[county], k=1 if level != "county" else 2)
+    if level in ("city", "joint"):
+        enterprises = [rng.choice(pool[c]) for c in rng.sample(sorted(pool), 2)]
+    names = {"environmental": "突发环境事件", "counter_terrorism": "反恐", "water_pollution": "水污染",
+             "heavy_pollution_weather": "重污染天气", "hazardous_chemicals": "危险化学品泄漏"}
+    where = {"enterprise": enterprises[0].name.split("有限公司")[0], "county": f"{PLACES[county]}",
+             "city": "许昌市", "joint": rng.choice(["许昌—漯河", "许昌—周口", "许昌—平顶山"])}[level]
+    axes = year >= 2024 or rng.random() < 0.5
+    return DrillIn(
+        title=f"{where}{names[theme]}应急演练", held_on=held,
+        duration_hours=rng.choice([1.5, 2, 2.5, 3, 4]), organiser_level=level,
+        county_code=county if level in ("enterprise", "county") else None,
+        organiser={"enterprise": enterprises[0].name, "county": f"许昌市生态环境局{PLACES[county]}分局",
+                   "city": "许昌市生态环境局", "joint": "许昌市生态环境局及下游市生态环境局"}[level],
+        place=f"{PLACES[county]}演练场（演示）", longitude=round(lon + rng.uniform(-0.05, 0.05), 6),
+        latitude=round(lat + rng.uniform(-0.04, 0.04), 6),
+        content_type=rng.choice(["comprehensive", "single"]) if axes else None,
+        form_type=rng.choice(["live", "tabletop"]) if axes else None,
+        legacy_type=None if axes else rng.choice(["tabletop", "functional", "full_scale"]),
+        theme=theme, enterprise_ids=[e.id for e in enterprises],
+        scenario_substance=substance, scenario_pathway=pathway,
+        participating_bodies=["许昌市生态环境局", f"{PLACES[county]}应急管理局", "消防救援队伍"]
+        + (["公安机关"] if theme == "counter_terrorism" else []),
+        headcount=rng.randrange(20, 200),
+        evaluation="演练组织有序，响应基本及时；发现问题已列入整改计划。（演示）")
+
+
+def _findings(rng, actor, drill, today: date) -> int:
+    count = 0
+    for category, problem, measure in rng.sample(FINDINGS, k=rng.choice([0, 1, 2, 2, 3])):
+        due = drill.held_on + timedelta(days=rng.choice([30, 60, 90, 120]))
+        flag = (category == "plan" and drill.plans and all(p.is_current for p in drill.plans)
+                and drill.held_on.year >= today.year - 1)
+        action = add_action(actor, drill.id, ActionIn(
+            description=f"{problem}；{measure}", category=category,
+            owner_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+            owner_unit=drill.enterprises[0].name if drill.enterprises else "许昌市生态环境局",
+            due_on=due, plan_needs_revision=bool(flag),
+            plan_id=drill.plans[0].id if flag else None), is_demo=True, commit=False)
+        age = (today - due).days
+        steps = (["in_progress", "done", "verified"] if age > 60 else
+                 ["in_progress", "done"] if age > 0 and rng.random() < 0.5 else
+                 ["in_progress"] if rng.random() < 0.5 else [])
+        if age > 60 and rng.random() < 0.1:
+            steps = ["in_progress"]  # a few stay overdue
+        for step in steps:
+            evidence = "整改完成，见验收记录（演示）" if step == "done" else None
+            update_action(actor, action.id, ActionPatch(status=step, evidence=evidence),
+                          commit=False, today=min(today, due))
+        count += 1
+    return count
+
+
+def load_drill_demo(actor, today: date, seed: int = 2023) -> dict:
+    """Create demo drills and their corrective actions (no commit: part of ``load_demo``)."""
+    rng = random.Random(seed)
+    pool: dict[str, list] = {}
+    enterprises = db.session.scalars(
+        sa.select(Enterprise).join(Plan, sa.and_(Plan.enterprise_id == Enterprise.id,
+                                                 Plan.is_current))
+        .where(Enterprise.is_demo, Plan.filed_on < date(FIRST_YEAR, 1, 1)).order_by(Enterprise.id))
+    for enterprise in enterprises:
+        pool.setdefault(enterprise.county_code, []).append(enterprise)
+    pool = {c: es for c, es in pool.items() if len(es) >= 2}
+    drills = actions = 0
+    for year in range(FIRST_YEAR, today.year + 1):
+        for _n in range(_count(year, today)):
+            drill = create_drill(actor, _drill(rng, year, today, pool), is_demo=True,
+                                 commit=False)
+            actions += _findings(rng, actor, drill, today)
+            if (today - drill.held_on).days > 180 and all(a.due_on for a in drill.actions):
+                update_drill(actor, drill.id, DrillPatch(status="closed"), commit=False)
+            drills += 1
+    return {"drills": drills, "actions": actions}

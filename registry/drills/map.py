@@ -1,0 +1,27 @@
+"""Drill points for the risk map's optional drill layer (the map area wires it in)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from registry.drills.permissions import scope_drills
+from registry.extensions import db
+from registry.models import CorrectiveAction, Drill
+
+
+def drill_points(actor, year: int | None = None) -> list[dict]:
+    """Drills the caller may read as map points: ``id``, ``title``, ``date`` (ISO),
+    ``lon``, ``lat`` (WGS-84), ``all_actions_verified`` (True also when a drill found
+    nothing to correct) — the layer colours points by the last. ``year`` limits to drills
+    held that year. Reads only; needs an app context."""
+    unverified = (sa.select(sa.func.count(CorrectiveAction.id))
+                  .where(CorrectiveAction.drill_id == Drill.id,
+                         CorrectiveAction.status != "verified")
+                  .correlate(Drill).scalar_subquery())
+    stmt = sa.select(Drill.id, Drill.title, Drill.held_on, Drill.longitude, Drill.latitude,
+                     unverified.label("unverified"))
+    stmt = scope_drills(stmt, actor, Drill.county_code)
+    if year:
+        stmt = stmt.where(sa.extract("year", Drill.held_on) == year)
+    return [{"id": i, "title": t, "date": d.isoformat(), "lon": lon, "lat": lat,
+             "all_actions_verified": n == 0}
+            for i, t, d, lon, lat, n in db.session.execute(stmt.order_by(Drill.held_on, Drill.id))]

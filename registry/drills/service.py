@@ -1,0 +1,290 @@
+"""Drills (应急演练): record, change, close, list, yearly figures (domain.md §5).
+
+A drill belongs to a county (enterprise and county drills) or to the whole city (city and
+joint drills, ``county_code`` None). Closing a drill needs every corrective action to have
+an owner (person and unit) and a due date.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from registry import audit, permissions
+from registry.clock import today as local_today
+from registry.drills import permissions as drill_permissions
+from registry.drills.rules import CITY_LEVELS, type_key
+from registry.drills.schemas import DrillIn, DrillPatch, DrillQuery
+from registry.enterprises.service import _check_county
+from registry.errors import NotFound, ValidationFailed
+from registry.extensions import db
+from registry.models import CorrectiveAction, Drill, Enterprise, Plan
+from registry.models.drills import drill_enterprises
+
+AUDITED = ("title", "held_on", "duration_hours", "organiser_level", "county_code", "organiser",
+           "place", "longitude", "latitude", "content_type", "form_type", "legacy_type", "theme",
+           "agreement_id", "scenario_substance", "scenario_pathway", "participating_bodies",
+           "headcount", "evaluation", "status", "closed_on")
+SIMPLE = tuple(f for f in AUDITED if f not in ("status", "closed_on", "county_code"))
+
+
+def _snapshot(drill: Drill) -> dict:
+    snap = audit.snapshot(drill, AUDITED)
+    snap["enterprises"] = [e.name for e in drill.enterprises]
+    snap["plans"] = [p.filing_number for p in drill.plans]
+    return snap
+
+
+def _type_errors(values: dict) -> dict[str, list[str]]:
+    content, form, legacy = (values.get(k) for k in ("content_type", "form_type", "legacy_type"))
+    message = _("Give the drill type on both axes (综合/单项 and 实战/桌面), or the older label "
+                "(桌面/功能/全面).")
+    if content and not form:
+        return {"form_type": [message]}
+    if form and not content:
+        return {"content_type": [message]}
+    if not content and not legacy:
+        return {"content_type": [message]}
+    return {}
+
+
+def _enterprises(actor, ids: list[int]) -> list[Enterprise]:
+    found = {e.id: e for e in db.session.scalars(sa.select(Enterprise).where(
+        Enterprise.id.in_(sorted(set(ids)))))} if ids else {}
+    unknown = [str(i) for i in ids if i not in found]
+    if unknown:
+        raise ValidationFailed({"enterprise_ids": [
+            _("No enterprise with id %(id)s.", id=", ".join(unknown))]})
+    for enterprise in found.values():
+        permissions.require_read_county(actor, enterprise.county_code)
+    return list(found.values())
+
+
+def _plans(plan_ids: list[int] | None, enterprises: list[Enterprise]) -> list[Plan]:
+    """The plans exercised: as given (each of an exercised enterprise), or by default the
+    current plans of the exercised enterprises."""
+    ids = {e.id for e in enterprises}
+    if plan_ids is None:
+        if not ids:
+            return []
+        return list(db.session.scalars(sa.select(Plan).where(
+            Plan.enterprise_id.in_(sorted(ids)), Plan.is_current)))
+    plans = []
+    for plan_id in dict.fromkeys(plan_ids):
+        plan = db.session.get(Plan, plan_id)
+        if plan is None:
+            raise ValidationFailed({"plan_ids": [_("No plan with id %(id)s.", id=plan_id)]})
+        if plan.enterprise_id not in ids:
+            raise ValidationFailed({"plan_ids": [
+                _("Plan %(number)s belongs to an enterprise this drill did not exercise.",
+                  number=plan.filing_number)]})
+        plans.append(plan)
+    return plans
+
+
+def _resolve(actor, values: dict) -> dict:
+    """Check a drill's values as a whole and the caller's right to record it; return the
+    column values with ``enterprises`` and ``plans`` resolved.
+
+    Raises ValidationFailed (naming the field), PermissionDenied."""
+    fields = _type_errors(values)
+    level = values["organiser_level"]
+    if values.get("agreement_id") is not None and level != "joint":
+        fields["agreement_id"] = [_("Only a joint cross-city drill refers to an agreement.")]
+    if values["held_on"] > local_today():
+        fields["held_on"] = [_("A drill is recorded after it was held; the date cannot be in "
+                               "the future.")]
+    enterprises = _enterprises(actor, values.get("enterprise_ids") or [])
+    county_code = None if level in CITY_LEVELS else values.get("county_code")
+    if level not in CITY_LEVELS:
+        counties = {e.county_code for e in enterprises}
+        if not county_code and len(counties) == 1:
+            county_code = counties.pop()
+        if level == "enterprise" and not enterprises:
+            fields["enterprise_ids"] = [_("An enterprise drill names the enterprise that held it.")]
+        elif not county_code:
+            fields["county_code"] = [_("An enterprise or county drill needs its county.")]
+        elif any(e.county_code != county_code for e in enterprises):
+            fields["enterprise_ids"] = [_("Enterprises exercised in a county's drill must be in "
+                                          "that county; record a city-level drill instead.")]
+    if {"county_code", "enterprise_ids"} & set(fields):
+        raise ValidationFailed(fields)  # whose drill it is cannot be told yet
+    permissions.require(drill_permissions.can_write_drill(
+        actor, level, county_code, {e.county_code for e in enterprises}), actor)
+    if county_code:
+        _check_county(county_code)
+    if fields:
+        raise ValidationFailed(fields)
+    result = {k: values.get(k) for k in SIMPLE}
+    result["participating_bodies"] = [b.strip() for b in values.get("participating_bodies") or []
+                                      if b and b.strip()]
+    result.update(county_code=county_code, enterprises=enterprises,
+                  plans=_plans(values.get("plan_ids"), enterprises))
+    return result
+
+
+def create_drill(actor, data: DrillIn, *, is_demo: bool = False, commit: bool = True) -> Drill:
+    """Record a drill. Raises ValidationFailed, PermissionDenied."""
+    values = _resolve(actor, data.model_dump())
+    if is_demo and not values["title"].endswith("（演示）"):
+        values["title"] += "（演示）"
+    drill = Drill(**values, status="open", is_demo=is_demo)
+    db.session.add(drill)
+    db.session.flush()
+    audit.record(actor, "drill.create", "drill", drill.id, None, _snapshot(drill))
+    if commit:
+        db.session.commit()
+    return drill
+
+
+def get_drill(actor, drill_id: int) -> Drill:
+    """One drill the caller may read. Raises NotFound, PermissionDenied, Unauthorized."""
+    drill = db.session.get(Drill, drill_id)
+    if drill is None:
+        raise NotFound(_("No drill with id %(id)s.", id=drill_id))
+    permissions.require(drill_permissions.can_read_drill(actor, drill), actor)
+    return drill
+
+
+def _input_of(drill: Drill) -> dict:
+    values = {k: getattr(drill, k) for k in SIMPLE}
+    values.update(county_code=drill.county_code,
+                  enterprise_ids=[e.id for e in drill.enterprises],
+                  plan_ids=[p.id for p in drill.plans])
+    return values
+
+
+def incomplete_actions(drill: Drill) -> list[CorrectiveAction]:
+    """Actions that keep the drill from being closed: no owner (person and unit) or no due date."""
+    return [a for a in drill.actions if not (a.owner_name and a.owner_unit and a.due_on)]
+
+
+def update_drill(actor, drill_id: int, data: DrillPatch, *, commit: bool = True) -> Drill:
+    """Change fields and/or close (``status="closed"``) or reopen a drill.
+
+    Closing refuses (ValidationFailed on ``status``) while any action lacks an owner or a
+    due date. Raises NotFound, PermissionDenied, ValidationFailed."""
+    drill = get_drill(actor, drill_id)
+    drill_permissions.require_write_drill(actor, drill)
+    changes = data.model_dump(exclude_unset=True)
+    status = changes.pop("status", None)
+    required = ("title", "held_on", "duration_hours", "organiser_level", "longitude", "latitude",
+                "theme")
+    empty = {k: [_("This field is required.")] for k in required
+             if k in changes and changes[k] is None}
+    if empty:
+        raise ValidationFailed(empty)
+    before = _snapshot(drill)
+    if changes:
+        merged = _input_of(drill)
+        merged.update(changes)
+        changed = set(changes.get("enterprise_ids") or []) != {e.id for e in drill.enterprises}
+        if "enterprise_ids" in changes and "plan_ids" not in changes and changed:
+            merged["plan_ids"] = None  # the current plans of the new set of enterprises
+        values = _resolve(actor, merged)
+        for key, value in values.items():
+            setattr(drill, key, value)
+    if status == "closed" and drill.status != "closed":
+        lacking = incomplete_actions(drill)
+        if lacking:
+            numbers = "、".join(f"#{a.id}" for a in lacking)
+            raise ValidationFailed({"status": [_(
+                "The drill cannot be closed while corrective actions lack an owner (person and "
+                "unit) or a due date: %(actions)s.", actions=numbers)]})
+        drill.status, drill.closed_on = "closed", local_today()
+    elif status == "open" and drill.status != "open":
+        drill.status, drill.closed_on = "open", None
+    db.session.flush()
+    old, new = audit.diff(before, _snapshot(drill))
+    if new:
+        action = {"closed": "drill.close", "open": "drill.reopen"}.get(
+            status if "status" in new else "", "drill.update")
+        audit.record(actor, action, "drill", drill.id, old, new)
+    if commit:
+        db.session.commit()
+    return drill
+
+
+def _in_county(code: str):
+    """Drills of a county: held there, or exercising one of its enterprises."""
+    exercised = (sa.select(drill_enterprises.c.drill_id).join(Enterprise)
+                 .where(Enterprise.county_code == code))
+    return sa.or_(Drill.county_code == code, Drill.id.in_(exercised))
+
+
+def _year(column, year: int):
+    return sa.and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
+
+
+def list_drills(actor, query: DrillQuery):
+    """A page of drills the caller may read, newest first, with the total."""
+    stmt = drill_permissions.scope_drills(sa.select(Drill), actor, Drill.county_code)
+    if query.year:
+        stmt = stmt.where(_year(Drill.held_on, query.year))
+    if query.county_code:
+        stmt = stmt.where(_in_county(query.county_code))
+    if query.organiser_level:
+        stmt = stmt.where(Drill.organiser_level == query.organiser_level)
+    if query.theme:
+        stmt = stmt.where(Drill.theme == query.theme)
+    if query.status:
+        stmt = stmt.where(Drill.status == query.status)
+    if query.enterprise_id:
+        stmt = stmt.where(Drill.id.in_(sa.select(drill_enterprises.c.drill_id).where(
+            drill_enterprises.c.enterprise_id == query.enterprise_id)))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(stmt.order_by(Drill.held_on.desc(), Drill.id.desc())
+                              .limit(query.per_page).offset((query.page - 1) * query.per_page))
+    return list(rows), total
+
+
+def drill_stats(actor, year: int | None = None) -> dict:
+    """The year's drills in the caller's view, by type, theme and organiser level."""
+    year = year or local_today().year
+    stmt = sa.select(Drill.content_type, Drill.form_type, Drill.legacy_type, Drill.theme,
+                     Drill.organiser_level).where(_year(Drill.held_on, year))
+    stmt = drill_permissions.scope_drills(stmt, actor, Drill.county_code)
+    by_type: dict[str, int] = {}
+    by_theme: dict[str, int] = {}
+    by_organiser: dict[str, int] = {}
+    total = 0
+    for content, form, legacy, theme, level in db.session.execute(stmt):
+        total += 1
+        key = type_key(content, form, legacy)
+        by_type[key] = by_type.get(key, 0) + 1
+        by_theme[theme] = by_theme.get(theme, 0) + 1
+        by_organiser[level] = by_organiser.get(level, 0) + 1
+    return {"year": year, "total": total, "by_type": dict(sorted(by_type.items())),
+            "by_theme": dict(sorted(by_theme.items())),
+            "by_organiser": dict(sorted(by_organiser.items()))}
+
+
+def to_dict(drill: Drill, today: date | None = None) -> dict:
+    from registry.drills.actions import action_to_dict
+
+    today = today or local_today()
+    return {
+        "id": drill.id, "title": drill.title, "held_on": drill.held_on.isoformat(),
+        "duration_hours": drill.duration_hours, "organiser_level": drill.organiser_level,
+        "organiser": drill.organiser, "county_code": drill.county_code,
+        "county_name": drill.county.name if drill.county else None,
+        "place": drill.place, "longitude": drill.longitude, "latitude": drill.latitude,
+        "content_type": drill.content_type, "form_type": drill.form_type,
+        "legacy_type": drill.legacy_type,
+        "type": type_key(drill.content_type, drill.form_type, drill.legacy_type),
+        "theme": drill.theme, "agreement_id": drill.agreement_id,
+        "enterprises": [{"id": e.id, "name": e.name} for e in drill.enterprises],
+        "plans": [{"id": p.id, "filing_number": p.filing_number, "version": p.version,
+                   "is_current": p.is_current, "revision_required": p.revision_required}
+                  for p in drill.plans],
+        "scenario_substance": drill.scenario_substance, "scenario_pathway": drill.scenario_pathway,
+        "participating_bodies": drill.participating_bodies or [], "headcount": drill.headcount,
+        "evaluation": drill.evaluation, "status": drill.status,
+        "closed_on": drill.closed_on.isoformat() if drill.closed_on else None,
+        "attachments": [{"id": a.id, "kind": a.kind, "name": a.original_name, "size": a.size}
+                        for a in drill.attachments if a.action_id is None],
+        "actions": [action_to_dict(a, today) for a in drill.actions],
+        "all_actions_verified": all(a.status == "verified" for a in drill.actions),
+        "is_demo": drill.is_demo,
+    }
