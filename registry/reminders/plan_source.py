@@ -21,8 +21,8 @@ from registry.reminders.rules import (PLAN_REVIEW, Due, Recipient, Schedule, Sub
 from registry.reminders.sources import CalendarEvent, Content, ReminderSource
 
 _COLUMNS = (Plan.id, Plan.review_due_on, Plan.filing_number, Plan.version, Plan.title,
-            Plan.signed_on, Plan.enterprise_id, Enterprise.name, Enterprise.county_code,
-            Enterprise.contact_email, Enterprise.contact_name)
+            Plan.signed_on, Plan.enterprise_id, Enterprise.name.label("enterprise"),
+            Enterprise.county_code, Enterprise.contact_email, Enterprise.contact_name)
 
 
 def schedule(config: Mapping) -> Schedule:
@@ -52,20 +52,21 @@ def county_officers(county_codes) -> dict[str, tuple[Recipient, ...]]:
     return {county: tuple(rs) for county, rs in found.items()}
 
 
-def _subjects(rows, default_locale: str) -> list[Subject]:
-    rows = list(rows)
-    officers = county_officers({r.county_code for r in rows})
-    subjects = []
-    for r in rows:
+def _subjects(rows) -> list[Subject]:
+    return [Subject("plan", r.id, r.review_due_on, r.county_code,
+                    f"{r.enterprise} {r.filing_number}"[:300], True, r) for r in rows]
+
+
+def recipients(subjects: list[Subject], config: Mapping) -> None:
+    """Fill in each plan's recipients: the enterprise contact (default language) and the
+    officers of its county."""
+    officers = county_officers({s.county_code for s in subjects})
+    default_locale = config["BABEL_DEFAULT_LOCALE"]
+    for s in subjects:
+        r = s.data
         contact = Recipient.of(r.contact_email, f"enterprise:{r.enterprise_id}",
-                               r.contact_name or r.name, default_locale)
-        subjects.append(Subject(
-            type="plan", id=r.id, due_on=r.review_due_on, county_code=r.county_code,
-            label=f"{r.name} {r.filing_number}"[:300],
-            recipients=(contact, *officers.get(r.county_code, ())),
-            data={"filing_number": r.filing_number, "version": r.version, "title": r.title,
-                  "signed_on": r.signed_on, "enterprise": r.name, "is_current": True}))
-    return subjects
+                               r.contact_name or r.enterprise, default_locale)
+        s.recipients = (contact, *officers.get(s.county_code, ()))
 
 
 def candidates(start: date | None, end: date, config: Mapping,
@@ -80,7 +81,7 @@ def candidates(start: date | None, end: date, config: Mapping,
         stmt = stmt.where(Plan.review_due_on >= start)
     if county_codes is not None:
         stmt = stmt.where(Enterprise.county_code.in_(sorted(county_codes)))
-    return _subjects(db.session.execute(stmt), config["BABEL_DEFAULT_LOCALE"])
+    return _subjects(db.session.execute(stmt))
 
 
 def load(ids: Sequence[int], config: Mapping) -> dict[int, Subject]:
@@ -89,7 +90,7 @@ def load(ids: Sequence[int], config: Mapping) -> dict[int, Subject]:
         return {}
     stmt = (sa.select(*_COLUMNS).join(Enterprise, Enterprise.id == Plan.enterprise_id)
             .where(Plan.id.in_(sorted(set(ids))), Plan.is_current == sa.true()))
-    return {s.id: s for s in _subjects(db.session.execute(stmt), config["BABEL_DEFAULT_LOCALE"])}
+    return {s.id: s for s in _subjects(db.session.execute(stmt))}
 
 
 def render(subject: Subject, due: Due, config: Mapping) -> Content:
@@ -97,7 +98,7 @@ def render(subject: Subject, due: Due, config: Mapping) -> Content:
     url = f"{config['BASE_URL'].rstrip('/')}/plans/{subject.id}"
     days_left = (subject.due_on - due.milestone_on).days
     overdue_days = -days_left
-    info = dict(enterprise=subject.data["enterprise"], number=subject.data["filing_number"],
+    info = dict(enterprise=subject.data.enterprise, number=subject.data.filing_number,
                 date=format_date(subject.due_on, "long"))
     if overdue_days > 0:
         line = _("[Plan review overdue] %(enterprise)s: plan %(number)s was due for review "
@@ -110,7 +111,7 @@ def render(subject: Subject, due: Due, config: Mapping) -> Content:
                  "on %(date)s", **info)
     context = dict(subject=subject, due=due, url=url, days_left=days_left,
                    overdue_days=overdue_days, due_date=format_date(subject.due_on, "long"),
-                   signed_date=format_date(subject.data["signed_on"], "long"),
+                   signed_date=format_date(subject.data.signed_on, "long"),
                    filing_days=config["FILING_DEADLINE_WORKING_DAYS"],
                    signature=config["REMINDERS_SIGNATURE"], heading=line)
     event = CalendarEvent(
@@ -129,5 +130,5 @@ SOURCE = ReminderSource(
     due=lambda subject, today, config: plan_review_due(subject, today, schedule(config)),
     milestones=lambda subject, start, end, config: milestones_between(
         PLAN_REVIEW, subject, start, end, schedule(config)),
-    candidates=candidates, load=load, render=render,
+    candidates=candidates, recipients=recipients, load=load, render=render,
 )

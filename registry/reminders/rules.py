@@ -9,8 +9,9 @@ registered late in its cycle, one reminder goes out, not a burst of every missed
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -33,18 +34,21 @@ class Recipient:
                    name=name, locale=locale, user_id=user_id, digest=digest)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Subject:
     """What a reminder is about, as loaded by an area's candidate query: enough for the
-    rule (``due_on``), the recipients, scoping (``county_code``) and the mail (``data``)."""
+    rule (``due_on``, ``active``), scoping (``county_code``) and the mail (``data``: the
+    area's row). ``recipients`` are filled in only for subjects that have something new
+    due (the area's ``recipients`` function), which keeps the daily sweep cheap."""
 
     type: str
     id: int
     due_on: date
     county_code: str | None
     label: str
+    active: bool = True
+    data: Any = None
     recipients: tuple[Recipient, ...] = ()
-    data: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ def plan_review_due(plan: Subject, today: date, schedule: Schedule = Schedule())
     """Plan review reminder: 90/30/7 days before ``review_due_on``, on the day, then weekly
     while overdue (defaults; configurable). ``plan`` is a current plan version; a superseded
     version is no subject (its candidate query leaves it out)."""
-    if plan.data.get("is_current") is False:
+    if not plan.active:
         return []
     return milestone_due(PLAN_REVIEW, plan, today, schedule)
 

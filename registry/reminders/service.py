@@ -74,7 +74,9 @@ def collect_due(today: date, sources: list[ReminderSource] | None = None):
             sa.select(Reminder.subject_id, Reminder.milestone).distinct()
             .where(Reminder.rule == source.rule, Reminder.subject_type == source.subject_type,
                    Reminder.milestone_on >= oldest))}
-        found.extend((source, s, d) for s, d in dues if (d.subject_id, d.milestone) not in recorded)
+        new = [(source, s, d) for s, d in dues if (d.subject_id, d.milestone) not in recorded]
+        source.recipients([s for _src, s, _d in new], config)
+        found.extend(new)
     return found
 
 
@@ -400,10 +402,12 @@ def preview(actor, today: date, days: int = 90) -> list[PreviewItem]:
     start, end = today + timedelta(days=1), today + timedelta(days=days)
     items = []
     for source in load_sources():
-        for subject in source.candidates(start, end, config, county_codes=counties):
-            for due in source.milestones(subject, start, end, config):
-                items.append(PreviewItem(due.milestone_on, source.label, subject, due.milestone,
-                                         subject.recipients))
+        found = [(subject, due)
+                 for subject in source.candidates(start, end, config, county_codes=counties)
+                 for due in source.milestones(subject, start, end, config)]
+        source.recipients(list({id(s): s for s, _d in found}.values()), config)
+        items += [PreviewItem(due.milestone_on, source.label, subject, due.milestone,
+                              subject.recipients) for subject, due in found]
     return sorted(items, key=lambda i: (i.on, str(i.rule_label), i.subject.label))
 
 

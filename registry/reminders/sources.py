@@ -54,7 +54,9 @@ class ReminderSource:
       (the 90-day preview).
     * ``candidates(start, end, config) -> [Subject]``: an **indexed** query for the subjects
       that may have a milestone in [start, end] (``start`` None: any time up to ``end``),
-      with their recipients; scoped by ``county_codes`` (None: all).
+      scoped by ``county_codes`` (None: all).
+    * ``recipients(subjects, config)``: fills in ``subject.recipients`` (called only for the
+      subjects with something new due, in one batch).
     * ``load(ids, config) -> {id: Subject}``: the subjects still due for this rule (a pending
       retry whose subject was superseded or closed is cancelled).
     * ``render(subject, due, config) -> Content``: the mail, rendered under the recipient's
@@ -68,6 +70,7 @@ class ReminderSource:
     due: Callable[[Subject, date, Mapping], list[Due]]
     milestones: Callable[[Subject, date, date, Mapping], list[Due]]
     candidates: Callable[..., list[Subject]]
+    recipients: Callable[[list[Subject], Mapping], None]
     load: Callable[[Sequence[int], Mapping], dict[int, Subject]]
     render: Callable[[Subject, Due, Mapping], Content]
 

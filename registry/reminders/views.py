@@ -15,6 +15,9 @@ bp = Blueprint("reminders", __name__)
 
 STATUS_LABELS = {"pending": _l("Pending"), "sent": _l("Sent"), "failed": _l("Failed"),
                  "skipped": _l("Skipped"), "cancelled": _l("Cancelled")}
+# Reasons the service stores in English; shown in the reader's language.
+ERRORS = {"no e-mail address": _l("no e-mail address"),
+          "no longer due (superseded or closed)": _l("no longer due (superseded or closed)")}
 STATUS_BADGES = {"pending": "warning", "sent": "success", "failed": "danger",
                  "skipped": "secondary", "cancelled": "secondary"}
 
@@ -33,7 +36,7 @@ def milestone_label(milestone: str) -> str:
 
 
 def _context():
-    return dict(STATUS_LABELS=STATUS_LABELS, STATUS_BADGES_R=STATUS_BADGES,
+    return dict(STATUS_LABELS=STATUS_LABELS, STATUS_BADGES_R=STATUS_BADGES, ERRORS=ERRORS,
                 rules={s.rule: s.label for s in load_sources()},
                 can_choose_digest=current_user.role in ("officer", "admin"))
 

@@ -11,7 +11,7 @@ DUE = date(2026, 9, 13)
 
 def plan(due=DUE, current=True, id=7):
     return Subject(type="plan", id=id, due_on=due, county_code="411081", label="许昌化工 411081-2023-001-L",
-                   data={"is_current": current})
+                   active=current)
 
 
 @pytest.mark.parametrize("today, milestone, on", [

@@ -1,0 +1,95 @@
+"""The daily job at 08:00 Asia/Shanghai; one active scheduler per database; takeover."""
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.registry.reminders.conftest import file_plan, outbox
+
+UTC = timezone.utc
+
+
+def test_daily_run_fires_at_0800_shanghai_with_coalesce_and_grace(app):
+    from registry.scheduler import build
+
+    app.config["TIMEZONE"] = "Asia/Shanghai"
+    scheduler = build(app)
+    scheduler.start(paused=True)  # jobs get their defaults when the scheduler starts
+    try:
+        job = scheduler.get_job("reminders-daily")
+        assert job.coalesce is True and job.misfire_grace_time == 6 * 3600
+        assert job.max_instances == 1 and str(job.trigger.timezone) == "Asia/Shanghai"
+    finally:
+        scheduler.shutdown(wait=False)
+    trigger = job.trigger
+    # 07:59 in Shanghai on 16 June is 23:59 UTC on the 15th: the next run is 08:00 the 16th.
+    assert trigger.get_next_fire_time(None, datetime(2026, 6, 15, 23, 59, tzinfo=UTC)) == \
+        datetime(2026, 6, 16, 0, 0, tzinfo=UTC)
+    # One second after 08:00 Shanghai the next run is the following day.
+    assert trigger.get_next_fire_time(None, datetime(2026, 6, 16, 0, 0, 1, tzinfo=UTC)) == \
+        datetime(2026, 6, 17, 0, 0, tzinfo=UTC)
+    app.config["REMINDERS_RUN_AT"] = "7:30"
+    assert build(app).get_job("reminders-daily").trigger.get_next_fire_time(
+        None, datetime(2026, 6, 16, 0, 0, tzinfo=UTC)) == datetime(2026, 6, 16, 23, 30, tzinfo=UTC)
+    app.config["REMINDERS_RUN_AT"] = "25:00"
+    with pytest.raises(ValueError, match="REMINDERS_RUN_AT='25:00'"):
+        build(app)
+
+
+def test_job_opens_its_own_app_context_and_sends(app, smtp, admin_api):
+    from registry.reminders.jobs import run_daily
+    from registry.scheduler import build
+
+    file_plan(admin_api, 1, "2023-09-13")
+    build(app)  # the scheduler's app is the one jobs run in
+    run_daily()  # no app context here
+    assert smtp.recipients() == ["contact1@example.com"]
+    assert [r.status for r in outbox(app)] == ["sent"]
+
+
+def _takeover(app, first, second):
+    if first.lease.postgres:
+        first.lease.abandon()  # the connection dies with the process: the server unlocks
+        for _ in range(100):  # the server notices the closed session asynchronously
+            if second.step():
+                return True
+            time.sleep(0.05)
+        return False
+    # SQLite: the holder stops renewing; once the lease has lapsed a standby takes it.
+    from registry.models.base import utcnow
+
+    second.lease.clock = lambda: utcnow() + timedelta(seconds=app.config["SCHEDULER_LEASE_SECONDS"] + 1)
+    return second.step()
+
+
+def test_second_scheduler_stays_idle_while_the_first_holds_the_lease(app):
+    from registry.scheduler import SchedulerRunner
+
+    log = []
+    first, second = SchedulerRunner(app, report=log.append), SchedulerRunner(app, report=log.append)
+    try:
+        assert first.step() and first.active
+        assert not second.step() and not second.active
+        assert first.step() and not second.step()  # renewals keep it
+        first.stop()  # a clean hand-over
+        assert second.step() and second.active
+        assert second.scheduler.get_job("reminders-daily") is not None
+    finally:
+        first.stop()
+        second.stop()
+    assert sum("active" in line for line in log) == 2
+
+
+def test_standby_takes_over_when_the_active_scheduler_dies(app):
+    from registry.scheduler import SchedulerRunner
+
+    first, second = SchedulerRunner(app), SchedulerRunner(app)
+    try:
+        assert first.step() and not second.step()
+        assert _takeover(app, first, second)
+        assert second.active
+        if not first.lease.postgres:
+            assert not first.step() and not first.active  # the old holder stands down
+    finally:
+        first.stop()
+        second.stop()
