@@ -4,7 +4,7 @@ agreement_id has no foreign key yet: the agreements table lives on another branc
 and the key is added when both are merged.
 
 Revision ID: 0003_drills
-Revises: 0001
+Revises: 0002_reminders
 Create Date: 2026-11-27 03:03:42.303115
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_drills'
-down_revision = '0001'
+down_revision = "0002_reminders"
 branch_labels = None
 depends_on = None
 
