@@ -15,6 +15,7 @@ BLUEPRINTS = (
     "registry.enterprises.views:bp",
     "registry.plans.views:bp",
     "registry.jurisdictions.views:bp",
+    "registry.agreements.views:bp",
     "registry.api:bp",
 )
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from registry.agreements.demo import load_demo_agreements
 from registry.auth.service import create_user
 from registry.enterprises.schemas import EnterpriseIn
 from registry.enterprises.service import create_enterprise
@@ -147,6 +148,7 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
                 risk_assessment={"air": air, "water": water} if with_breakdown else None,
                 documents=list(DOCUMENTS), reason="环境风险发生重大变化（演示）"), commit=False)
             revised += 1
+    load_demo_agreements(ACTOR, today)
     passwords = _demo_users()
     db.session.commit()
     return {"enterprises": len(levels), "revised": revised, "users": passwords}

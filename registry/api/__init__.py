@@ -8,3 +8,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated; session cookies are never accepted here
 
 from registry.api import enterprises, plans, routing, stats  # noqa: E402,F401
+from registry.agreements import api as _agreements_api  # noqa: E402,F401

@@ -40,6 +40,7 @@ NAV = [
     ("enterprises.index", _l("Enterprises"), "all"),
     ("plans.index", _l("Plans"), "all"),
     ("jurisdictions.index", _l("Jurisdictions"), "all"),
+    ("agreements.index", _l("Joint prevention agreements"), "all"),
     ("auth.users", _l("Users"), "admin"),
 ]
 
