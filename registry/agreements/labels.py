@@ -1,7 +1,7 @@
 """Display names for the agreements pages (English msgids, Chinese in the area catalogue)."""
 from flask_babel import lazy_gettext as _l
 
-STATUSES = {"active": _l("In force"), "expiring": _l("Expiring within 60 days"),
+STATUSES = {"active": _l("In force"), "expiring": _l("Expiring soon"),
             "expired": _l("Expired")}
 STATUS_BADGES = {"active": "success", "expiring": "warning", "expired": "danger"}
 ROLES = {"upstream": _l("Upstream"), "downstream": _l("Downstream"), "both": _l("Upstream and downstream")}

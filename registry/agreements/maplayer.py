@@ -15,14 +15,15 @@ CITY_SEATS = {
 }
 
 
-def _get(obj, key):
-    return obj[key] if isinstance(obj, dict) else getattr(obj, key)
+def _get(obj, key, default=None):
+    """A field of a model object or a plain dict (optional keys may be left out)."""
+    return obj.get(key, default) if isinstance(obj, dict) else getattr(obj, key, default)
 
 
 def _duty_phones(party) -> list[dict]:
     """Duty phones first; contacts without one fall back to their mobile."""
     rows = []
-    for contact in _get(party, "contacts"):
+    for contact in _get(party, "contacts") or []:
         number = _get(contact, "duty_phone") or _get(contact, "mobile") or _get(contact, "office_phone")
         if number:
             rows.append({"name": _get(contact, "name"), "role": _get(contact, "role"),
