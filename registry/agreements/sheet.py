@@ -152,6 +152,7 @@ def _destination(city: str, entry: dict, agreements: list[Agreement], today: dat
         found = by_key.get(row["name"])
         row["in_agreement"] = found is not None
         row["monitored_by"] = found.monitored_by if found else None
+        row["agreement_name"] = found.name if found else None
     calls = _calls(party.contacts, today)
     if status == "expired":
         warnings.append(_("The agreement expired on %(date)s; notify all the same.",

@@ -47,6 +47,7 @@ def test_destinations_in_order_of_arrival_with_agreement_and_calls(app, register
     assert [c["stale"] for c in luohe_row["calls"]] == [False, False, True, False, True]
     section = luohe_row["sections"][0]
     assert section["in_agreement"] is True and section["monitored_by"] == "joint"
+    assert section["agreement_name"] == "颍河许昌—漯河交界断面"
     assert any("6" in w for w in luohe_row["warnings"])   # a stale contact is flagged
 
 
@@ -203,3 +204,19 @@ def test_sheet_from_real_trace(admin_api, registered, client, accounts):
     accounts.login(client, name)
     page = client.get(f"/notification-sheet?enterprise_id={e['id']}").get_data(as_text=True)
     assert "0395-3100110" in page and "漯河市" in page
+
+
+def test_trace_extension_for_the_risk_map(app, registered):
+    from registry.agreements.sheet import trace_extension
+
+    trace = {"hits": [
+        {"name": "漯河市", "kind": "city", "distance_along_river_m": 10450.0, "arrival_hours": 9.68,
+         "river": "清潩河", "attrs": {}},
+        {"name": "周口市", "kind": "city", "distance_along_river_m": 56850.0, "arrival_hours": 47.5,
+         "river": "颍河", "attrs": {}},
+        {"name": "开封市", "kind": "city", "distance_along_river_m": 90000.0, "arrival_hours": 80.0,
+         "river": "贾鲁河", "attrs": {}}]}
+    with app.test_request_context():
+        extra = trace_extension(trace)
+    assert [(a["city"], a["url"]) for a in extra["agreements"]] == [
+        ("漯河市", f"/agreements/{registered[0]['id']}"), ("周口市", f"/agreements/{registered[1]['id']}")]
