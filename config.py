@@ -101,6 +101,9 @@ class Config:
     DRILL_INTERVAL_MONTHS_SERIOUS = env_int("DRILL_INTERVAL_MONTHS_SERIOUS", 6)
     # The home city (default jurisdiction): Xuchang.
     HOME_CITY_CODE = env_str("HOME_CITY_CODE", "411000")
+    # Agreements (上下游联防联控协议): "expiring" window and when a contact goes stale.
+    AGREEMENT_EXPIRING_DAYS = env_int("AGREEMENT_EXPIRING_DAYS", 60)
+    CONTACT_STALE_MONTHS = env_int("CONTACT_STALE_MONTHS", 6)
     # Uploads: stored outside the web root, served only through a permission check.
     UPLOAD_DIR = env_str("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)

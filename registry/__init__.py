@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "registry.jurisdictions.views:bp",
     "registry.map.views:bp",
     "registry.drills.views:bp",
+    "registry.agreements.views:bp",
     "registry.api:bp",
     "registry.reminders.views:bp",
 )

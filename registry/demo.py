@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from registry.agreements.demo import load_demo_agreements
 from registry.auth.service import create_user
 from registry.enterprises.schemas import EnterpriseIn
 from registry.enterprises.service import create_enterprise
@@ -166,6 +167,7 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
         else:
             current[enterprise_id] = revise_plan(ACTOR, current[enterprise_id], data,
                                                  commit=False).id
+    load_demo_agreements(ACTOR, today)
     from registry.drills.demo import load_drill_demo
 
     drills = load_drill_demo(ACTOR, today, seed)

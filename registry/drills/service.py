@@ -19,7 +19,7 @@ from registry.drills.schemas import DrillIn, DrillPatch, DrillQuery
 from registry.enterprises.service import _check_county
 from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
-from registry.models import CorrectiveAction, Drill, Enterprise, Plan
+from registry.models import Agreement, CorrectiveAction, Drill, Enterprise, Plan
 from registry.models.drills import drill_enterprises
 
 AUDITED = ("title", "held_on", "duration_hours", "organiser_level", "county_code", "organiser",
@@ -92,6 +92,9 @@ def _resolve(actor, values: dict) -> dict:
     level = values["organiser_level"]
     if values.get("agreement_id") is not None and level != "joint":
         fields["agreement_id"] = [_("Only a joint cross-city drill refers to an agreement.")]
+    elif values.get("agreement_id") is not None and db.session.get(
+            Agreement, values["agreement_id"]) is None:
+        fields["agreement_id"] = [_("No agreement with id %(id)s.", id=values["agreement_id"])]
     if values["held_on"] > local_today():
         fields["held_on"] = [_("A drill is recorded after it was held; the date cannot be in "
                                "the future.")]

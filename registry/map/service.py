@@ -25,9 +25,11 @@ from registry.models import Enterprise, Plan
 _lock = threading.Lock()
 _cache: dict = {}
 
-# Functions that add to a downstream trace (e.g. the agreements covering the
-# boundaries it crosses): each takes the trace dict and returns extra keys.
-DOWNSTREAM_EXTENSIONS: list = []
+# Functions that add to a downstream trace, as "module:function" (resolved when used, so
+# this module imports no area above it): each takes the trace dict, returns extra keys.
+DOWNSTREAM_EXTENSIONS = [
+    "registry.agreements.sheet:trace_extension",  # agreements covering the cities reached
+]
 
 
 # --- layers -------------------------------------------------------------------------
@@ -160,8 +162,11 @@ def downstream(actor, enterprise_id: int, max_km: float | None = None) -> dict:
 def downstream_of(lon: float, lat: float, max_km: float | None = None) -> dict:
     result = network().trace(lon, lat, max_km=max_km).to_dict()
     result["flow_speed_mps_default"] = current_app.config["RIVER_FLOW_SPEED_MPS"]
-    for extend in DOWNSTREAM_EXTENSIONS:
-        result.update(extend(result))
+    import importlib
+
+    for target in DOWNSTREAM_EXTENSIONS:
+        module_name, attr = target.split(":")
+        result.update(getattr(importlib.import_module(module_name), attr)(result))
     return result
 
 

@@ -7,5 +7,7 @@ from registry.models.accounts import ApiToken, LoginFailure, User, user_counties
 from registry.models.audit import AuditEntry  # noqa: F401
 from registry.models.jurisdiction import County  # noqa: F401
 from registry.models.plans import Enterprise, FilingSerial, Plan, PlanDocument  # noqa: F401
+from registry.models.agreements import (Agreement, AgreementContact, AgreementMeeting,  # noqa: F401
+                                        AgreementParty, AgreementSection)
 from registry.models.drills import CorrectiveAction, Drill, DrillAttachment  # noqa: F401
 from registry.models.reminders import Lease, Reminder, ReminderPreference  # noqa: F401

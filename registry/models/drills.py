@@ -42,9 +42,9 @@ class Drill(db.Model):
     form_type: Mapped[str | None] = mapped_column(sa.String(16))  # 实战/桌面
     legacy_type: Mapped[str | None] = mapped_column(sa.String(16))  # 桌面/功能/全面
     theme: Mapped[str] = mapped_column(sa.String(32))
-    # 上下游联防联控协议 of a joint drill. The agreements table is built on another
-    # branch; the foreign key is added when both are merged.
-    agreement_id: Mapped[int | None]
+    # 上下游联防联控协议 of a joint drill (migration 0005 added the foreign key).
+    agreement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agreements.id", ondelete="SET NULL"), index=True)
     scenario_substance: Mapped[str | None] = mapped_column(sa.String(200))
     scenario_pathway: Mapped[str | None] = mapped_column(sa.String(16))  # air/water/both
     participating_bodies: Mapped[list | None] = mapped_column(sa.JSON)

@@ -61,6 +61,7 @@ NAV = [
     ("drills.index", _l("Drills"), "all"),
     ("drills.improvement_plan", _l("Corrective actions"), "all"),
     ("jurisdictions.index", _l("Jurisdictions"), "all"),
+    ("agreements.index", _l("Joint prevention agreements"), "all"),
     ("reminders.index", _l("Reminders"), "all"),
     ("auth.users", _l("Users"), "admin"),
 ]

@@ -69,8 +69,13 @@ def test_jurisdiction_of_drills(client, accounts, officer, filed, admin_api):
     assert r.json["county_code"] is None
     joint = drill_payload(organiser_level="joint", county_code=None, agreement_id=7,
                           title="许昌—漯河颍河跨界水污染联合演练")
-    r = admin_api.post("/drills", json=joint)
-    assert r.status_code == 201 and r.json["agreement_id"] == 7
+    r = admin_api.post("/drills", json=joint)  # no agreement 7: named, nothing saved
+    assert r.status_code == 422 and "agreement_id" in r.json["error"]["fields"]
+    from tests.registry.agreements.payloads import luohe
+
+    agreement = admin_api.post("/agreements", json=luohe()).json
+    r = admin_api.post("/drills", json=dict(joint, agreement_id=agreement["id"]))
+    assert r.status_code == 201 and r.json["agreement_id"] == agreement["id"]
     viewer = accounts.api(client, "viewer", ["411025"])
     assert viewer.post("/drills", json=drill_payload(county_code="411025")).status_code == 403
     # City-wide drills are visible to everyone; county drills only in their county.

@@ -171,3 +171,13 @@ def test_popup_details_for_large_maps(client, accounts, admin_api):
     r = client.get(f"/map/details/{e['id']}")
     assert r.json == {"id": e["id"], "credit_code": e["credit_code"],
                       "filing_number": plan["filing_number"], "review_due_on": plan["review_due_on"]}
+
+
+def test_downstream_names_the_agreements_covering_the_cities_reached(admin_api):
+    from tests.registry.agreements.payloads import luohe
+
+    e, _ = _enterprise(admin_api, 1, "411081", *YINGHE_YUZHOU)
+    assert admin_api.get(f"/enterprises/{e['id']}/downstream").json["agreements"] == []
+    agreement = admin_api.post("/agreements", json=luohe()).json
+    found = admin_api.get(f"/enterprises/{e['id']}/downstream").json["agreements"]
+    assert [(a["id"], a["city"]) for a in found] == [(agreement["id"], "漯河市")]
