@@ -29,6 +29,7 @@ import orjson
 import shapely
 
 from geodata import gcj02
+from geodata.layers import LAYER_NAMES
 
 LEVELS = ("general", "major", "serious")
 COLORS = {"serious": "#d62728", "major": "#ff7f0e", "general": "#1f77b4",
@@ -252,7 +253,8 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
                    labels: Mapping | None = None, url_template: str = "/enterprises/{id}",
                    trace=None, small: bool = False, center: tuple[float, float] | None = None,
                    zoom: int | None = None, tiles=None, details_url_template: str | None = None,
-                   embed_details_max: int = 10_000, highlight: tuple[float, float] | None = None) -> str:
+                   embed_details_max: int = 10_000, highlight: tuple[float, float] | None = None,
+                   extras: Sequence[Mapping] = ()) -> str:
     """Build the risk map page (a complete HTML document) with folium.
 
     Args:
@@ -275,6 +277,9 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
             ``review_due_on`` from it as JSON instead of embedding them, which keeps a
             50,000-point page under 5 MB. Without it details are always embedded.
         highlight: (lon, lat) ringed on the map, e.g. the enterprise whose page it is.
+        extras: optional overlays from the host app, each ``{key, label, color, on, open,
+            points: [{lon, lat, title, lines: [[label, value], ...], url?, color?}]}``;
+            shown in the layer switch, popups as text (user text is never HTML).
 
     Returns:
         The HTML. ``window.riskMap`` exposes the map, cluster group, markers, layers and
@@ -298,6 +303,7 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
     config = {
         "labels": merged, "colors": COLORS, "flags": FLAGS, "url_template": url_template,
         "details_url": details_url_template, "small": small, "highlight": _highlight(highlight, shift),
+        "extras": _extras(extras, shift),
         "fit": center is None and not small and not trace_doc, "fit_trace": center is None and bool(trace_doc),
     }
     head, middle, tail = _skeleton(
@@ -308,6 +314,23 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
     data = encode_points(points, details=embed, shift_gcj02=shift)
     # Joined as bytes and decoded once: cheaper than widening str pieces.
     return b"".join((head, data, middle, _json(trace_doc), tail)).decode()
+
+
+def _extras(extras: Sequence[Mapping], shift: bool) -> list[dict]:
+    result = []
+    for extra in extras:
+        if not re.fullmatch(r"[a-z_]+", str(extra["key"])) or extra["key"] in LAYER_NAMES:
+            raise ValueError(f"extra layer key {extra['key']!r} must be new and [a-z_]+")
+        points = []
+        for p in extra.get("points", ()):
+            lon, lat = _highlight((p["lon"], p["lat"]), shift)
+            url = p.get("url")
+            if url is not None and not (_SAFE_URL.match(str(url)) and str(url).startswith("/")
+                                        and not str(url).startswith("//")):
+                raise ValueError(f"extra layer {extra['key']}: unsafe url {url!r}")
+            points.append({**p, "lon": lon, "lat": lat})
+        result.append({**extra, "points": points})
+    return result
 
 
 def _highlight(point, shift: bool) -> list[float] | None:

@@ -172,6 +172,33 @@
     return td;
   }
 
+  // An optional overlay from the host app (drills, agreements…): points with a title and
+  // label/value lines, all shown as text.
+  function extraLayer(extra) {
+    var group = L.layerGroup();
+    (extra.points || []).forEach(function (p) {
+      var marker = L.circleMarker([p.lat, p.lon], {
+        radius: 6, weight: 2, color: "#333", fillColor: p.color || extra.color, fillOpacity: 0.9
+      });
+      marker.bindPopup(function () {
+        var box = el("div", "rm-popup");
+        box.appendChild(el("div", "rm-popup-title", p.title));
+        var table = el("table", "rm-popup-table");
+        (p.lines || []).forEach(function (line) { row(table, line[0], line[1]); });
+        box.appendChild(table);
+        if (p.url) {
+          var a = el("a", null, extra.open || "»");
+          a.href = p.url;
+          a.target = "_top";
+          box.appendChild(a);
+        }
+        return box;
+      });
+      group.addLayer(marker);
+    });
+    return group;
+  }
+
   function popupContent(item, cfg, details) {
     var box = el("div", "rm-popup");
     box.appendChild(el("div", "rm-popup-title", item.name));
@@ -411,6 +438,11 @@
       });
       ["counties", "rivers", "sections", "receptors", "intercepts"].forEach(function (name) {
         if (layers[name]) overlays[escapeHtml(cfg.labels.layers[name])] = layers[name];
+      });
+      (cfg.extras || []).forEach(function (extra) {
+        layers[extra.key] = extraLayer(extra);
+        if (extra.on) layers[extra.key].addTo(map);
+        overlays[swatch(extra.color, "dot") + escapeHtml(extra.label)] = layers[extra.key];
       });
       map.on("overlayadd overlayremove", function (e) {
         if (silent) return;

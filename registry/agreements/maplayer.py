@@ -75,3 +75,24 @@ def agreement_layer(actor, today: date | None = None) -> dict:
 
     rows = list_agreements(actor, AgreementQuery(), today)
     return layer_features([a for a, _s in rows], {a.id: s for a, s in rows})
+
+
+def map_overlay(actor) -> dict:
+    """The risk map's agreement layer (see ``registry.map.service.MAP_OVERLAYS``): boundary
+    sections and counterpart cities, each popup listing the duty phones."""
+    from flask import url_for
+    from flask_babel import gettext as _
+
+    points = []
+    for f in agreement_layer(actor)["features"]:
+        p = f["properties"]
+        lon, lat = f["geometry"]["coordinates"]
+        lines = [[_("Agreement"), p["agreement_title"]]]
+        if p["kind"] == "section":
+            lines.append([_("River"), p.get("river") or "—"])
+        lines += [[f"{c['name']}（{c.get('role') or ''}）", c["phone"]] for c in p["duty_phones"]]
+        points.append({"lon": lon, "lat": lat, "title": p["name"], "lines": lines,
+                       "color": "#6f42c1" if p["kind"] == "section" else "#0dcaf0",
+                       "url": url_for("agreements.show", agreement_id=p["agreement_id"])})
+    return {"key": "agreements", "label": _("Joint prevention agreements"), "color": "#6f42c1",
+            "on": False, "open": _("Open agreement"), "points": points}

@@ -25,3 +25,24 @@ def drill_points(actor, year: int | None = None) -> list[dict]:
     return [{"id": i, "title": t, "date": d.isoformat(), "lon": lon, "lat": lat,
              "all_actions_verified": n == 0}
             for i, t, d, lon, lat, n in db.session.execute(stmt.order_by(Drill.held_on, Drill.id))]
+
+
+def map_overlay(actor) -> dict:
+    """The risk map's optional drill layer (see ``registry.map.service.MAP_OVERLAYS``):
+    green when every corrective action is verified, red while any is open."""
+    from flask import url_for
+    from flask_babel import gettext as _
+
+    points = []
+    for d in drill_points(actor):
+        if d["lon"] is None or d["lat"] is None:
+            continue
+        done = d["all_actions_verified"]
+        points.append({
+            "lon": d["lon"], "lat": d["lat"], "title": d["title"],
+            "color": "#198754" if done else "#dc3545",
+            "lines": [[_("Held on"), d["date"]],
+                      [_("Corrective actions"), _("all verified") if done else _("open")]],
+            "url": url_for("drills.show", drill_id=d["id"])})
+    return {"key": "drills", "label": _("Drills"), "color": "#198754", "on": False,
+            "open": _("Open drill page"), "points": points}

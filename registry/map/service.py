@@ -32,6 +32,25 @@ DOWNSTREAM_EXTENSIONS = [
 ]
 
 
+# Optional overlays other areas put on the risk map, "module:function(actor) -> dict" in
+# the shape of ``geodata.maps.build_risk_map(extras=...)``.
+MAP_OVERLAYS = [
+    "registry.agreements.maplayer:map_overlay",
+    "registry.drills.map:map_overlay",
+]
+
+
+def _resolve(target: str):
+    import importlib
+
+    module_name, attr = target.split(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def map_overlays(actor) -> list[dict]:
+    return [_resolve(target)(actor) for target in MAP_OVERLAYS]
+
+
 # --- layers -------------------------------------------------------------------------
 
 def _override_dir() -> Path:
@@ -162,11 +181,8 @@ def downstream(actor, enterprise_id: int, max_km: float | None = None) -> dict:
 def downstream_of(lon: float, lat: float, max_km: float | None = None) -> dict:
     result = network().trace(lon, lat, max_km=max_km).to_dict()
     result["flow_speed_mps_default"] = current_app.config["RIVER_FLOW_SPEED_MPS"]
-    import importlib
-
     for target in DOWNSTREAM_EXTENSIONS:
-        module_name, attr = target.split(":")
-        result.update(getattr(importlib.import_module(module_name), attr)(result))
+        result.update(_resolve(target)(result))
     return result
 
 

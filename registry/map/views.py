@@ -56,7 +56,9 @@ def frame():
     enterprise_id = request.args.get("enterprise_id", type=int)
     points = service.map_points(current_user, query)
     options = {}
-    if enterprise_id is not None:
+    if enterprise_id is None:
+        options["extras"] = service.map_overlays(current_user)
+    else:
         enterprise = get_enterprise(current_user, enterprise_id)
         if request.args.get("trace"):
             options["trace"] = service.downstream_of(enterprise.longitude, enterprise.latitude)

@@ -38,6 +38,9 @@ def test_risk_map_on_demo_data(runner, browser, accounts, admin_api):
             f"var l = window.riskMap.layers.{layer}; return window.riskMap.map.hasLayer(l)"
             " ? l.getLayers().length : 0") >= least
     assert driver.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive, canvas.leaflet-zoom-animated")
+    # The optional overlays of the other areas: the demo's drills and agreements.
+    for overlay in ("drills", "agreements"):
+        assert driver.execute_script(f"return window.riskMap.layers.{overlay}.getLayers().length") > 0
     # Every point is in a cluster or shown alone: the counts add up.
     assert driver.execute_script(CLUSTERED) == total
     # The level switch changes what is shown, and the clusters follow.

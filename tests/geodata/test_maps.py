@@ -126,3 +126,18 @@ def test_highlight_is_validated_and_passed_to_the_page():
     assert '"highlight":[113.8,34.0]' in html
     with pytest.raises(ValueError, match="highlight"):
         build_risk_map([], {}, highlight=(float("nan"), 34.0))
+
+
+def test_extra_overlays_travel_as_data_and_refuse_unsafe_links():
+    extra = {"key": "drills", "label": "应急演练", "color": "#198754", "on": False,
+             "points": [{"lon": 113.8, "lat": 34.0, "title": "<b>演练</b>`${x}`",
+                         "lines": [["日期", "2026-05-01"]], "url": "/drills/1"}]}
+    page = build_risk_map([], {}, extras=[extra])
+    config = blocks(page)["config"]
+    assert config["extras"][0]["points"][0]["title"] == "<b>演练</b>`${x}`"
+    assert "<b>演练" not in page  # only inside JSON, with '<' escaped
+    for bad in ({"url": "javascript:alert(1)"}, {"url": "//evil.example/x"}):
+        with pytest.raises(ValueError):
+            build_risk_map([], {}, extras=[{**extra, "points": [{**extra["points"][0], **bad}]}])
+    with pytest.raises(ValueError):
+        build_risk_map([], {}, extras=[{**extra, "key": "rivers"}])
