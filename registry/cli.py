@@ -106,5 +106,8 @@ def geodata_import_command(path, layer):
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_user_command, create_token_command, load_demo_command, geodata_group):
+    from registry.backup.cli import COMMANDS as BACKUP_COMMANDS
+
+    for command in (create_user_command, create_token_command, load_demo_command, geodata_group,
+                    *BACKUP_COMMANDS):
         app.cli.add_command(command)
