@@ -32,7 +32,7 @@ import pytest
 
 from tests.conftest import csrf_token, enterprise_payload
 
-COUNTY_A, COUNTY_B = "411081", "411025"
+from tests.registry.hardening.conftest import COUNTY_A, COUNTY_B
 ROLES = ("anon", "viewer", "officerA", "officerB", "admin")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -215,37 +215,17 @@ def _records(app, n: int) -> dict:
                 "superseded_plan_id": first.id, "credit_code": e.credit_code, "kind": "plan"}
 
 
-@pytest.fixture(scope="module")
-def password_hash():
-    from werkzeug.security import generate_password_hash
-
-    return generate_password_hash("correct-horse-battery")
-
-
 @pytest.fixture
-def callers(app, accounts, password_hash):
+def callers(app, caller_users):
     """A test client per caller: web clients with a logged-in session, API clients with a
-    bearer token. (Users are inserted with one precomputed hash: the matrix is about who may
-    do what, the log-in itself is tested in tests/registry/auth.)"""
-    from registry.extensions import db
-    from registry.models import County, User
-
-    users = {"viewer": ("viewer", [COUNTY_A]), "officerA": ("officer", [COUNTY_A]),
-             "officerB": ("officer", [COUNTY_B]), "admin": ("admin", [])}
+    bearer token."""
     web, api = {"anon": app.test_client()}, {"anon": (app.test_client(), {})}
-    for label, (role, counties) in users.items():
-        with app.app_context():
-            user = User(username=f"matrix-{label}", role=role, password_hash=password_hash,
-                        counties=[db.session.get(County, c) for c in counties])
-            db.session.add(user)
-            db.session.commit()
-            user_id = user.id
+    for label, (user_id, token) in caller_users.items():
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"], session["_fresh"] = str(user_id), True
         web[label] = client
-        api[label] = (app.test_client(),
-                      {"Authorization": f"Bearer {accounts.token(f'matrix-{label}')}"})
+        api[label] = (app.test_client(), {"Authorization": f"Bearer {token}"})
     return web, api
 
 
