@@ -7,7 +7,7 @@ FLASK  := $(BIN)/flask --app registry
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test translations bench clean
+.PHONY: install run test translations bench hardening clean
 
 install: $(VENV)/.installed translations
 
@@ -27,6 +27,15 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The slow hardening runs (docs/reliability.md): the API fuzzer with 100 examples per
+# operation and mode, the stored-XSS corpus on every page for every payload, the access
+# matrix and backups. Also on PostgreSQL when TEST_DATABASE_URL is set; request/status
+# figures are appended to hardening-fuzz.json.
+hardening: install
+	HARDENING_FULL=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} FUZZ_STATS=hardening-fuzz.json \
+	  REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -p no:logging tests/registry/hardening \
+	  tests/browser/test_injection.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -110,6 +110,11 @@ def validate(schema: type[M], data: Any) -> M:
     """Validate ``data`` against ``schema``; raise ValidationFailed(field -> messages)."""
     if not isinstance(data, dict):
         raise ValidationFailed({"__root__": [_("The request body must be a JSON object.")]})
+    from registry.hardening.text import control_fields
+
+    bad = control_fields(data)
+    if bad:
+        raise ValidationFailed(bad)
     try:
         return schema.model_validate(data)
     except ValidationError as exc:

@@ -2,40 +2,41 @@
 upstream analysis, and the data-error check."""
 from registry.api import bp
 from registry.api.routing import operation
+from registry.api.schemas import DownstreamOut, EnterprisePoints, Layer, MisplacedOut, UpstreamOut
 from registry.map import service
 from registry.map.schemas import DownstreamQuery, MapQuery, UpstreamQuery
 
 
 @operation(bp, "/map/enterprises.geojson", "GET",
            "Enterprises with a current plan as a GeoJSON FeatureCollection", "map",
-           query=MapQuery, errors=(401, 422))
+           query=MapQuery, response=EnterprisePoints, errors=(401, 422))
 def map_enterprises(user, query):
     return service.points_geojson(service.map_points(user, query))
 
 
 @operation(bp, "/layers/{layer}.geojson", "GET",
            "A reference layer (counties, rivers, sections, receptors, intercepts)", "map",
-           errors=(401, 422))
+           response=Layer, errors=(401, 422))
 def layer(user, layer):
     return service.layer_geojson(layer)
 
 
 @operation(bp, "/enterprises/{enterprise_id}/downstream", "GET",
            "What a spill at this enterprise reaches downstream, with distances and arrival times",
-           "map", query=DownstreamQuery, errors=(401, 403, 404, 422))
+           "map", query=DownstreamQuery, response=DownstreamOut, errors=(401, 403, 404, 422))
 def downstream(user, enterprise_id, query):
     return service.downstream(user, enterprise_id, query.max_km)
 
 
 @operation(bp, "/upstream", "GET",
            "Enterprises within km upstream of a point (an intake or a boundary section)", "map",
-           query=UpstreamQuery, errors=(401, 422))
+           query=UpstreamQuery, response=UpstreamOut, errors=(401, 422))
 def upstream(user, query):
     return {"items": service.upstream(user, query.lon, query.lat, query.km),
             "lon": query.lon, "lat": query.lat, "km": query.km}
 
 
 @operation(bp, "/map/misplaced", "GET",
-           "Enterprises whose point lies outside their declared county", "map", errors=(401,))
+           "Enterprises whose point lies outside their declared county", "map", response=MisplacedOut, errors=(401,))
 def misplaced(user):
     return {"items": service.misplaced(user)}

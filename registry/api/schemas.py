@@ -108,3 +108,95 @@ class StatsOut(BaseModel):
 
 class StatsQuery(BaseModel):
     year: int | None = Field(None, ge=1990, le=2100)
+
+
+# Risk map ------------------------------------------------------------------------------
+
+class PointGeometry(BaseModel):
+    type: Literal["Point"]
+    coordinates: list[float]
+
+
+class EnterprisePointProperties(BaseModel):
+    id: int
+    name: str
+    credit_code: str
+    county_code: str
+    filing_number: str
+    plan_id: int
+    risk_level: Level
+    notation: str
+    review_due_on: str
+    status: Status
+
+
+class EnterprisePoint(BaseModel):
+    type: Literal["Feature"]
+    id: int
+    geometry: PointGeometry
+    properties: EnterprisePointProperties
+
+
+class EnterprisePoints(BaseModel):
+    type: Literal["FeatureCollection"]
+    features: list[EnterprisePoint]
+
+
+class LayerFeature(BaseModel):
+    type: Literal["Feature"]
+    geometry: dict | None
+    properties: dict
+
+
+class Layer(BaseModel):
+    type: Literal["FeatureCollection"]
+    features: list[LayerFeature]
+
+
+class UpstreamItem(BaseModel):
+    id: int
+    name: str
+    credit_code: str
+    county_code: str
+    filing_number: str
+    risk_level: Level
+    status: Status
+    river: str | None
+    distance_upstream_m: float
+    distance_to_river_m: float
+
+
+class UpstreamOut(BaseModel):
+    items: list[UpstreamItem]
+    lon: float
+    lat: float
+    km: float
+
+
+class MisplacedItem(BaseModel):
+    id: int
+    name: str
+    declared_code: str
+    declared_name: str | None
+    actual_code: str | None
+    actual_name: str | None
+    lon: float
+    lat: float
+
+
+class MisplacedOut(BaseModel):
+    items: list[MisplacedItem]
+
+
+class DownstreamEnterprise(BaseModel):
+    id: int
+    name: str
+    county_code: str
+
+
+class DownstreamOut(BaseModel):
+    """The trace's details (river segments, receptors reached, arrival times) vary with the
+    layers; the document fixes the parts every answer has."""
+
+    enterprise: DownstreamEnterprise
+    flow_speed_mps_default: float

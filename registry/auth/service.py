@@ -75,7 +75,11 @@ def _recent_failures(username: str) -> int:
 def authenticate(username: str, password: str, remote_addr: str | None = None) -> User:
     """Check a password. After LOGIN_MAX_FAILURES failures within LOGIN_LOCKOUT_MINUTES
     the name is locked for that long, whatever the password. Raises Unauthorized."""
+    from registry.hardening.text import has_control
+
     username = (username or "").strip()
+    if has_control(username) or has_control(password or ""):
+        raise Unauthorized(_("Wrong user name or password."))  # no such user can exist
     if _recent_failures(username) >= current_app.config["LOGIN_MAX_FAILURES"]:
         raise Unauthorized(_("Too many failed log-ins. Try again in %(n)s minutes.",
                              n=current_app.config["LOGIN_LOCKOUT_MINUTES"]))

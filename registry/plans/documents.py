@@ -64,6 +64,9 @@ def attach_document(actor, plan_id: int, kind: str, filename: str, stream) -> Pl
     if kind not in DOCUMENTS:
         raise ValidationFailed({"kind": [_("Unknown filing document “%(value)s”.", value=kind)]})
     data = stream.read(current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 1)
+    from registry.hardening.text import clean_filename
+
+    filename = clean_filename(filename)
     ext = check_upload(filename, data[:16], len(data))
     directory = upload_root() / "plans" / str(plan.id)
     directory.mkdir(parents=True, exist_ok=True)
@@ -75,7 +78,7 @@ def attach_document(actor, plan_id: int, kind: str, filename: str, stream) -> Pl
     if doc is None:
         doc = PlanDocument(kind=kind)
         plan.documents.append(doc)
-    doc.stored_name, doc.original_name = stored, Path(filename).name[:255]
+    doc.stored_name, doc.original_name = stored, filename
     doc.content_type, doc.size, doc.uploaded_at = CONTENT_TYPES[ext], len(data), utcnow()
     db.session.flush()
     audit.record(actor, "plan.upload", "plan", plan.id, None,

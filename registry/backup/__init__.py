@@ -1,0 +1,1 @@
+"""Backup and restore of the database and the instance files (``flask backup``/``restore``)."""

@@ -1,0 +1,1 @@
+"""Input hardening shared by every entry point (API, forms, imports, uploads)."""

@@ -1,0 +1,111 @@
+"""Stored XSS: a corpus of payloads (HTML, attribute, JavaScript-string, template-literal)
+stored through the API in every free-text field of enterprises and plans, then every page
+that shows them opened in headless Chromium. No dialog may open and no payload may run
+(each payload would set ``window.__xss``); the text must show as typed."""
+import os
+from urllib.parse import quote
+
+from selenium.webdriver.common.by import By
+
+from tests.browser.test_pages import assert_no_dialog
+from tests.conftest import enterprise_payload, plan_payload
+
+# Each payload runs alert(N) and sets window.__xss if it ever executes.
+RUN = "window.__xss=1,alert({n})"
+CORPUS = [
+    "<script>{run}</script>",                              # HTML element
+    "<img src=x onerror=\"{run}\">",                      # HTML event handler
+    "\"><svg onload=\"{run}\">",                          # break out of a double-quoted attribute
+    "' autofocus onfocus='{run}' x='",                     # break out of a single-quoted attribute
+    "';{run};//",                                          # JavaScript single-quoted string
+    "\";{run};//",                                         # JavaScript double-quoted string
+    "</script><script>{run}</script>",                     # close the surrounding <script>
+    "`;{run};`${{{run}}}",                                 # template literal and ${} substitution
+    "javascript:{run}",                                    # a URL scheme in a link
+    "{{{{7*7}}}}<a href=x onclick=\"{run}\">x</a>",        # template syntax and a link handler
+]
+PAYLOADS = [p.format(run=RUN.format(n=i + 1)) for i, p in enumerate(CORPUS)]
+ENTERPRISE_TEXT = ("name", "address", "industry", "contact_name")
+PLAN_TEXT = ("title",)
+
+
+def _store(api, n, payload):
+    """An enterprise (county 411081, on 颍河) and a plan with ``payload`` in every free-text
+    field, a revision with it as the reason and a correction with it as the note."""
+    fields = {f: payload[:60] + f"（{n}）" for f in ENTERPRISE_TEXT}
+    fields["name"] = payload + f"化工厂{n}"
+    r = api.post("/enterprises", json=enterprise_payload(n, county="411081", longitude=113.40 + n / 1000,
+                                                         latitude=34.17, **fields))
+    assert r.status_code == 201, r.json
+    e = r.json
+    r = api.post("/plans", json=plan_payload(e["id"], title=payload, signed_on="2023-08-01",
+                                             filed_on="2023-08-10", filing_number=payload[:64]))
+    assert r.status_code == 201, r.json
+    first = r.json
+    r = api.post(f"/plans/{first['id']}/revisions",
+                 json={"title": payload, "signed_on": "2026-03-02", "filed_on": "2026-03-20",
+                       "risk_level": "general", "reason": payload})
+    assert r.status_code == 201, r.json
+    plan = r.json
+    r = api.patch(f"/plans/{plan['id']}", json={"title": payload + "（更正）", "note": payload})
+    assert r.status_code == 200, r.json
+    # Misplaced on purpose: declared 襄城县, point in 禹州市 (shows on the checks page).
+    wrong = api.post("/enterprises", json=enterprise_payload(n + 100, county="411025", longitude=113.40,
+                                                             latitude=34.17, name=payload + "错位"))
+    assert wrong.status_code == 201, wrong.json
+    return e, first, plan
+
+
+# Pages that list every record: opened once, they show all payloads together.
+SHARED_PAGES = ["/", "/enterprises", "/plans", "/map", "/map/frame", "/map/checks",
+                "/map/upstream?target=&km=30"]
+
+
+def _pages(e, first, plan, payload):
+    """The pages that show one record. HARDENING_FULL=1 (make hardening) opens all of
+    them for every payload; the normal suite opens the ones with distinct templates."""
+    pages = [f"/enterprises/{e['id']}", f"/enterprises/{e['id']}/edit",
+             f"/plans/{first['id']}", f"/plans/{plan['id']}", f"/plans/{plan['id']}/correct",
+             f"/map/frame?enterprise_id={e['id']}"]
+    if os.environ.get("HARDENING_FULL"):
+        pages += [f"/enterprises?q={quote(payload[:50])}", f"/enterprises/{e['id']}/plans/new",
+                  f"/enterprises/{e['id']}/downstream", f"/plans/{plan['id']}/revise"]
+    return pages
+
+
+def _assert_clean(browser, path):
+    assert_no_dialog(browser.driver)
+    executed = browser.driver.execute_script(
+        "return window.__xss || [...document.querySelectorAll('iframe')].some("
+        "f => { try { return f.contentWindow.__xss } catch (e) { return false } })")
+    assert not executed, f"a stored payload ran on {path}"
+
+
+def test_stored_payloads_never_run(browser, accounts, admin_api):
+    stored = [(_store(admin_api, n, payload), payload) for n, payload in enumerate(PAYLOADS, 1)]
+    _id, name = accounts.make("admin", username="xss-admin")
+    browser.login(name, accounts.password)
+    opened = 0
+    for path in SHARED_PAGES:
+        browser.get(path)
+        _assert_clean(browser, path)
+        opened += 1
+    for (e, first, plan), payload in stored:
+        for path in _pages(e, first, plan, payload):
+            browser.get(path)
+            _assert_clean(browser, path)
+            opened += 1
+        # The enterprise page shows the name as text, exactly as typed.
+        browser.get(f"/enterprises/{e['id']}")
+        assert payload + "化工厂" in browser.driver.find_element(By.TAG_NAME, "h1").text
+    browser.screenshot("xss-enterprise.png")
+    # The map documents, with every point in them (popups are built in the browser).
+    browser.get("/map/frame")
+    browser.driver.execute_script(
+        "document.querySelectorAll('.leaflet-marker-icon, .marker-cluster, path.leaflet-interactive')"
+        ".forEach(m => m.dispatchEvent(new MouseEvent('click', {bubbles: true})))")
+    _assert_clean(browser, "/map/frame (markers clicked)")
+    browser.screenshot("xss-map.png")
+    assert opened == len(SHARED_PAGES) + len(PAYLOADS) * len(_pages(e, first, plan, payload))
+    # An injected <img src=x> or a blocked inline handler would log an error here.
+    assert browser.console_errors() == []
