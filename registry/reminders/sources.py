@@ -18,6 +18,8 @@ from registry.reminders.rules import Due, Subject
 # Areas append their sources here: "module:attribute" (a ReminderSource or a list of them).
 SOURCES: list[str] = [
     "registry.reminders.plan_source:SOURCE",
+    "registry.drills.reminders:SOURCE",
+    "registry.agreements.reminders:SOURCE",
 ]
 
 

@@ -1,0 +1,60 @@
+"""Corrective-action and agreement reminders through the same sweep, outbox and SMTP as
+the plan reminders: the owner and county officers a week before an action is due, weekly
+while overdue; the administrators 60 and 30 days before an agreement expires."""
+from tests.registry.drills.conftest import action_payload, drill_payload
+from tests.registry.agreements.payloads import luohe
+from tests.registry.reminders.conftest import outbox, run
+
+
+def _subject(message) -> str:
+    return str(message["Subject"])
+
+
+def test_corrective_action_reminders(app, smtp, client, accounts, admin_api):
+    _id, officer = accounts.make("officer", ["411081"], email="yuzhou@example.com")
+    accounts.make("officer", ["411025"], email="xiangcheng@example.com")
+    drill = admin_api.post("/drills", json=drill_payload()).json
+    action = admin_api.post(f"/drills/{drill['id']}/actions",
+                            json=action_payload(due_on="2026-06-20")).json
+    done = admin_api.post(f"/drills/{drill['id']}/actions",
+                          json=action_payload(due_on="2026-06-18", description="已完成的整改")).json
+    admin_api.patch(f"/actions/{done['id']}", json={"status": "in_progress"})
+    admin_api.patch(f"/actions/{done['id']}", json={"status": "done", "evidence": "扩建完成"})
+
+    run(app, "2026-06-12")  # 8 days before: nothing yet
+    assert outbox(app, rule="action_due") == []
+    summary = run(app, "2026-06-13")  # 7 days before
+    rows = outbox(app, rule="action_due")
+    assert {(r.subject_id, r.milestone, r.recipient) for r in rows} == {
+        (action["id"], "before-7", "yuzhou@example.com")}  # not the other county, not a done action
+    assert summary.failed == 0
+    (mail,) = smtp.to("yuzhou@example.com")
+    assert "整改提醒" in _subject(mail) and drill["title"] in _subject(mail)
+    run(app, "2026-06-13")  # exactly once
+    assert len(smtp.to("yuzhou@example.com")) == 1
+    run(app, "2026-06-28")  # overdue by 8 days: the first weekly overdue reminder
+    assert [r.milestone for r in outbox(app, rule="action_due")] == ["before-7", "overdue-1"]
+    # Done actions are not chased further.
+    admin_api.patch(f"/actions/{action['id']}", json={"status": "in_progress"})
+    admin_api.patch(f"/actions/{action['id']}", json={"status": "done", "evidence": "已扩建"})
+    run(app, "2026-07-10")
+    assert len(outbox(app, rule="action_due")) == 2
+
+
+def test_agreement_renewal_reminders_go_to_admins(app, smtp, accounts, admin_api):
+    accounts.make("admin", username="chief", email="chief@example.com")
+    accounts.make("officer", ["411081"], email="yuzhou@example.com")
+    agreement = admin_api.post("/agreements", json=luohe(expires_on="2026-08-14")).json
+    run(app, "2026-06-14")  # 61 days before
+    assert outbox(app, rule="agreement_renewal") == []
+    run(app, "2026-06-15")  # 60 days before
+    rows = outbox(app, rule="agreement_renewal", recipient="chief@example.com")
+    assert [(r.subject_id, r.milestone) for r in rows] == [(agreement["id"], "before-60")]
+    # The admin behind admin_api has no e-mail address: recorded once as skipped.
+    assert {r.status for r in outbox(app, rule="agreement_renewal")} == {"sent", "skipped"}
+    (mail,) = smtp.to("chief@example.com")
+    assert "协议" in _subject(mail)
+    assert smtp.to("yuzhou@example.com") == []
+    run(app, "2026-07-20")  # after the 30-day milestone: caught up once
+    assert [r.milestone for r in outbox(app, rule="agreement_renewal",
+                                        recipient="chief@example.com")] == ["before-60", "before-30"]
