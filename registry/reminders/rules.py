@@ -79,6 +79,8 @@ class Schedule:
     @classmethod
     def parse(cls, days_before: str, overdue_every: int, setting: str = "days_before") -> "Schedule":
         """From a setting such as ``"90,30,7,0"``; ValueError names the setting and value."""
+        if str(days_before).strip().lower() in ("", "none", "off"):
+            return cls((), int(overdue_every))  # the rule is switched off ahead of the date
         try:
             days = tuple(int(part) for part in str(days_before).split(",") if part.strip())
             return cls(days, int(overdue_every))

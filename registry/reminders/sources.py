@@ -19,6 +19,7 @@ from registry.reminders.rules import Due, Subject
 SOURCES: list[str] = [
     "registry.reminders.plan_source:SOURCE",
     "registry.drills.reminders:SOURCE",
+    "registry.drills.drill_reminders:SOURCE",
     "registry.agreements.reminders:SOURCE",
 ]
 

@@ -24,7 +24,11 @@ STATUS_BADGES = {"pending": "warning", "sent": "success", "failed": "danger",
 
 @bp.app_template_filter("milestone")
 def milestone_label(milestone: str) -> str:
-    """``before-30`` → 30 days before; ``on-day``; ``overdue-2`` → overdue reminder 2."""
+    """``before-30`` → 30 days before; ``on-day``; ``overdue-2`` → overdue reminder 2.
+    A recurring clock (drills) prefixes its cycle's due date: ``2027-05-20/before-30``."""
+    cycle, _slash, milestone = milestone.rpartition("/")
+    if cycle:
+        return f"{milestone_label(milestone)}（{cycle}）"
     kind, _sep, n = milestone.partition("-")
     if kind == "before":
         return _("%(days)s days before", days=n)

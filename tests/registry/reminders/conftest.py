@@ -105,3 +105,17 @@ def set_user(app, user_id: int, **values):
         for k, v in values.items():
             setattr(user, k, v)
         db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _plan_reminders_only(request, monkeypatch):
+    """The delivery, concurrency and web tests count plan reminders; their enterprises never
+    drilled, so drill reminders would join in. They are switched off there (also for CLI
+    subprocesses, through the environment); test_area_sources.py tests them."""
+    if request.module.__name__.endswith("test_area_sources") or "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    monkeypatch.setitem(app.config, "REMINDERS_DRILL_DAYS_BEFORE", "off")
+    monkeypatch.setitem(app.config, "REMINDERS_DRILL_OVERDUE_EVERY_DAYS", 0)
+    monkeypatch.setenv("REMINDERS_DRILL_DAYS_BEFORE", "off")
+    monkeypatch.setenv("REMINDERS_DRILL_OVERDUE_EVERY_DAYS", "0")

@@ -58,3 +58,24 @@ def test_agreement_renewal_reminders_go_to_admins(app, smtp, accounts, admin_api
     run(app, "2026-07-20")  # after the 30-day milestone: caught up once
     assert [r.milestone for r in outbox(app, rule="agreement_renewal",
                                         recipient="chief@example.com")] == ["before-60", "before-30"]
+
+
+def test_drill_reminders_follow_each_drill_cycle(app, smtp, accounts, admin_api):
+    from tests.registry.reminders.conftest import file_plan
+
+    accounts.make("officer", ["411081"], email="yuzhou@example.com")
+    plan = file_plan(admin_api, 1, "2025-06-10")  # filed 2025-06-10: first drill due 2026-06-10
+    run(app, "2026-05-10")  # 31 days before
+    assert outbox(app, rule="drill_due") == []
+    run(app, "2026-05-11")  # 30 days before
+    (row,) = outbox(app, rule="drill_due", recipient="yuzhou@example.com")
+    assert row.milestone == "2026-06-10/before-30"
+    assert "演练" in str(smtp.to("yuzhou@example.com")[0]["Subject"])
+    # A drill on 2026-06-01 restarts the clock: the next cycle is due 2027-06-01.
+    drill = drill_payload(held_on="2026-06-01", enterprise_ids=[plan["enterprise_id"]])
+    assert admin_api.post("/drills", json=drill).status_code == 201
+    run(app, "2026-07-15")
+    assert len(outbox(app, rule="drill_due", recipient="yuzhou@example.com")) == 1
+    run(app, "2027-05-02")
+    milestones = [r.milestone for r in outbox(app, rule="drill_due", recipient="yuzhou@example.com")]
+    assert milestones == ["2026-06-10/before-30", "2027-06-01/before-30"]
