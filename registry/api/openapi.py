@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic.json_schema import models_json_schema
 
-from registry.api.routing import OPERATIONS, path_param_is_int
+from registry.api.routing import MAX_ID, OPERATIONS, path_param_is_int
 
 ERROR_TEXT = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
               409: "Conflict", 413: "Payload too large", 422: "Validation failed"}
@@ -24,7 +24,8 @@ def build_spec(server_url: str = "") -> dict:
         entry: dict = {"summary": op.summary, "tags": [op.tag],
                        "operationId": f"{op.method.lower()}_{op_id}", "responses": {}}
         params = [{"name": name, "in": "path", "required": True,
-                   "schema": {"type": "integer" if path_param_is_int(name) else "string"}}
+                   "schema": ({"type": "integer", "minimum": 0, "maximum": MAX_ID}
+                              if path_param_is_int(name) else {"type": "string"})}
                   for name in _path_params(op.path)]
         if op.query is not None:
             schema = op.query.model_json_schema(ref_template="#/components/schemas/{model}")

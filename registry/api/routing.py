@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel
 
 from registry.auth.service import user_for_token
-from registry.errors import Unauthorized, ValidationFailed
+from registry.errors import NotFound, Unauthorized, ValidationFailed
 from registry.validation import validate
 
 
@@ -55,6 +55,10 @@ def _query_args(schema: type[BaseModel]) -> dict:
     return {k: v for k, v in args.items() if v is not None}
 
 
+# Ids beyond a 32-bit integer do not exist: such a path is a 404, never a database overflow.
+MAX_ID = 2**31 - 1
+
+
 def path_param_is_int(name: str) -> bool:
     """Path parameters named ``*_id`` are integers; any other is a string."""
     return name.endswith("_id")
@@ -77,6 +81,8 @@ def operation(bp, path: str, method: str, summary: str, tag: str, *, body=None, 
         @functools.wraps(view)
         def wrapper(**params):
             user = None if public else _authenticate()
+            if any(isinstance(v, int) and v > MAX_ID for v in params.values()):
+                raise NotFound(_("No such record."))
             kwargs = dict(params)
             if body is not None:
                 payload = request.get_json(silent=True)

@@ -24,3 +24,11 @@ def test_every_api_route_is_documented(app):
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, (path, method)
+
+
+def test_ids_beyond_the_integer_range_are_not_found(admin_api):
+    """A path id no database column can hold is a 404, never an overflow (500)."""
+    for path in ("/enterprises/22719308401685244112749461504", "/plans/9223372036854775808",
+                 "/agreements/2147483648"):
+        r = admin_api.get(path)
+        assert r.status_code == 404 and r.json["error"]["code"] == "not_found", path
