@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "registry.plans.views:bp",
     "registry.jurisdictions.views:bp",
     "registry.api:bp",
+    "registry.workflows.views:bp",
 )
 
 

@@ -75,5 +75,7 @@ def load_demo_command(if_empty):
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_user_command, create_token_command, load_demo_command):
+    from registry.workflows.cli import import_command
+
+    for command in (create_user_command, create_token_command, load_demo_command, import_command):
         app.cli.add_command(command)

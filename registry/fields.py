@@ -27,7 +27,7 @@ def _credit_code(value: str) -> str:
     try:
         return validate_credit_code(value)
     except RuleViolation as exc:
-        raise ValueError(exc) from None
+        raise  # a RuleViolation is a ValueError: pydantic keeps it, validate() translates it
 
 
 def _risk_level(value):
@@ -36,7 +36,7 @@ def _risk_level(value):
     try:
         return parse_level(str(value))
     except RuleViolation as exc:
-        raise ValueError(exc) from None
+        raise  # a RuleViolation is a ValueError: pydantic keeps it, validate() translates it
 
 
 def _risk_notation(value):
@@ -45,7 +45,7 @@ def _risk_notation(value):
     try:
         return format_notation(parse_notation(str(value)))
     except RuleViolation as exc:
-        raise ValueError(exc) from None
+        raise  # a RuleViolation is a ValueError: pydantic keeps it, validate() translates it
 
 
 def normalise_phone(value: str) -> str:
