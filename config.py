@@ -83,6 +83,7 @@ class Config:
     DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 90)
     # The home city (default jurisdiction): Xuchang.
     HOME_CITY_CODE = env_str("HOME_CITY_CODE", "411000")
+    HOME_CITY_NAME = env_str("HOME_CITY_NAME", "许昌市")  # in the annual report's wording
     # Uploads: stored outside the web root, served only through a permission check.
     UPLOAD_DIR = env_str("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)

@@ -17,7 +17,7 @@ ROLES = {"admin": _l("Administrator"), "officer": _l("Officer"), "viewer": _l("V
 ACTIONS = {"enterprise.create": _l("Enterprise registered"), "enterprise.update": _l("Enterprise changed"),
            "plan.file": _l("Plan filed"), "plan.revise": _l("Major revision filed"),
            "plan.supersede": _l("Superseded by a revision"), "plan.correct": _l("Minor correction"),
-           "plan.upload": _l("Document uploaded")}
+           "plan.upload": _l("Document uploaded"), "import.run": _l("Register imported")}
 FIELDS = {"name": _l("Enterprise name"), "credit_code": _l("Unified social credit code"),
           "county_code": _l("County"), "address": _l("Address"), "longitude": _l("Longitude"),
           "latitude": _l("Latitude"), "industry": _l("Industry"), "contact_name": _l("Contact person"),
@@ -40,6 +40,7 @@ NAV = [
     ("enterprises.index", _l("Enterprises"), "all"),
     ("plans.index", _l("Plans"), "all"),
     ("jurisdictions.index", _l("Jurisdictions"), "all"),
+    ("workflows.annual", _l("Annual figures"), "all"),
     ("auth.users", _l("Users"), "admin"),
 ]
 
