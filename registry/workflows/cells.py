@@ -31,19 +31,20 @@ class CellError(ValueError):
 
 
 def text(value) -> str | None:
-    """Trimmed half-width text with runs of spaces collapsed; blank -> None."""
+    """Trimmed text with runs of spaces (also the ideographic space) collapsed; blank -> None.
+    Full-width punctuation stays: （） and ， belong in Chinese names and titles."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    value = _SPACES.sub(" ", halfwidth(str(value))).strip()
+    value = _SPACES.sub(" ", str(value).replace("\u3000", " ")).strip()
     return value or None
 
 
 def compact_text(value) -> str | None:
-    """Text with every space removed (codes, numbers)."""
+    """Half-width text with every space removed (codes, numbers, dates)."""
     value = text(value)
-    return value.replace(" ", "") if value else None
+    return halfwidth(value).replace(" ", "") if value else None
 
 
 def read_date(value) -> str | None:
@@ -61,7 +62,7 @@ def read_date(value) -> str | None:
             return from_excel(value).date().isoformat()
         raise CellError(_("“%(value)s” is not a date (write 2023-05-01, 2023/5/1 or 2023年5月1日).",
                           value=value))
-    raw = text(value)
+    raw = compact_text(value)
     if raw is None:
         return None
     match = _DATE.match(raw)
