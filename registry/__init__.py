@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "registry.jurisdictions.views:bp",
     "registry.api:bp",
     "registry.workflows.views:bp",
+    "registry.workflows.annual_views:bp",
 )
 
 

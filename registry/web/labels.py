@@ -40,7 +40,7 @@ NAV = [
     ("enterprises.index", _l("Enterprises"), "all"),
     ("plans.index", _l("Plans"), "all"),
     ("jurisdictions.index", _l("Jurisdictions"), "all"),
-    ("workflows.annual", _l("Annual figures"), "all"),
+    ("annual.index", _l("Annual figures"), "all"),
     ("auth.users", _l("Users"), "admin"),
 ]
 

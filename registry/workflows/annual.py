@@ -84,10 +84,12 @@ def _in_force(actor, as_of: date):
 
 
 def _filed_in(actor, year: int):
-    stmt = _scoped(sa.select(Plan.risk_level, Enterprise.county_code, Plan.version > 1,
+    # Grouped by the label: PostgreSQL sees two bound "version > 1" as different expressions.
+    is_revision = (Plan.version > 1).label("is_revision")
+    stmt = _scoped(sa.select(Plan.risk_level, Enterprise.county_code, is_revision,
                              Plan.filed_late, sa.func.count())
                    .where(Plan.filed_on >= date(year, 1, 1), Plan.filed_on <= date(year, 12, 31)),
-                   actor).group_by(Plan.risk_level, Enterprise.county_code, Plan.version > 1,
+                   actor).group_by(Plan.risk_level, Enterprise.county_code, is_revision,
                                    Plan.filed_late)
     return db.session.execute(stmt).all()
 

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import io
 
-from flask import render_template, request, send_file
+from flask import Blueprint, render_template, request, send_file
 from flask_login import current_user, login_required
 
 from registry.clock import today
 from registry.errors import ValidationFailed
 from registry.workflows.annual import FIRST_YEAR, annual_figures
 from registry.workflows.annual_docx import annual_docx
-from registry.workflows.views import bp
+
+# Its own blueprint so the navigation marks 年度情况, not the import pages, as current.
+bp = Blueprint("annual", __name__)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -26,7 +28,7 @@ def _year() -> int:
 
 @bp.get("/annual")
 @login_required
-def annual():
+def index():
     figures = annual_figures(current_user, _year())
     return render_template("workflows/annual.html", figures=figures,
                            years=range(today().year, FIRST_YEAR - 1, -1))
@@ -34,7 +36,7 @@ def annual():
 
 @bp.get("/annual/<int:year>.docx")
 @login_required
-def annual_download(year):
+def download(year):
     figures = annual_figures(current_user, year)
     return send_file(io.BytesIO(annual_docx(figures)), mimetype=DOCX, as_attachment=True,
                      download_name=f"{figures['city']}{year}年突发环境事件应急预案备案情况.docx")

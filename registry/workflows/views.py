@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 bp = Blueprint("workflows", __name__)
 
 IMPORT_OUTCOMES = {"created": _l("New"), "updated": _l("Updated"), "unchanged": _l("Unchanged"),
-                   "filed": _l("Filed"), "revised": _l("Revised (new version)"),
+                   "filed": _l("Filed (new)"), "revised": _l("Revised (new version)"),
                    "corrected": _l("Corrected")}
 
 
@@ -18,4 +18,4 @@ def _template_globals(state) -> None:
     state.app.jinja_env.globals.update(EXPORTS=EXPORTS, IMPORT_OUTCOMES=IMPORT_OUTCOMES)
 
 # Imported for their routes (they add themselves to bp).
-from registry.workflows import annual_views, export_views, import_views  # noqa: E402,F401
+from registry.workflows import export_views, import_views  # noqa: E402,F401
