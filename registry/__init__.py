@@ -20,6 +20,8 @@ BLUEPRINTS = (
     "registry.agreements.views:bp",
     "registry.api:bp",
     "registry.reminders.views:bp",
+    "registry.workflows.views:bp",
+    "registry.workflows.annual_views:bp",
 )
 
 

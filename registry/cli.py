@@ -126,7 +126,9 @@ def scheduler_command():
 def init_app(app: Flask) -> None:
     from registry.backup.cli import COMMANDS as BACKUP_COMMANDS
     from registry.reminders.cli import reminders_group
+    from registry.workflows.cli import import_command
 
     for command in (create_user_command, create_token_command, load_demo_command,
-                    geodata_group, scheduler_command, reminders_group, *BACKUP_COMMANDS):
+                    geodata_group, scheduler_command, reminders_group, import_command,
+                    *BACKUP_COMMANDS):
         app.cli.add_command(command)

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from registry.rules import RuleViolation
 from registry.rules.credit_code import validate_credit_code
-from registry.rules.hj941 import parse_level
+from registry.rules.hj941 import format_notation, parse_level, parse_notation
 from registry.validation import FieldError
 
 _FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
@@ -27,7 +27,7 @@ def _credit_code(value: str) -> str:
     try:
         return validate_credit_code(value)
     except RuleViolation as exc:
-        raise ValueError(exc) from None
+        raise  # a RuleViolation is a ValueError: pydantic keeps it, validate() translates it
 
 
 def _risk_level(value):
@@ -36,7 +36,16 @@ def _risk_level(value):
     try:
         return parse_level(str(value))
     except RuleViolation as exc:
-        raise ValueError(exc) from None
+        raise  # a RuleViolation is a ValueError: pydantic keeps it, validate() translates it
+
+
+def _risk_notation(value):
+    if value in (None, ""):
+        return None
+    try:
+        return format_notation(parse_notation(str(value)))
+    except RuleViolation as exc:
+        raise  # a RuleViolation is a ValueError: pydantic keeps it, validate() translates it
 
 
 def normalise_phone(value: str) -> str:
@@ -64,6 +73,8 @@ def _email(value: str | None) -> str | None:
 
 CreditCode = Annotated[str, BeforeValidator(halfwidth), AfterValidator(_credit_code)]
 RiskLevel = Annotated[str, BeforeValidator(halfwidth), AfterValidator(_risk_level)]
+RiskNotation = Annotated[str, BeforeValidator(halfwidth), Field(max_length=120),
+                         AfterValidator(_risk_notation)]
 Phone = Annotated[str | None, BeforeValidator(halfwidth), AfterValidator(_phone)]
 Email = Annotated[str | None, AfterValidator(_email)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 BOOTSTRAP=bootstrap@5.3.9
 LEAFLET=leaflet@1.9.4
 MARKERCLUSTER=leaflet.markercluster@1.5.3
+CHARTJS=chart.js@4.5.1
 
 dest=registry/static/vendor
 work=$(mktemp -d)
@@ -25,9 +26,10 @@ unpack() {  # unpack <pkg@version> -> prints the unpacked directory
 bs=$(unpack "$BOOTSTRAP")
 lf=$(unpack "$LEAFLET")
 mc=$(unpack "$MARKERCLUSTER")
+cj=$(unpack "$CHARTJS")
 
-rm -rf "$dest/bootstrap" "$dest/leaflet" "$dest/leaflet.markercluster"
-mkdir -p "$dest/bootstrap" "$dest/leaflet/images" "$dest/leaflet.markercluster"
+rm -rf "$dest/bootstrap" "$dest/leaflet" "$dest/leaflet.markercluster" "$dest/chart.js"
+mkdir -p "$dest/bootstrap" "$dest/leaflet/images" "$dest/leaflet.markercluster" "$dest/chart.js"
 
 cp "$bs/dist/css/bootstrap.min.css" "$bs/dist/js/bootstrap.bundle.min.js" "$dest/bootstrap/"
 cp "$bs/LICENSE" "$dest/bootstrap/LICENSE"
@@ -38,6 +40,9 @@ cp "$mc/dist/leaflet.markercluster.js" "$mc/dist/MarkerCluster.css" \
    "$mc/dist/MarkerCluster.Default.css" "$dest/leaflet.markercluster/"
 cp "$mc/MIT-LICENCE.txt" "$dest/leaflet.markercluster/LICENSE" 2>/dev/null \
   || cp "$mc/LICENSE"* "$dest/leaflet.markercluster/LICENSE"
+
+cp "$cj/dist/chart.umd.min.js" "$dest/chart.js/"
+cp "$cj/LICENSE.md" "$dest/chart.js/LICENSE"
 
 # The minified files end with a sourceMappingURL comment; the maps are not
 # vendored, so drop the comment to keep the browser from requesting them.
@@ -50,6 +55,7 @@ done
   echo "$BOOTSTRAP  MIT  https://getbootstrap.com"
   echo "$LEAFLET  BSD-2-Clause  https://leafletjs.com"
   echo "$MARKERCLUSTER  MIT  https://github.com/Leaflet/Leaflet.markercluster"
+  echo "$CHARTJS  MIT  https://www.chartjs.org"
   echo
   echo "# sha256  file"
   (cd "$dest" && find . -type f ! -name VERSIONS.txt | sort | xargs sha256sum)

@@ -30,8 +30,13 @@ def build_spec(server_url: str = "") -> dict:
         if op.query is not None:
             schema = op.query.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, prop in schema.get("properties", {}).items():
-                params.append({"name": name, "in": "query",
-                               "required": name in schema.get("required", []), "schema": prop})
+                required = name in schema.get("required", [])
+                if not required:
+                    # An empty optional parameter (?status=, as HTML forms send it) means
+                    # "not given": the API accepts it, and the document says so.
+                    prop = {"anyOf": [prop, {"type": "string", "maxLength": 0}],
+                            **{k: v for k, v in prop.items() if k in ("title", "description", "default")}}
+                params.append({"name": name, "in": "query", "required": required, "schema": prop})
         if params:
             entry["parameters"] = params
         if op.body is not None:

@@ -58,8 +58,10 @@ def get_enterprise(actor, enterprise_id: int) -> Enterprise:
     return enterprise
 
 
-def update_enterprise(actor, enterprise_id: int, data: EnterprisePatch) -> Enterprise:
-    """Change the given fields. Moving to another county needs write access to both."""
+def update_enterprise(actor, enterprise_id: int, data: EnterprisePatch, *,
+                      commit: bool = True) -> Enterprise:
+    """Change the given fields. Moving to another county needs write access to both.
+    ``commit=False`` leaves the change flushed in the caller's transaction (imports)."""
     enterprise = get_enterprise(actor, enterprise_id)
     permissions.require_write_county(actor, enterprise.county_code)
     changes = data.model_dump(exclude_unset=True)
@@ -79,7 +81,10 @@ def update_enterprise(actor, enterprise_id: int, data: EnterprisePatch) -> Enter
     old, new = audit.diff(before, audit.snapshot(enterprise, AUDITED))
     if new:
         audit.record(actor, "enterprise.update", "enterprise", enterprise.id, old, new)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return enterprise
 
 
@@ -103,6 +108,24 @@ def filtered(actor, query: EnterpriseQuery, today=None):
         stmt = stmt.where(sa.or_(Enterprise.name.like(like, escape="\\"),
                                  Enterprise.credit_code == term.upper()))
     return stmt
+
+
+def find_by_credit_code(actor, credit_code: str) -> Enterprise | None:
+    """The enterprise registered under ``credit_code`` (None if none); PermissionDenied
+    when it lies outside the caller's jurisdiction."""
+    enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.credit_code == credit_code))
+    if enterprise is not None:
+        permissions.require_read_county(actor, enterprise.county_code)
+    return enterprise
+
+
+def all_enterprises(actor, query: EnterpriseQuery, today=None):
+    """Every (enterprise, current plan or None, status) matching ``query``, unpaginated
+    (exports); same filter and order as ``list_enterprises``."""
+    stmt = _filtered(actor, query, today).order_by(Enterprise.county_code, Enterprise.name,
+                                                   Enterprise.id)
+    return [(e, p, s if p is not None else "none")
+            for e, p, s in db.session.execute(stmt).all()]
 
 
 def list_enterprises(actor, query: EnterpriseQuery, today=None):

@@ -6,7 +6,7 @@ from typing import Literal
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from registry.fields import RiskLevel
+from registry.fields import RiskLevel, RiskNotation
 from registry.validation import FieldError
 
 DocumentName = Literal["filing_form", "plan", "risk_assessment", "resource_survey", "expert_review"]
@@ -39,13 +39,15 @@ class _PlanFields(BaseModel):
     filed_on: date | None = None
     risk_level: RiskLevel | None = None
     risk_assessment: RiskAssessmentIn | None = None
+    # A legacy HJ 941 notation, e.g. 较大[较大-大气(Q1-M2-E1)+一般-水(Q0)]; kept canonical.
+    risk_notation: RiskNotation | None = None
     documents: list[DocumentName] = Field(default_factory=list)
     # A legacy number typed in from an old record; new filings leave it empty.
     filing_number: str | None = Field(None, max_length=64)
 
     @model_validator(mode="after")
     def _level_given(self):
-        if self.risk_level is None and self.risk_assessment is None:
+        if self.risk_level is None and self.risk_assessment is None and self.risk_notation is None:
             raise FieldError(_("Give the risk level or the HJ 941 breakdown (or both)."))
         if self.filed_on is not None and self.filed_on < self.signed_on:
             raise FieldError(_("The filing date cannot be before the signing date."))
@@ -94,6 +96,8 @@ class PlanQuery(BaseModel):
     county_code: str | None = None
     risk_level: Literal["general", "major", "serious"] | None = None
     enterprise_id: int | None = None
+    current: bool = False  # current versions only (the dashboard's figures)
+    due_within_days: int | None = Field(None, ge=1, le=3650)  # review due in the next N days
     page: int = Field(1, ge=1)
     per_page: int = Field(20, ge=1, le=200)
 

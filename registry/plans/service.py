@@ -5,7 +5,7 @@ Rules (domain.md §2, §4): filing number per county and year, gapless; filing d
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -38,9 +38,17 @@ def _snapshot(plan: Plan) -> dict:
 
 
 def _grade(data: _PlanFields) -> tuple[str, str | None, dict | None]:
-    """The level, its notation and the stored breakdown; a disagreeing level is an error."""
+    """The level, its notation and the stored breakdown; a disagreeing level is an error.
+    A legacy notation without the breakdown (old filings) gives the level and is kept."""
     if data.risk_assessment is None:
-        return data.risk_level, None, None
+        if data.risk_notation is None:
+            return data.risk_level, None, None
+        parsed = hj941.parse_notation(data.risk_notation)  # the schema has read it once
+        if data.risk_level is not None and data.risk_level != parsed.level:
+            raise ValidationFailed({"risk_level": [rule_message(RuleViolation(
+                "hj941.level_mismatch", "level disagrees with the notation",
+                given=data.risk_level, computed=parsed.level))]})
+        return parsed.level, hj941.format_notation(parsed), None
     ra = data.risk_assessment
     try:
         assessment = hj941.grade(ra.air.model_dump(), ra.water.model_dump(), penalised=ra.penalised)
@@ -49,7 +57,12 @@ def _grade(data: _PlanFields) -> tuple[str, str | None, dict | None]:
     except RuleViolation as exc:
         field = "risk_level" if exc.rule == "hj941.level_mismatch" else "risk_assessment"
         raise ValidationFailed({field: [rule_message(exc)]}) from None
-    return assessment.level, hj941.format_notation(assessment), ra.model_dump()
+    notation = hj941.format_notation(assessment)
+    if data.risk_notation is not None and data.risk_notation != notation:
+        raise ValidationFailed({"risk_notation": [_(
+            "The risk notation %(given)s disagrees with the HJ 941-2018 breakdown (%(computed)s).",
+            given=data.risk_notation, computed=notation)]})
+    return assessment.level, notation, ra.model_dump()
 
 
 def _check_dates(signed_on: date, filed_on: date) -> None:
@@ -209,8 +222,9 @@ def revise_plan(actor, plan_id: int, data: RevisionIn, *, commit: bool = True) -
     return plan
 
 
-def correct_plan(actor, plan_id: int, data: CorrectionIn) -> Plan:
-    """Minor correction (typo, contact, documents): same number, same clock."""
+def correct_plan(actor, plan_id: int, data: CorrectionIn, *, commit: bool = True) -> Plan:
+    """Minor correction (typo, contact, documents): same number, same clock.
+    ``commit=False`` leaves it flushed in the caller's transaction (imports)."""
     plan = get_plan(actor, plan_id)
     permissions.require_write_county(actor, plan.enterprise.county_code)
     if not plan.is_current:
@@ -236,12 +250,13 @@ def correct_plan(actor, plan_id: int, data: CorrectionIn) -> Plan:
         if changes.get("note"):
             new["note"] = changes["note"]
         audit.record(actor, "plan.correct", "plan", plan.id, old, new)
-    _commit_or_conflict()
+    if commit:
+        _commit_or_conflict()
     return plan
 
 
-def list_plans(actor, query: PlanQuery, today=None):
-    """A page of (plan, status) with the total, newest filings first."""
+def _plans_filtered(actor, query: PlanQuery, today=None):
+    today = today or local_today()
     status = status_expression(today)
     stmt = sa.select(Plan, status.label("status")).join(Enterprise)
     stmt = permissions.scope(stmt, actor, Enterprise.county_code)
@@ -253,6 +268,32 @@ def list_plans(actor, query: PlanQuery, today=None):
         stmt = stmt.where(Plan.enterprise_id == query.enterprise_id)
     if query.status:
         stmt = stmt.where(status == query.status)
+    if query.current:
+        stmt = stmt.where(Plan.is_current)
+    if query.due_within_days:
+        stmt = stmt.where(Plan.is_current, Plan.review_due_on >= today,
+                          Plan.review_due_on <= today + timedelta(days=query.due_within_days))
+    return stmt
+
+
+def all_plans(actor, query: PlanQuery, today=None):
+    """Every (plan, status) matching ``query``, unpaginated (exports), newest first."""
+    stmt = _plans_filtered(actor, query, today).order_by(Plan.filed_on.desc(), Plan.id.desc())
+    return [(p, s) for p, s in db.session.execute(stmt).all()]
+
+
+def find_by_filing_number(actor, number: str) -> Plan | None:
+    """The plan version holding ``number`` (None if none); PermissionDenied outside
+    the caller's jurisdiction."""
+    plan = db.session.scalar(sa.select(Plan).where(Plan.filing_number == number))
+    if plan is not None:
+        permissions.require_read_county(actor, plan.enterprise.county_code)
+    return plan
+
+
+def list_plans(actor, query: PlanQuery, today=None):
+    """A page of (plan, status) with the total, newest filings first."""
+    stmt = _plans_filtered(actor, query, today)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     rows = db.session.execute(stmt.order_by(Plan.filed_on.desc(), Plan.id.desc())
                               .limit(query.per_page).offset((query.page - 1) * query.per_page)).all()

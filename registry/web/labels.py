@@ -24,7 +24,8 @@ ACTIONS = {"enterprise.create": _l("Enterprise registered"), "enterprise.update"
            "drill.upload": _l("File uploaded"), "action.create": _l("Corrective action recorded"),
            "action.update": _l("Corrective action changed"),
            "action.status": _l("Corrective action status changed"),
-           "plan.revision_flag": _l("Revision flag from a drill")}
+           "plan.revision_flag": _l("Revision flag from a drill"),
+           "import.run": _l("Register imported")}
 FIELDS = {"name": _l("Enterprise name"), "credit_code": _l("Unified social credit code"),
           "county_code": _l("County"), "address": _l("Address"), "longitude": _l("Longitude"),
           "latitude": _l("Latitude"), "industry": _l("Industry"), "contact_name": _l("Contact person"),
@@ -63,6 +64,7 @@ NAV = [
     ("jurisdictions.index", _l("Jurisdictions"), "all"),
     ("agreements.index", _l("Joint prevention agreements"), "all"),
     ("reminders.index", _l("Reminders"), "all"),
+    ("annual.index", _l("Annual figures"), "all"),
     ("auth.users", _l("Users"), "admin"),
 ]
 

@@ -1,0 +1,1 @@
+"""Officer workflows (issue #7): Excel/CSV import and export, dashboard, annual figures."""

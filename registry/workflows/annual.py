@@ -1,0 +1,152 @@
+"""Annual figures (年度情况): what a bureau writes in its yearly report, from the data.
+
+The plans section is built here; drills, agreements and corrective actions add their own
+with ``register_section(Section(...))`` — a function ``(actor, year, as_of) -> SectionResult``
+giving the sentences for the paragraph and the tables behind them.
+
+The paragraph follows the bureau's report style (seed report, 2023): “督促指导企业及时修编
+环境应急预案，完成环境风险企业预案备案527家，其中一般风险等级494家，较大风险等级26家，
+重大环境风险等级7家。”
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from registry import permissions
+from registry.clock import today as local_today
+from registry.errors import ValidationFailed
+from registry.extensions import db
+from registry.jurisdictions.service import county_names
+from registry.models import Enterprise, Plan
+from registry.rules.hj941 import LEVELS, LEVEL_ZH
+
+FIRST_YEAR = 2000
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+@dataclass
+class SectionResult:
+    sentences: list[str]          # joined into the report's paragraph, in order
+    tables: list[Table] = field(default_factory=list)
+    figures: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    build: Callable[[object, int, date], SectionResult]
+    order: int = 100
+
+
+SECTIONS: dict[str, Section] = {}
+
+
+def register_section(section: Section) -> Section:
+    SECTIONS[section.key] = section
+    return section
+
+
+def check_year(year: int, today: date | None = None) -> int:
+    today = today or local_today()
+    if not FIRST_YEAR <= year <= today.year:
+        raise ValidationFailed({"year": [_("Choose a year between %(first)s and %(last)s.",
+                                           first=FIRST_YEAR, last=today.year)]})
+    return year
+
+
+def _scoped(stmt, actor):
+    return permissions.scope(stmt.join(Enterprise, Plan.enterprise_id == Enterprise.id), actor,
+                             Enterprise.county_code)
+
+
+def _in_force(actor, as_of: date):
+    """Each enterprise's latest version filed on or before ``as_of``: the plans in force."""
+    latest = _scoped(sa.select(Plan.enterprise_id, sa.func.max(Plan.version).label("version"))
+                     .where(Plan.filed_on <= as_of), actor).group_by(Plan.enterprise_id).subquery()
+    stmt = (sa.select(Plan.risk_level, Enterprise.county_code, sa.func.count())
+            .join(Enterprise, Plan.enterprise_id == Enterprise.id)
+            .join(latest, sa.and_(latest.c.enterprise_id == Plan.enterprise_id,
+                                  latest.c.version == Plan.version))
+            .group_by(Plan.risk_level, Enterprise.county_code))
+    return db.session.execute(stmt).all()
+
+
+def _filed_in(actor, year: int):
+    # Grouped by the label: PostgreSQL sees two bound "version > 1" as different expressions.
+    is_revision = (Plan.version > 1).label("is_revision")
+    stmt = _scoped(sa.select(Plan.risk_level, Enterprise.county_code, is_revision,
+                             Plan.filed_late, sa.func.count())
+                   .where(Plan.filed_on >= date(year, 1, 1), Plan.filed_on <= date(year, 12, 31)),
+                   actor).group_by(Plan.risk_level, Enterprise.county_code, is_revision,
+                                   Plan.filed_late)
+    return db.session.execute(stmt).all()
+
+
+def _plan_section(actor, year: int, as_of: date) -> SectionResult:
+    in_force = _in_force(actor, as_of)
+    filed = _filed_in(actor, year)
+    total_by_level = dict.fromkeys(LEVELS, 0)
+    by_county: dict[str, dict] = {}
+    for level, county, n in in_force:
+        total_by_level[level] += n
+        by_county.setdefault(county, {"filed": 0, "in_force": dict.fromkeys(LEVELS, 0)})
+        by_county[county]["in_force"][level] += n
+    new = dict.fromkeys(LEVELS, 0)
+    revised = dict.fromkeys(LEVELS, 0)
+    late = 0
+    for level, county, is_revision, filed_late, n in filed:
+        (revised if is_revision else new)[level] += n
+        late += n if filed_late else 0
+        by_county.setdefault(county, {"filed": 0, "in_force": dict.fromkeys(LEVELS, 0)})
+        by_county[county]["filed"] += n
+    total = sum(total_by_level.values())
+    names = county_names()
+    where = "全市" if permissions.visible_county_codes(actor) is None else "辖区内"
+    until = f"截至{year}年底" if as_of.year > year or (as_of.month, as_of.day) == (12, 31) \
+        else f"截至{year}年{as_of.month}月{as_of.day}日"
+    sentences = [
+        f"{year}年，督促指导企业及时修编环境应急预案，全年新增环境风险企业预案备案{sum(new.values())}家、"
+        f"修订后重新备案{sum(revised.values())}家"
+        + (f"（其中逾期备案{late}家）" if late else "") + "。",
+        f"{until}，{where}共完成环境风险企业预案备案{total}家，其中一般风险等级{total_by_level['general']}家，"
+        f"较大风险等级{total_by_level['major']}家，重大环境风险等级{total_by_level['serious']}家。",
+    ]
+    level_table = Table("按环境风险等级", ["环境风险等级", "年内新增备案", "年内修订备案", "有效备案（家）"],
+                        [[LEVEL_ZH[k], new[k], revised[k], total_by_level[k]] for k in LEVELS]
+                        + [["合计", sum(new.values()), sum(revised.values()), total]])
+    county_rows = [[names.get(code, code), v["filed"], *(v["in_force"][k] for k in LEVELS),
+                    sum(v["in_force"].values())] for code, v in sorted(by_county.items())]
+    county_table = Table("按县（市、区）", ["县（市、区）", "年内备案", "一般", "较大", "重大", "有效备案合计"],
+                         county_rows)
+    return SectionResult(sentences, [level_table, county_table],
+                         {"in_force": total_by_level, "in_force_total": total, "new": new,
+                          "revised": revised, "late": late})
+
+
+register_section(Section("plans", _plan_section, order=10))
+
+
+def annual_figures(actor, year: int, today: date | None = None) -> dict:
+    """The year's paragraph, figures and tables for the caller's jurisdiction.
+    Raises ValidationFailed for a year before 2000 or after this one."""
+    today = today or local_today()
+    check_year(year, today)
+    as_of = min(date(year, 12, 31), today)
+    results = [(s.key, s.build(actor, year, as_of))
+               for s in sorted(SECTIONS.values(), key=lambda s: s.order)]
+    return {"year": year, "as_of": as_of, "city": current_app.config.get("HOME_CITY_NAME", ""),
+            "paragraph": "".join(sentence for _k, r in results for sentence in r.sentences),
+            "sections": dict(results),
+            "tables": [t for _k, r in results for t in r.tables]}

@@ -1,0 +1,82 @@
+"""The lists that can be exported. Headers match the import template where the field is
+the same, so an exported register can be edited and imported again."""
+from __future__ import annotations
+
+from registry.enterprises.schemas import EnterpriseQuery
+from registry.enterprises.service import all_enterprises
+from registry.plans.schemas import PlanQuery
+from registry.plans.service import all_plans
+from registry.rules.hj941 import LEVEL_ZH
+from registry.rules.plan_status import missing_documents
+from registry.web.labels import DOCUMENTS, STATUSES
+from registry.workflows.exports import Column, ExportSpec, register
+
+
+def _level(plan):
+    return LEVEL_ZH.get(plan.risk_level) if plan is not None else None
+
+
+def _status(code):
+    return str(STATUSES.get(code, code))
+
+
+def _missing(plan) -> str:
+    return "、".join(str(DOCUMENTS[k]) for k in missing_documents([d.kind for d in plan.documents]))
+
+
+# Rows are (enterprise, current plan or None, status).
+
+def _p(attr):
+    return lambda row: getattr(row[1], attr) if row[1] is not None else None
+
+
+ENTERPRISES = register(ExportSpec(
+    name="enterprises", title="企业名录", query=EnterpriseQuery, rows=all_enterprises,
+    columns=(
+        Column("企业名称", lambda r: r[0].name),
+        Column("统一社会信用代码", lambda r: r[0].credit_code),
+        Column("所在县（市、区）", lambda r: r[0].county.name if r[0].county else r[0].county_code),
+        Column("行政区划代码", lambda r: r[0].county_code),
+        Column("详细地址", lambda r: r[0].address),
+        Column("经度", lambda r: r[0].longitude),
+        Column("纬度", lambda r: r[0].latitude),
+        Column("行业类别", lambda r: r[0].industry),
+        Column("联系人", lambda r: r[0].contact_name),
+        Column("联系电话", lambda r: r[0].contact_phone),
+        Column("电子邮箱", lambda r: r[0].contact_email),
+        Column("是否跨区域", lambda r: r[0].cross_region),
+        Column("预案名称", _p("title")),
+        Column("签署发布日期", _p("signed_on")),
+        Column("备案日期", _p("filed_on")),
+        Column("备案编号", _p("filing_number")),
+        Column("环境风险等级", lambda r: _level(r[1])),
+        Column("风险等级表征", _p("risk_notation")),
+        Column("回顾性评估到期日", _p("review_due_on")),
+        Column("预案状态", lambda r: _status(r[2])),
+    ),
+    feature=lambda r: {"id": r[0].id, "geometry": {
+        "type": "Point", "coordinates": [r[0].longitude, r[0].latitude]}},
+))
+
+# Rows are (plan, status).
+PLANS = register(ExportSpec(
+    name="plans", title="预案备案清单", query=PlanQuery, rows=all_plans,
+    columns=(
+        Column("备案编号", lambda r: r[0].filing_number),
+        Column("企业名称", lambda r: r[0].enterprise.name),
+        Column("统一社会信用代码", lambda r: r[0].enterprise.credit_code),
+        Column("所在县（市、区）", lambda r: r[0].enterprise.county.name),
+        Column("版本", lambda r: r[0].version),
+        Column("预案名称", lambda r: r[0].title),
+        Column("签署发布日期", lambda r: r[0].signed_on),
+        Column("备案日期", lambda r: r[0].filed_on),
+        Column("备案期限", lambda r: r[0].filing_deadline),
+        Column("逾期备案", lambda r: r[0].filed_late),
+        Column("环境风险等级", lambda r: _level(r[0])),
+        Column("风险等级表征", lambda r: r[0].risk_notation),
+        Column("回顾性评估到期日", lambda r: r[0].review_due_on),
+        Column("预案状态", lambda r: _status(r[1])),
+        Column("缺少的备案文件", lambda r: _missing(r[0])),
+        Column("备案编号不规范", lambda r: r[0].filing_number_irregular),
+    ),
+))

@@ -1,0 +1,77 @@
+"""Uploaded registers kept between preview and confirmation (UPLOAD_DIR/imports/).
+
+Each upload gets a random token; it belongs to the user who uploaded it and holds the
+file and the last result (counts, errors) as JSON.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from registry.errors import NotFound, PermissionDenied, ValidationFailed
+from registry.workflows.importer import ImportResult
+from registry.workflows.source import SUFFIXES
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_upload(user, stream, filename: str) -> str:
+    """Store an uploaded register for ``user``; returns its token. Raises ValidationFailed
+    (wrong type, too large, empty)."""
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValidationFailed({"file": [_("Upload an .xlsx workbook or a .csv file.")]})
+    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    content = stream.read(limit + 1)
+    if not content:
+        raise ValidationFailed({"file": [_("The file is empty.")]})
+    if len(content) > limit:
+        raise ValidationFailed({"file": [_("The file is larger than %(n)s MB.",
+                                           n=current_app.config["MAX_UPLOAD_MB"])]})
+    token = secrets.token_hex(16)
+    folder = _folder()
+    (folder / f"{token}{suffix}").write_bytes(content)
+    (folder / f"{token}.json").write_text(json.dumps(
+        {"user_id": user.id, "filename": Path(filename).name, "suffix": suffix, "result": None}),
+        "utf-8")
+    return token
+
+
+def _meta_path(token: str) -> Path:
+    if not token.isalnum() or len(token) != 32:
+        raise NotFound(_("This upload no longer exists; upload the file again."))
+    return _folder() / f"{token}.json"
+
+
+def load_upload(user, token: str) -> tuple[Path, dict, ImportResult | None]:
+    """The stored file, its metadata and last result. Raises NotFound, PermissionDenied."""
+    meta_path = _meta_path(token)
+    if not meta_path.exists():
+        raise NotFound(_("This upload no longer exists; upload the file again."))
+    meta = json.loads(meta_path.read_text("utf-8"))
+    if meta["user_id"] != user.id:
+        raise PermissionDenied(_("You are not allowed to do this."))
+    result = ImportResult.from_dict(dict(meta["result"])) if meta["result"] else None
+    return _folder() / f"{token}{meta['suffix']}", meta, result
+
+
+def store_result(token: str, result: ImportResult) -> None:
+    meta_path = _meta_path(token)
+    meta = json.loads(meta_path.read_text("utf-8"))
+    meta["result"] = result.to_dict()
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+
+
+def discard(token: str) -> None:
+    meta_path = _meta_path(token)
+    meta = json.loads(meta_path.read_text("utf-8"))
+    (_folder() / f"{token}{meta['suffix']}").unlink(missing_ok=True)
+    meta_path.unlink(missing_ok=True)
