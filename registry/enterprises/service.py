@@ -122,7 +122,7 @@ def find_by_credit_code(actor, credit_code: str) -> Enterprise | None:
 def all_enterprises(actor, query: EnterpriseQuery, today=None):
     """Every (enterprise, current plan or None, status) matching ``query``, unpaginated
     (exports); same filter and order as ``list_enterprises``."""
-    stmt = _filtered(actor, query, today).order_by(Enterprise.county_code, Enterprise.name,
+    stmt = filtered(actor, query, today).order_by(Enterprise.county_code, Enterprise.name,
                                                    Enterprise.id)
     return [(e, p, s if p is not None else "none")
             for e, p, s in db.session.execute(stmt).all()]
