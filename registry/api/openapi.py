@@ -29,8 +29,14 @@ def build_spec(server_url: str = "") -> dict:
         if op.query is not None:
             schema = op.query.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, prop in schema.get("properties", {}).items():
-                params.append({"name": name, "in": "query",
-                               "required": name in schema.get("required", []), "schema": prop})
+                required = name in schema.get("required", [])
+                if not required:
+                    # The server reads an empty optional parameter (``?status=``, as a form
+                    # with a blank filter sends it) as one left out: say so.
+                    prop = {"anyOf": [prop, {"const": ""}],
+                            "description": "Empty: the same as leaving the parameter out."}
+                params.append({"name": name, "in": "query", "required": required,
+                               "schema": prop})
         if params:
             entry["parameters"] = params
         if op.body is not None:
