@@ -32,11 +32,12 @@ def build_spec(server_url: str = "") -> dict:
             for name, prop in schema.get("properties", {}).items():
                 required = name in schema.get("required", [])
                 if not required:
-                    # An empty optional parameter (?status=, as HTML forms send it) means
-                    # "not given": the API accepts it, and the document says so.
-                    prop = {"anyOf": [prop, {"type": "string", "maxLength": 0}],
-                            **{k: v for k, v in prop.items() if k in ("title", "description", "default")}}
-                params.append({"name": name, "in": "query", "required": required, "schema": prop})
+                    # The server reads an empty optional parameter (``?status=``, as a form
+                    # with a blank filter sends it) as one left out: say so.
+                    prop = {"anyOf": [prop, {"const": ""}],
+                            "description": "Empty: the same as leaving the parameter out."}
+                params.append({"name": name, "in": "query", "required": required,
+                               "schema": prop})
         if params:
             entry["parameters"] = params
         if op.body is not None:

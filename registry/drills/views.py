@@ -1,5 +1,7 @@
 """Drill pages: list and yearly figures, form, drill with its improvement plan, the
 improvement plan across drills (整改), and the drill schedule with the overdue list."""
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -153,8 +155,16 @@ def move_action(action_id):
                        for m in msgs), "danger")
     else:
         flash(_("Status changed."), "success")
-    return redirect(request.form.get("next") or
+    return redirect(_local_path(request.form.get("next")) or
                     url_for("drills.show", drill_id=action.drill_id, _anchor="actions"))
+
+
+def _local_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this site; never another site (no open redirect)."""
+    if (target and target.startswith("/") and not target.startswith(("//", "/\\"))
+            and not urlsplit(target).netloc):
+        return target
+    return None
 
 
 @bp.post("/drills/<int:drill_id>/files")

@@ -174,3 +174,22 @@ def test_english_labels(officer):
     officer.post("/lang/en", data={"csrf_token": csrf_token(officer, "/")})
     page = officer.get("/drills/new").get_data(as_text=True)
     assert "Record a drill" in page and "Organiser level" in page
+
+
+def test_action_status_returns_only_to_a_page_of_this_site(officer, admin_api):
+    """``next`` after moving an action is followed only to a local path: a forged form
+    cannot bounce the officer to another site (open redirect)."""
+    drill = admin_api.post("/drills", json=drill_payload()).json
+    action = admin_api.post(f"/drills/{drill['id']}/actions", json=action_payload()).json
+    token = csrf_token(officer, f"/drills/{drill['id']}")
+    steps = [("in_progress", "https://evil.example/phish"), ("open", "//evil.example/phish"),
+             ("in_progress", "/\\evil.example/phish")]
+    for status, target in steps:
+        r = officer.post(f"/actions/{action['id']}/status",
+                         data={"csrf_token": token, "status": status, "next": target})
+        assert r.status_code == 302
+        assert r.headers["Location"].endswith(f"/drills/{drill['id']}#actions"), r.headers["Location"]
+    r = officer.post(f"/actions/{action['id']}/status",
+                     data={"csrf_token": token, "status": "open", "next": "/actions?view=overdue"})
+    assert r.headers["Location"].endswith("/actions?view=overdue")
+    assert admin_api.get(f"/drills/{drill['id']}").json["actions"][0]["status"] == "open"

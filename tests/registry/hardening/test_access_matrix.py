@@ -10,7 +10,10 @@ Callers, in this order in every expectation string:
 
 The records (fresh for every call, so one caller's write cannot change the next one's
 answer): an enterprise in county A with a current plan that has an uploaded ``plan``
-document, and an enterprise in county A without a plan.
+document, and an enterprise in county A without a plan; for the areas' routes also a county
+drill in county A exercising that plan, with a corrective action, a report and an evidence
+file, a closed drill, the Xuchang–Luohe agreement with its roster, a meeting and the signed
+document, and a sent plan-review reminder for an enterprise in county A (see ``_records``).
 
 A route (method + rule) in ``app.url_map`` without an entry in ACCESS fails; so does an
 entry for a route that no longer exists. Adding a route means adding one line, e.g.
@@ -30,9 +33,11 @@ from typing import Callable
 
 import pytest
 
-from tests.conftest import csrf_token, enterprise_payload
-
+from tests.conftest import PINNED_TODAY, csrf_token, enterprise_payload
+from tests.registry.agreements.payloads import luohe
+from tests.registry.drills.conftest import action_payload, drill_payload
 from tests.registry.hardening.conftest import COUNTY_A, COUNTY_B
+
 ROLES = ("anon", "viewer", "officerA", "officerB", "admin")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -70,6 +75,67 @@ def _plan_json(n, rec, **extra):
 
 def _upload_form(n, rec):
     return {"file": (io.BytesIO(PDF), "应急预案.pdf")}
+
+
+def _drill_form(n, rec, **overrides):
+    """The drill form as the page posts it (one line per participating body)."""
+    payload = drill_payload(**{"title": f"禹州市突发环境事件应急演练（第{n}次）", **overrides})
+    data = {k: v for k, v in payload.items()
+            if v is not None and k not in ("participating_bodies", "enterprise_ids")}
+    data["participating_bodies"] = "\n".join(payload["participating_bodies"])
+    data["enterprise_ids"] = [str(i) for i in payload["enterprise_ids"]]
+    data["type_scheme"] = "axes"
+    return data
+
+
+def _drill_json(n, rec, **overrides):
+    return drill_payload(**{"title": f"禹州市突发环境事件应急演练（第{n}次）", **overrides})
+
+
+def _city_drill(n, rec):
+    return _drill_json(n, rec, organiser_level="city", county_code=None,
+                       organiser="许昌市生态环境局", title=f"许昌市重污染天气应急演练（第{n}次）",
+                       theme="heavy_pollution_weather")
+
+
+def _action_form(n, rec):
+    return action_payload(description=f"应急池容量不足，需扩建至 500 立方米（问题{n}）")
+
+
+def _drill_file_form(n, rec):
+    return {"kind": "report", "file": (io.BytesIO(PDF), "演练评估报告.pdf")}
+
+
+def _flat(value, prefix=""):
+    """A nested payload as the agreement form names its inputs (``parties-0-city_name``)."""
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items()
+                for k, v in _flat(item, f"{prefix}-{key}" if prefix else key).items()}
+    if isinstance(value, list):
+        return {k: v for i, item in enumerate(value) for k, v in _flat(item, f"{prefix}-{i}").items()}
+    return {prefix: "" if value is None else str(value)}
+
+
+def _agreement_form(n, rec, **overrides):
+    payload = luohe(title=f"许昌市—漯河市跨界突发水污染事件联防联控协议（第{n}号）", **overrides)
+    for party in payload["parties"]:
+        party.pop("contacts")  # the roster is kept on the agreement page, not in this form
+    return {**_flat({k: v for k, v in payload.items() if k != "rivers"}),
+            "rivers": "、".join(payload["rivers"])}
+
+
+def _contact_form(n, rec):
+    return {"name": f"周建{n}", "role": "水利局值班室", "duty_phone": "0395-3100119",
+            "mobile": "13803950199", "verified_on": "2026-06-01"}
+
+
+def _meeting_form(n, rec):
+    return {"held_on": "2026-05-28", "place": "许昌市生态环境局会议室",
+            "participants": "许昌市、漯河市生态环境局", "summary": f"第{n}次联席会议：核对通讯录"}
+
+
+def _agreement_file_form(n, rec):
+    return {"file": (io.BytesIO(PDF), "联防联控协议（签章版）.pdf")}
 
 
 # (method, rule) -> cases. Codes: anon viewer officerA officerB admin.
@@ -122,8 +188,108 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("GET", "/map/details/<int:enterprise_id>"): [Case("302 200 200 403 200")],
     ("GET", "/map/upstream"): [Case("302 200 200 200 200")],
     ("GET", "/map/checks"): [Case("302 200 200 200 200")],
+    # Import, export, annual figures (registry/workflows/): viewers read and export only.
+    ("GET", "/import"): [Case("302 403 200 200 200")],
+    ("GET", "/import/template.xlsx"): [Case("302 200 200 200 200")],
+    ("POST", "/import"): [Case("302 403 422 422 422", form=lambda n, r: {})],
+    ("GET", "/import/<token>"): [Case("302 404 404 404 404", params={"token": "f" * 32})],
+    ("POST", "/import/<token>/confirm"): [
+        Case("302 404 404 404 404", form=lambda n, r: {}, params={"token": "f" * 32})],
+    ("GET", "/import/<token>/report.xlsx"): [Case("302 404 404 404 404", params={"token": "f" * 32})],
+    ("GET", "/export/<name>.<fmt>"): [
+        Case("302 200 200 200 200", params={"name": "enterprises", "fmt": "csv"}),
+        Case("302 200 200 200 200", params={"name": "plans", "fmt": "xlsx"}),
+        Case("302 404 404 404 404", params={"name": "secrets", "fmt": "csv"})],
+    ("GET", "/annual"): [Case("302 200 200 200 200")],
+    ("GET", "/annual/<int:year>.docx"): [Case("302 200 200 200 200", params={"year": 2025})],
     ("GET", "/static/<path:filename>"): [Case("200 200 200 200 200",
                                               params={"filename": "app.css"})],
+    # Drills: county officers write their county's drills; viewers read; city-level drills
+    # need an administrator (or an officer holding every county).
+    ("GET", "/drills"): [Case("302 200 200 200 200")],
+    ("GET", "/drills/new"): [Case("302 200 200 200 200")],
+    ("POST", "/drills/new"): [
+        Case("302 403 302 403 302", form=_drill_form),
+        Case("302 403 403 302 302", form=lambda n, r: _drill_form(n, r, county_code=COUNTY_B)),
+        Case("302 403 403 403 302", form=lambda n, r: _drill_form(
+            n, r, organiser_level="city", county_code=None, title=f"许昌市应急演练（第{n}次）")),
+        Case("302 422 422 422 422", form=lambda n, r: {"title": ""})],
+    ("GET", "/drills/<int:drill_id>"): [
+        Case("302 200 200 403 200"), Case("302 404 404 404 404", params={"drill_id": 0})],
+    ("GET", "/drills/<int:drill_id>/edit"): [
+        Case("302 403 200 403 200"), Case("302 404 404 404 404", params={"drill_id": 0})],
+    ("POST", "/drills/<int:drill_id>/edit"): [
+        Case("302 403 302 403 302",
+             form=lambda n, r: _drill_form(n, r, enterprise_ids=[r["enterprise_id"]])),
+        # Moving county A's drill to county B needs the right to write both.
+        Case("302 403 403 403 302", form=lambda n, r: _drill_form(n, r, county_code=COUNTY_B))],
+    ("POST", "/drills/<int:drill_id>/status"): [
+        Case("302 403 302 403 302", form=lambda n, r: {"status": "closed"}),
+        Case("302 403 302 403 302", form=lambda n, r: {"status": "open"},
+             params={"drill_id": "closed_drill_id"})],
+    ("POST", "/drills/<int:drill_id>/actions"): [
+        Case("302 403 302 403 302", form=_action_form),
+        Case("302 422 422 403 422", form=lambda n, r: {"description": ""}),
+        Case("302 403 422 403 422", form=_action_form, params={"drill_id": "closed_drill_id"})],
+    ("GET", "/actions/<int:action_id>/edit"): [
+        Case("302 403 200 403 200"), Case("302 404 404 404 404", params={"action_id": 0})],
+    ("POST", "/actions/<int:action_id>/edit"): [
+        Case("302 403 302 403 302", form=_action_form),
+        Case("302 403 422 403 422", form=lambda n, r: {**_action_form(n, r), "category": "x"})],
+    ("POST", "/actions/<int:action_id>/status"): [
+        Case("302 403 302 403 302", form=lambda n, r: {"status": "in_progress"})],
+    ("POST", "/drills/<int:drill_id>/files"): [Case("302 403 302 403 302", form=_drill_file_form)],
+    ("POST", "/drills/<int:drill_id>/actions/<int:action_id>/files"): [
+        Case("302 403 302 403 302", form=_drill_file_form),
+        Case("302 403 404 403 404", form=_drill_file_form, params={"action_id": 0})],
+    ("GET", "/drills/files/<int:attachment_id>"): [
+        Case("302 200 200 403 200"), Case("302 404 404 404 404", params={"attachment_id": 0})],
+    ("GET", "/actions"): [Case("302 200 200 200 200"),
+                          Case("302 200 200 200 200", query={"view": "overdue"})],
+    ("GET", "/drills/schedule"): [Case("302 200 200 200 200")],
+    # Agreements: everyone logged in reads; administrators (and officers holding every
+    # county of the home city) write.
+    ("GET", "/agreements"): [Case("302 200 200 200 200")],
+    ("GET", "/agreements/new"): [Case("302 403 403 403 200")],
+    ("POST", "/agreements/new"): [
+        Case("302 403 403 403 302", form=_agreement_form),
+        Case("302 403 403 403 422", form=lambda n, r: _agreement_form(n, r, signed_on="2030-01-01"))],
+    ("GET", "/agreements/<int:agreement_id>"): [
+        Case("302 200 200 200 200"), Case("302 404 404 404 404", params={"agreement_id": 0})],
+    ("GET", "/agreements/<int:agreement_id>/edit"): [
+        Case("302 403 403 403 200"), Case("302 404 404 404 404", params={"agreement_id": 0})],
+    ("POST", "/agreements/<int:agreement_id>/edit"): [
+        Case("302 403 403 403 302", form=lambda n, r: {
+            **_flat({"sections": luohe()["sections"]}), "title": f"联防联控协议（修订{n}）"})],
+    ("POST", "/agreements/<int:agreement_id>/parties/<int:party_id>/contacts"): [
+        Case("302 403 403 403 302", form=_contact_form),
+        Case("302 403 403 403 404", form=_contact_form, params={"party_id": 0})],
+    ("GET", "/agreements/<int:agreement_id>/contacts/<int:contact_id>/edit"): [
+        Case("302 403 403 403 200"), Case("302 404 404 404 404", params={"contact_id": 0})],
+    ("POST", "/agreements/<int:agreement_id>/contacts/<int:contact_id>/edit"): [
+        Case("302 403 403 403 302", form=_contact_form)],
+    ("POST", "/agreements/<int:agreement_id>/contacts/<int:contact_id>/verify"): [
+        Case("302 403 403 403 302", form=lambda n, r: {})],
+    ("POST", "/agreements/<int:agreement_id>/contacts/<int:contact_id>/remove"): [
+        Case("302 403 403 403 302", form=lambda n, r: {}),
+        Case("302 404 404 404 404", form=lambda n, r: {}, params={"contact_id": 0})],
+    ("POST", "/agreements/<int:agreement_id>/meetings"): [
+        Case("302 403 403 403 302", form=_meeting_form)],
+    ("POST", "/agreements/<int:agreement_id>/document"): [
+        Case("302 403 403 403 302", form=_agreement_file_form)],
+    ("GET", "/agreements/<int:agreement_id>/document"): [
+        Case("302 200 200 200 200"), Case("302 404 404 404 404", params={"agreement_id": 0})],
+    ("GET", "/notification-sheet"): [
+        Case("302 200 200 200 200"),
+        Case("302 200 200 403 200", query={"enterprise_id": "enterprise_id"})],
+    # Reminders: officers see and resend their counties' reminders; viewers only read.
+    ("GET", "/reminders"): [Case("302 200 200 200 200")],
+    ("POST", "/reminders/<int:reminder_id>/resend"): [
+        Case("302 403 302 403 302", form=lambda n, r: {"next": "/reminders"}),
+        Case("302 404 404 404 404", form=lambda n, r: {}, params={"reminder_id": 0})],
+    ("GET", "/reminders/preview"): [Case("302 200 200 200 200")],
+    ("POST", "/reminders/preferences"): [
+        Case("302 403 302 302 302", form=lambda n, r: {"digest": "on"})],
     # API ---------------------------------------------------------------------------------
     ("GET", "/api/v1/openapi.json"): [Case("200 200 200 200 200")],
     ("GET", "/api/v1/enterprises"): [Case("401 200 200 200 200"),
@@ -164,6 +330,51 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/v1/plans/<int:plan_id>/revisions"): [
         Case("401 403 201 403 201", json=_plan_json),
         Case("401 403 409 403 409", json=_plan_json, params={"plan_id": "superseded_plan_id"})],
+    ("GET", "/api/v1/drills"): [Case("401 200 200 200 200"),
+                                Case("401 422 422 422 422", query={"per_page": "0"})],
+    ("POST", "/api/v1/drills"): [
+        Case("401 403 201 403 201", json=_drill_json),
+        Case("401 403 403 201 201", json=lambda n, r: _drill_json(n, r, county_code=COUNTY_B)),
+        Case("401 403 403 403 201", json=_city_drill),
+        Case("401 422 422 422 422", json=lambda n, r: {"title": "缺少其他字段的演练"})],
+    ("GET", "/api/v1/drills/<int:drill_id>"): [
+        Case("401 200 200 403 200"), Case("401 404 404 404 404", params={"drill_id": 0})],
+    ("PATCH", "/api/v1/drills/<int:drill_id>"): [
+        Case("401 403 200 403 200", json=lambda n, r: {"evaluation": f"第{n}次复盘：响应及时"}),
+        Case("401 403 200 403 200", json=lambda n, r: {"status": "closed"}),
+        # County A's drill moved to county B (its enterprise left out): both counties' right.
+        Case("401 403 403 403 200", json=lambda n, r: {"county_code": COUNTY_B, "enterprise_ids": []}),
+        Case("401 403 422 403 422", json=lambda n, r: {"county_code": COUNTY_B}),
+        Case("401 403 403 403 200", json=lambda n, r: {"organiser_level": "city"}),
+        Case("401 422 422 422 422", json=lambda n, r: {"theme": "fire"})],
+    ("POST", "/api/v1/drills/<int:drill_id>/actions"): [
+        Case("401 403 201 403 201", json=_action_form),
+        Case("401 403 409 403 409", json=_action_form, params={"drill_id": "closed_drill_id"}),
+        Case("401 422 422 422 422", json=lambda n, r: {"description": "缺少类别"})],
+    ("PATCH", "/api/v1/actions/<int:action_id>"): [
+        Case("401 403 200 403 200", json=lambda n, r: {"status": "in_progress"}),
+        Case("401 403 422 403 422", json=lambda n, r: {"status": "verified"}),
+        Case("401 404 404 404 404", json=lambda n, r: {"status": "in_progress"},
+             params={"action_id": 0})],
+    ("GET", "/api/v1/actions"): [Case("401 200 200 200 200")],
+    ("GET", "/api/v1/enterprises/<int:enterprise_id>/drill-status"): [
+        Case("401 200 200 403 200"), Case("401 404 404 404 404", params={"enterprise_id": 0})],
+    ("GET", "/api/v1/agreements"): [Case("401 200 200 200 200")],
+    ("POST", "/api/v1/agreements"): [
+        Case("401 403 403 403 201", json=lambda n, r: luohe(title=f"联防联控协议（第{n}号）")),
+        Case("401 403 403 403 422", json=lambda n, r: luohe(signed_on="2030-01-01")),
+        Case("401 422 422 422 422", json=lambda n, r: {"title": "缺少其他字段的协议"})],
+    ("GET", "/api/v1/agreements/<int:agreement_id>"): [
+        Case("401 200 200 200 200"), Case("401 404 404 404 404", params={"agreement_id": 0})],
+    ("PATCH", "/api/v1/agreements/<int:agreement_id>"): [
+        Case("401 403 403 403 200", json=lambda n, r: {"expires_on": "2034-03-17", "note": "续签"}),
+        Case("401 404 404 404 404", json=lambda n, r: {"note": "续签"}, params={"agreement_id": 0})],
+    ("POST", "/api/v1/agreements/<int:agreement_id>/contacts/<int:contact_id>/verify"): [
+        Case("401 403 403 403 200"), Case("401 404 404 404 404", params={"contact_id": 0})],
+    ("GET", "/api/v1/notification-sheet"): [
+        Case("401 200 200 403 200", query={"enterprise_id": "enterprise_id"}),
+        Case("401 200 200 200 200", query={"lon": "113.83", "lat": "34.0"}),
+        Case("401 422 422 422 422", query={"lon": "113.83"})],
 }
 
 
@@ -191,9 +402,23 @@ def _collect():
 _counter = itertools.count(1)
 
 
-def _records(app, n: int) -> dict:
+# The areas' records, built for the routes that show or change them (and for the pages
+# that gather every area: the start page, the map, plans and enterprises).
+AREA_RECORDS = {"drills": ("drill", "action", "/map", "/plans", "/enterprises"),
+                "agreements": ("agreement", "notification", "/map", "/drills"),
+                "reminders": ("reminder",)}
+
+
+def _needs(rule: str, area: str) -> bool:
+    return rule == "/" or any(word in rule for word in AREA_RECORDS[area])
+
+
+def _records(app, n: int, rule: str = "/") -> dict:
     """Fresh real records in county A: an enterprise with a current plan (with an uploaded
-    plan document and a superseded earlier version) and one without a plan."""
+    plan document and a superseded earlier version) and one without a plan; for the routes
+    of the areas (see AREA_RECORDS) a drill with a corrective action and files, a closed
+    drill, an agreement with its roster, a meeting and the signed document, and a sent
+    plan-review reminder."""
     from registry.enterprises.schemas import EnterpriseIn
     from registry.enterprises.service import create_enterprise
     from registry.permissions import SYSTEM
@@ -211,8 +436,82 @@ def _records(app, n: int) -> dict:
             title="突发环境事件应急预案（2026年版）", signed_on="2026-03-02",
             filed_on="2026-03-20", risk_level="general", reason="生产工艺变化"))
         documents.attach_document(SYSTEM, plan.id, "plan", "应急预案.pdf", io.BytesIO(PDF))
-        return {"enterprise_id": e.id, "bare_enterprise_id": bare.id, "plan_id": plan.id,
-                "superseded_plan_id": first.id, "credit_code": e.credit_code, "kind": "plan"}
+        records = {"enterprise_id": e.id, "bare_enterprise_id": bare.id, "plan_id": plan.id,
+                   "superseded_plan_id": first.id, "credit_code": e.credit_code, "kind": "plan"}
+        if _needs(rule, "drills"):
+            records.update(_drill_records(e.id))
+        if _needs(rule, "agreements"):
+            records.update(_agreement_records())
+        if _needs(rule, "reminders"):
+            records.update(_reminder_records(n))
+        return records
+
+
+def _drill_records(enterprise_id: int) -> dict:
+    """A county drill in county A exercising the enterprise (and so its current plan), with a
+    corrective action that has an owner and a due date, an evaluation report and an evidence
+    file; and a closed drill (no actions may be added to it)."""
+    from registry.drills import actions, attachments, service
+    from registry.drills.schemas import ActionIn, DrillIn, DrillPatch
+    from registry.permissions import SYSTEM
+
+    drill = service.create_drill(SYSTEM, DrillIn(**drill_payload(enterprise_ids=[enterprise_id])))
+    action = actions.add_action(SYSTEM, drill.id, ActionIn(**action_payload()))
+    report = attachments.attach_file(SYSTEM, drill.id, "report", "演练评估报告.pdf", io.BytesIO(PDF))
+    attachments.attach_file(SYSTEM, drill.id, "other", "整改照片说明.pdf", io.BytesIO(PDF),
+                            action_id=action.id)
+    closed = service.create_drill(SYSTEM, DrillIn(**drill_payload(title="禹州市重污染天气应急演练",
+                                                                  theme="heavy_pollution_weather")))
+    service.update_drill(SYSTEM, closed.id, DrillPatch(status="closed"))
+    return {"drill_id": drill.id, "action_id": action.id, "attachment_id": report.id,
+            "closed_drill_id": closed.id}
+
+
+def _agreement_records() -> dict:
+    """The Xuchang–Luohe agreement with its roster (two Luohe contacts), a joint meeting and
+    the signed document."""
+    from registry.agreements import documents as agreement_documents, roster, service
+    from registry.agreements.schemas import AgreementIn, MeetingIn
+    from registry.permissions import SYSTEM
+
+    agreement = service.create_agreement(SYSTEM, AgreementIn(**luohe()))
+    roster.add_meeting(SYSTEM, agreement.id, MeetingIn(
+        held_on="2026-04-10", place="漯河市生态环境局三楼会议室", participants="两市生态环境局、水利局",
+        summary="通报颍河交界断面水质，商定汛期联合采样频次"))
+    agreement_documents.attach_document(SYSTEM, agreement.id, "联防联控协议.pdf", io.BytesIO(PDF))
+    party = agreement.parties[0]
+    return {"agreement_id": agreement.id, "party_id": party.id, "contact_id": party.contacts[0].id}
+
+
+def _reminder_records(n: int) -> dict:
+    """A plan in county A due for review on 2026-09-13 (signed three years before), and the
+    reminders sweep run for today: the enterprise contact's reminder is in the outbox, sent."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from registry.enterprises.schemas import EnterpriseIn
+    from registry.enterprises.service import create_enterprise
+    from registry.extensions import db
+    from registry.models import Reminder
+    from registry.permissions import SYSTEM
+    from registry.plans.schemas import PlanIn
+    from registry.plans.service import file_plan
+    from registry.reminders.service import run_reminders
+
+    payload = enterprise_payload(n + 2000, COUNTY_A)
+    e = create_enterprise(SYSTEM, EnterpriseIn(**payload))
+    plan = file_plan(SYSTEM, PlanIn(enterprise_id=e.id, title="突发环境事件应急预案（2023年版）",
+                                    signed_on="2023-09-13", filed_on="2023-09-20",
+                                    risk_level="general"))
+    plan_id = plan.id
+    db.session.commit()  # the sweep takes its lease on a connection of its own
+    run_reminders(date.fromisoformat(PINNED_TODAY))
+    reminder_id = db.session.scalar(sa.select(Reminder.id).where(
+        Reminder.subject_type == "plan", Reminder.subject_id == plan_id,
+        Reminder.recipient == payload["contact_email"], Reminder.status == "sent"))
+    assert reminder_id is not None, "the reminders sweep recorded no sent reminder for the plan"
+    return {"reminder_id": reminder_id}
 
 
 @pytest.fixture
@@ -248,7 +547,7 @@ def test_access(app, callers, route, index):
     problems = []
     for role, expected in case.codes().items():
         n = next(_counter)
-        records = _records(app, n)
+        records = _records(app, n, rule)
 
         def resolve(v):
             return records[v] if isinstance(v, str) and v in records else v

@@ -19,6 +19,8 @@ from schemathesis import GenerationMode
 from schemathesis import checks as st_checks
 
 from tests.conftest import enterprise_payload, plan_payload
+from tests.registry.agreements.payloads import luohe
+from tests.registry.drills.conftest import action_payload, drill_payload
 
 STATS: list | None = [] if os.environ.get("FUZZ_STATS") else None
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
@@ -47,11 +49,25 @@ def records(admin_api):
     # An enterprise without a plan, for POST /plans.
     ids["bare_enterprise_id"] = admin_api.post(
         "/enterprises", json=enterprise_payload(3, county="411081")).json["id"]
+    # A county drill in county A exercising the first enterprise, with a corrective action;
+    # the Xuchang–Luohe agreement with its roster.
+    drill = admin_api.post("/drills", json=drill_payload(
+        enterprise_ids=[ids["enterprise_id"][0]])).json
+    action = admin_api.post(f"/drills/{drill['id']}/actions", json=action_payload()).json
+    agreement = admin_api.post("/agreements", json=luohe()).json
+    ids.update(drill_id=[drill["id"]], action_id=[action["id"]], agreement_id=[agreement["id"]],
+               contact_id=[c["id"] for c in agreement["parties"][0]["contacts"]])
     return ids
 
 
 # Free-text fields keep their generated value when a body is laid over a valid one.
-FREE_TEXT = {"name", "address", "industry", "contact_name", "title", "reason", "note"}
+FREE_TEXT = {"name", "address", "industry", "contact_name", "title", "reason", "note",
+             # drills and corrective actions
+             "organiser", "place", "scenario_substance", "evaluation", "description",
+             "owner_name", "owner_unit", "evidence",
+             # agreements
+             "notification_triggers", "notification_channel", "joint_monitoring",
+             "meeting_cadence"}
 _serial = iter(range(10_000, 1_000_000))
 
 
@@ -62,6 +78,12 @@ def _valid_body(label: str, records: dict) -> dict | None:
         return plan_payload(records["bare_enterprise_id"])
     if label == "POST /plans/{plan_id}/revisions":
         return {k: v for k, v in plan_payload(0).items() if k != "enterprise_id"}
+    if label == "POST /drills":
+        return drill_payload(enterprise_ids=[records["enterprise_id"][0]])
+    if label == "POST /drills/{drill_id}/actions":
+        return action_payload()
+    if label == "POST /agreements":
+        return luohe()
     return None
 
 
