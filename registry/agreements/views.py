@@ -9,6 +9,7 @@ from registry.agreements import documents, labels, permissions, roster, service,
 from registry.agreements.forms import flat_errors, nested
 from registry.agreements.schemas import (AgreementIn, AgreementPatch, AgreementQuery, ContactIn,
                                          MeetingIn, SheetQuery)
+from registry.drills.service import drills_for_agreement
 from registry.errors import ValidationFailed
 from registry.validation import form_data, validate
 from registry.web.errors import error_json, wants_json
@@ -85,6 +86,7 @@ def show(agreement_id, contact_errors=None, meeting_errors=None, status=200):
         stale=service.contact_stale, party_line=service.party_line,
         can_write=permissions.can_write_agreements(current_user),
         history=audit.history("agreement", [agreement.id]),
+        joint_drills=drills_for_agreement(current_user, agreement.id),
         contact_errors=contact_errors or {}, meeting_errors=meeting_errors or {},
         form=request.form if status != 200 else {}), status
 

@@ -291,3 +291,10 @@ def to_dict(drill: Drill, today: date | None = None) -> dict:
         "all_actions_verified": all(a.status == "verified" for a in drill.actions),
         "is_demo": drill.is_demo,
     }
+
+
+def drills_for_agreement(actor, agreement_id: int) -> list[Drill]:
+    """The joint drills held under an agreement, newest first (for the agreement page)."""
+    stmt = drill_permissions.scope_drills(
+        sa.select(Drill).where(Drill.agreement_id == agreement_id), actor, Drill.county_code)
+    return list(db.session.scalars(stmt.order_by(Drill.held_on.desc(), Drill.id.desc())))

@@ -76,6 +76,11 @@ def test_jurisdiction_of_drills(client, accounts, officer, filed, admin_api):
     agreement = admin_api.post("/agreements", json=luohe()).json
     r = admin_api.post("/drills", json=dict(joint, agreement_id=agreement["id"]))
     assert r.status_code == 201 and r.json["agreement_id"] == agreement["id"]
+    # The agreement page lists the joint drills held under it.
+    accounts.make("admin", username="chief")
+    accounts.login(client, "chief")
+    page = client.get(f"/agreements/{agreement['id']}").get_data(as_text=True)
+    assert "联合演练" in page and "许昌—漯河颍河跨界水污染联合演练" in page
     viewer = accounts.api(client, "viewer", ["411025"])
     assert viewer.post("/drills", json=drill_payload(county_code="411025")).status_code == 403
     # City-wide drills are visible to everyone; county drills only in their county.
