@@ -81,3 +81,76 @@ SOURCE = ReminderSource(
         RULE, subject, start, end, schedule(config)),
     candidates=candidates, recipients=recipients, load=load, render=render,
 )
+
+
+# --- the monthly note of stale contacts --------------------------------------------------
+
+STALE_RULE = "agreement_stale_contacts"
+
+
+def _month_id(day: date) -> int:
+    return day.year * 100 + day.month
+
+
+def _stale_rows(today: date, config: Mapping):
+    """Contacts not verified for CONTACT_STALE_MONTHS (or never), with their agreement."""
+    from dateutil.relativedelta import relativedelta
+
+    from registry.models import AgreementContact, AgreementParty
+
+    limit = today - relativedelta(months=int(config["CONTACT_STALE_MONTHS"]))
+    stmt = (sa.select(AgreementContact.name, AgreementContact.role, AgreementContact.verified_on,
+                      AgreementParty.city_name, Agreement.title, Agreement.id.label("agreement_id"))
+            .join(AgreementParty, AgreementParty.id == AgreementContact.party_id)
+            .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+            .where(Agreement.expires_on >= today,
+                   sa.or_(AgreementContact.verified_on.is_(None),
+                          AgreementContact.verified_on <= limit))
+            .order_by(Agreement.id, AgreementParty.city_name, AgreementContact.name))
+    return list(db.session.execute(stmt))
+
+
+def _stale_subject(today: date, config: Mapping) -> Subject | None:
+    rows = _stale_rows(today, config)
+    if not rows:
+        return None
+    first = date(today.year, today.month, 1)
+    return Subject("roster", _month_id(today), first, None,
+                   _("Contacts to verify: %(n)s", n=len(rows)), True, rows)
+
+
+def stale_candidates(start: date | None, end: date, config: Mapping, county_codes=None):
+    subject = _stale_subject(end, config)
+    return [subject] if subject else []
+
+
+def stale_load(ids: Sequence[int], config: Mapping) -> dict[int, Subject]:
+    from registry.clock import today
+
+    subject = _stale_subject(today(), config)
+    return {subject.id: subject} if subject and subject.id in set(ids) else {}
+
+
+def stale_render(subject: Subject, due: Due, config: Mapping) -> Content:
+    url = f"{config['BASE_URL'].rstrip('/')}/agreements"
+    heading = _("[Contact roster] %(n)s contacts in the agreements need verifying",
+                n=len(subject.data))
+    intro = _("These contacts have not been verified for %(months)s months. Call them, update "
+              "the roster and press “verified today” on the agreement page.",
+              months=config["CONTACT_STALE_MONTHS"])
+    facts = [(f"{r.city_name} · {r.name}（{r.role}）",
+              format_date(r.verified_on, "long") if r.verified_on else _("never verified"))
+             for r in subject.data]
+    return generic.content(heading=heading, intro=intro, facts=facts, todo=[], url=url,
+                           link_label=_("Open the agreements"), due_on=subject.due_on,
+                           event_uid=f"roster-{subject.id}@registry",
+                           event_summary=heading, overdue=False, config=config)
+
+
+STALE_SOURCE = ReminderSource(
+    rule=STALE_RULE, subject_type="roster", label=_l("Stale agreement contacts (monthly)"),
+    due=lambda subject, today, config: milestone_due(STALE_RULE, subject, today, Schedule((0,), 0)),
+    milestones=lambda subject, start, end, config: milestones_between(
+        STALE_RULE, subject, start, end, Schedule((0,), 0)),
+    candidates=stale_candidates, recipients=recipients, load=stale_load, render=stale_render,
+)

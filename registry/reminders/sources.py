@@ -21,6 +21,7 @@ SOURCES: list[str] = [
     "registry.drills.reminders:SOURCE",
     "registry.drills.drill_reminders:SOURCE",
     "registry.agreements.reminders:SOURCE",
+    "registry.agreements.reminders:STALE_SOURCE",
 ]
 
 

@@ -52,7 +52,7 @@ def test_agreement_renewal_reminders_go_to_admins(app, smtp, accounts, admin_api
     assert [(r.subject_id, r.milestone) for r in rows] == [(agreement["id"], "before-60")]
     # The admin behind admin_api has no e-mail address: recorded once as skipped.
     assert {r.status for r in outbox(app, rule="agreement_renewal")} == {"sent", "skipped"}
-    (mail,) = smtp.to("chief@example.com")
+    (mail,) = [m for m in smtp.to("chief@example.com") if "续签" in _subject(m)]
     assert "协议" in _subject(mail)
     assert smtp.to("yuzhou@example.com") == []
     run(app, "2026-07-20")  # after the 30-day milestone: caught up once
@@ -79,3 +79,21 @@ def test_drill_reminders_follow_each_drill_cycle(app, smtp, accounts, admin_api)
     run(app, "2027-05-02")
     milestones = [r.milestone for r in outbox(app, rule="drill_due", recipient="yuzhou@example.com")]
     assert milestones == ["2026-06-10/before-30", "2027-06-01/before-30"]
+
+
+def test_monthly_note_of_stale_contacts_to_admins(app, smtp, accounts, admin_api):
+    accounts.make("admin", username="chief", email="chief@example.com")
+    agreement = admin_api.post("/agreements", json=luohe()).json
+    run(app, "2026-06-15")
+    (row,) = outbox(app, rule="agreement_stale_contacts", recipient="chief@example.com")
+    assert (row.subject_id, row.milestone) == (202606, "on-day")
+    mail = smtp.to("chief@example.com")[-1]
+    assert "联络人核实" in str(mail["Subject"])
+    run(app, "2026-06-20")  # once a month
+    assert len(outbox(app, rule="agreement_stale_contacts", recipient="chief@example.com")) == 1
+    # Everyone verified today: July brings no note.
+    for party in admin_api.get(f"/agreements/{agreement['id']}").json["parties"]:
+        for contact in party["contacts"]:
+            admin_api.post(f"/agreements/{agreement['id']}/contacts/{contact['id']}/verify")
+    run(app, "2026-07-02")
+    assert len(outbox(app, rule="agreement_stale_contacts", recipient="chief@example.com")) == 1
