@@ -47,7 +47,24 @@ def plan_figures(actor, today: date | None = None) -> dict:
     return figures
 
 
+# The other areas' panels, "module:attribute" (a Panel), registered on first use.
+AREA_PANELS = [
+    "registry.drills.panel:PANEL",
+    "registry.agreements.panel:PANEL",
+]
+
+
+def _register_area_panels() -> None:
+    import importlib
+
+    for target in AREA_PANELS:
+        module_name, attr = target.split(":")
+        panel = getattr(importlib.import_module(module_name), attr)
+        PANELS.setdefault(panel.key, panel)
+
+
 def panels(actor, today: date | None = None) -> list[tuple[Panel, dict]]:
     """The registered panels in order, each with its context."""
+    _register_area_panels()
     today = today or local_today()
     return [(p, p.context(actor, today)) for p in sorted(PANELS.values(), key=lambda p: p.order)]
