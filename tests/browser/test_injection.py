@@ -1,7 +1,8 @@
 """Stored XSS: a corpus of payloads (HTML, attribute, JavaScript-string, template-literal)
-stored through the API in every free-text field of enterprises and plans, then every page
-that shows them opened in headless Chromium. No dialog may open and no payload may run
-(each payload would set ``window.__xss``); the text must show as typed."""
+stored through the API in every free-text field of enterprises and plans, drills and
+corrective actions, agreements and their rosters and meetings, then every page that shows
+them opened in headless Chromium. No dialog may open and no payload may run (each payload
+would set ``window.__xss``); the text must show as typed."""
 import os
 from urllib.parse import quote
 
@@ -9,6 +10,8 @@ from selenium.webdriver.common.by import By
 
 from tests.browser.test_pages import assert_no_dialog
 from tests.conftest import enterprise_payload, plan_payload
+from tests.registry.agreements.payloads import luohe
+from tests.registry.drills.conftest import action_payload, drill_payload
 
 # Each payload runs alert(N) and sets window.__xss if it ever executes.
 RUN = "window.__xss=1,alert({n})"
@@ -108,4 +111,88 @@ def test_stored_payloads_never_run(browser, accounts, admin_api):
     browser.screenshot("xss-map.png")
     assert opened == len(SHARED_PAGES) + len(PAYLOADS) * len(_pages(e, first, plan, payload))
     # An injected <img src=x> or a blocked inline handler would log an error here.
+    assert browser.console_errors() == []
+
+
+# --- drills, corrective actions, agreements -----------------------------------------------
+
+def _store_areas(api, n, payload, enterprise_id):
+    """A county drill (exercising the enterprise, so its plan) and a corrective action, and
+    an agreement with a Luohe contact and a meeting, with ``payload`` in their free text."""
+    text = payload + f"（{n}）"
+    r = api.post("/drills", json=drill_payload(
+        title=text, evaluation=text, organiser=text, place=text, scenario_substance=text,
+        participating_bodies=[text, "禹州市应急管理局"], enterprise_ids=[enterprise_id]))
+    assert r.status_code == 201, r.json
+    drill = r.json
+    r = api.post(f"/drills/{drill['id']}/actions", json=action_payload(
+        description=text, owner_name=payload[:60], owner_unit=text, evidence=text,
+        due_on="2026-06-01"))  # overdue: listed on the improvement plan's overdue view too
+    assert r.status_code == 201, r.json
+    action = r.json
+    agreement = luohe(title=text, notification_triggers=text, notification_channel=text,
+                      joint_monitoring=text, meeting_cadence=text)
+    party = agreement["parties"][0]
+    party["environment_department"] = text
+    party["contacts"][0].update(name=payload[:60], role=text)
+    agreement["sections"][1]["name"] = text
+    r = api.post("/agreements", json=agreement)
+    assert r.status_code == 201, r.json
+    agreement = r.json
+    return drill, action, agreement
+
+
+AREA_PAGES = ["/drills", "/actions", "/actions?view=overdue", "/drills/schedule", "/agreements",
+              "/notification-sheet?lon=113.83&lat=34.0", "/map/frame"]
+
+
+def _area_pages(drill, action, agreement):
+    contact = agreement["parties"][0]["contacts"][0]
+    pages = [f"/drills/{drill['id']}", f"/actions/{action['id']}/edit",
+             f"/agreements/{agreement['id']}",
+             f"/agreements/{agreement['id']}/contacts/{contact['id']}/edit"]
+    if os.environ.get("HARDENING_FULL"):
+        pages += [f"/drills/{drill['id']}/edit", f"/agreements/{agreement['id']}/edit",
+                  f"/enterprises/{drill['enterprises'][0]['id']}"]
+    return pages
+
+
+def test_stored_payloads_never_run_in_drills_and_agreements(app, browser, accounts, admin_api):
+    from datetime import date
+
+    from registry.agreements import roster
+    from registry.agreements.schemas import MeetingIn
+    from registry.permissions import SYSTEM
+
+    stored = []
+    for n, payload in enumerate(PAYLOADS, 1):
+        e, _first, plan = _store(admin_api, n, payload)
+        drill, action, agreement = _store_areas(admin_api, n, payload, e["id"])
+        with app.test_request_context():
+            roster.add_meeting(SYSTEM, agreement["id"], MeetingIn(
+                held_on=date(2026, 5, 28), place=payload[:150], participants=payload,
+                summary=payload))
+        stored.append(((drill, action, agreement, plan), payload))
+    _id, name = accounts.make("admin", username="xss-admin")
+    browser.login(name, accounts.password)
+    for path in AREA_PAGES:
+        browser.get(path)
+        _assert_clean(browser, path)
+    for (drill, action, agreement, plan), payload in stored:
+        for path in _area_pages(drill, action, agreement) + [f"/plans/{plan['id']}"]:
+            browser.get(path)
+            _assert_clean(browser, path)
+        # Title and evaluation show as text, exactly as typed.
+        browser.get(f"/drills/{drill['id']}")
+        assert payload in browser.driver.find_element(By.TAG_NAME, "h1").text
+        assert payload in browser.driver.find_element(By.TAG_NAME, "main").text
+        browser.get(f"/agreements/{agreement['id']}")
+        main = browser.driver.find_element(By.TAG_NAME, "main").text
+        assert payload in main and payload[:60] in main
+    browser.screenshot("xss-drill.png")
+    browser.get("/map/frame")
+    browser.driver.execute_script(
+        "document.querySelectorAll('.leaflet-marker-icon, .marker-cluster, path.leaflet-interactive')"
+        ".forEach(m => m.dispatchEvent(new MouseEvent('click', {bubbles: true})))")
+    _assert_clean(browser, "/map/frame (markers clicked)")
     assert browser.console_errors() == []
