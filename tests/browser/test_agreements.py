@@ -4,6 +4,7 @@ import base64
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import enterprise_payload
 from tests.registry.agreements.payloads import XUCHANG_COUNTIES, luohe, zhoukou
@@ -42,7 +43,9 @@ def test_agreement_pages(city_browser):
     rows = city_browser.driver.find_elements(By.CSS_SELECTOR, "table.roster tr.table-warning")
     assert len(rows) == 1                                 # 赵红, stale
     rows[0].find_element(By.CSS_SELECTOR, "button.btn-outline-success").click()
-    assert "标记为今日核实" in city_browser.driver.find_element(By.TAG_NAME, "main").text
+    # The form posts and redirects back: wait for the new page, not the old one.
+    WebDriverWait(city_browser.driver, 30).until(
+        lambda d: "标记为今日核实" in d.find_element(By.TAG_NAME, "main").text)
     assert city_browser.driver.find_elements(By.CSS_SELECTOR, "table.roster tr.table-warning") == []
     assert city_browser.console_errors() == []
     assert city_browser.foreign_requests() == []
