@@ -10,3 +10,4 @@ csrf.exempt(bp)  # token-authenticated; session cookies are never accepted here
 from registry.api import enterprises, map, plans, routing, stats  # noqa: E402,F401
 from registry.drills import api as drills_api  # noqa: E402,F401
 from registry.agreements import api as _agreements_api  # noqa: E402,F401
+from registry.reminders import api as _reminders_api  # noqa: E402,F401

@@ -393,6 +393,7 @@ class PreviewItem:
     subject: Subject
     milestone: str
     recipients: tuple[Recipient, ...]
+    rule: str = ""
 
 
 def preview(actor, today: date, days: int = 90) -> list[PreviewItem]:
@@ -407,7 +408,7 @@ def preview(actor, today: date, days: int = 90) -> list[PreviewItem]:
                  for due in source.milestones(subject, start, end, config)]
         source.recipients(list({id(s): s for s, _d in found}.values()), config)
         items += [PreviewItem(due.milestone_on, source.label, subject, due.milestone,
-                              subject.recipients) for subject, due in found]
+                              subject.recipients, source.rule) for subject, due in found]
     return sorted(items, key=lambda i: (i.on, str(i.rule_label), i.subject.label))
 
 

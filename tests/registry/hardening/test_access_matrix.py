@@ -375,6 +375,14 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         Case("401 200 200 403 200", query={"enterprise_id": "enterprise_id"}),
         Case("401 200 200 200 200", query={"lon": "113.83", "lat": "34.0"}),
         Case("401 422 422 422 422", query={"lon": "113.83"})],
+    ("GET", "/api/v1/reminders"): [Case("401 200 200 200 200"),
+                                   Case("401 422 422 422 422", query={"status": "lost"})],
+    ("GET", "/api/v1/reminders/<int:reminder_id>"): [
+        Case("401 200 200 403 200"), Case("401 404 404 404 404", params={"reminder_id": 0})],
+    ("POST", "/api/v1/reminders/<int:reminder_id>/resend"): [
+        Case("401 403 200 403 200"), Case("401 404 404 404 404", params={"reminder_id": 0})],
+    ("GET", "/api/v1/reminders/preview"): [Case("401 200 200 200 200"),
+                                           Case("401 422 422 422 422", query={"days": "0"})],
 }
 
 
