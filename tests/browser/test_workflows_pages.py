@@ -24,6 +24,10 @@ def test_dashboard_import_report_and_annual(browser, accounts, runner, tmp_path)
         "return ['chart-level','chart-county','chart-status'].map("
         "id => !!Chart.getChart(document.getElementById(id)))")
     assert drawn == [True, True, True]
+    panel_charts = browser.driver.execute_script(
+        "return Array.from(document.querySelectorAll('canvas[data-chart]')).map("
+        "c => !!Chart.getChart(c))")
+    assert panel_charts == [True, True]  # drills by theme, agreements by status
     _fits(browser, "/")
     browser.screenshot("workflows-dashboard.png")
 

@@ -1,36 +1,48 @@
-// Dashboard charts (Chart.js, served from /static/vendor). Data comes from the page's
-// #dashboard-data JSON; clicking a bar or slice opens the matching filtered list.
+// Dashboard charts (Chart.js, served from /static/vendor). The plan charts take their data
+// from the page's #dashboard-data JSON; the area panels (drills, agreements) carry their own
+// as <canvas data-chart='{"type", "labels", "values", "links", "colours"?, "horizontal"?}'>
+// (JSON in an attribute, no inline script). Clicking a bar or slice opens the filtered list.
 (function () {
   "use strict";
-  var source = document.getElementById("dashboard-data");
-  if (!source || typeof Chart === "undefined") { return; }
-  var data = JSON.parse(source.textContent);
+  if (typeof Chart === "undefined") { return; }
   var colours = {
     level: ["#0d6efd", "#ffc107", "#dc3545"],
     status: ["#198754", "#ffc107", "#dc3545", "#6f42c1"],
     county: ["#0d6efd"]
   };
-  function draw(id, series, type, palette) {
-    var canvas = document.getElementById(id);
+  function draw(canvas, spec) {
     if (!canvas) { return; }
+    var valueAxis = { beginAtZero: true, ticks: { precision: 0 } };
     new Chart(canvas, {
-      type: type,
+      type: spec.type,
       data: {
-        labels: series.labels,
-        datasets: [{ data: series.values, backgroundColor: palette, borderWidth: 1 }]
+        labels: spec.labels,
+        datasets: [{ data: spec.values, backgroundColor: spec.colours || colours.county, borderWidth: 1 }]
       },
       options: {
         maintainAspectRatio: false,
         animation: false,
-        plugins: { legend: { display: type === "doughnut", position: "right" } },
-        scales: type === "bar" ? { y: { beginAtZero: true, ticks: { precision: 0 } } } : {},
+        indexAxis: spec.horizontal ? "y" : "x",
+        plugins: { legend: { display: spec.type === "doughnut", position: "right" } },
+        scales: spec.type === "bar" ? (spec.horizontal ? { x: valueAxis } : { y: valueAxis }) : {},
         onClick: function (_event, elements) {
-          if (elements.length) { window.location.href = series.links[elements[0].index]; }
+          if (elements.length && spec.links) { window.location.href = spec.links[elements[0].index]; }
         }
       }
     });
   }
-  draw("chart-level", data.level, "doughnut", colours.level);
-  draw("chart-county", data.county, "bar", colours.county);
-  draw("chart-status", data.status, "bar", colours.status);
+  function plans(id, series, type, palette) {
+    draw(document.getElementById(id), { type: type, labels: series.labels, values: series.values,
+                                         links: series.links, colours: palette });
+  }
+  var source = document.getElementById("dashboard-data");
+  if (source) {
+    var data = JSON.parse(source.textContent);
+    plans("chart-level", data.level, "doughnut", colours.level);
+    plans("chart-county", data.county, "bar", colours.county);
+    plans("chart-status", data.status, "bar", colours.status);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("canvas[data-chart]"), function (canvas) {
+    draw(canvas, JSON.parse(canvas.getAttribute("data-chart")));
+  });
 }());
