@@ -1,4 +1,7 @@
 """Display names of coded values, in the user's language (officialese from domain.md §1)."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
@@ -93,8 +96,19 @@ def audit_value(value, field: str = ""):
     return value
 
 
+def local_time(value: datetime | None) -> str:
+    """A stored timestamp (naive UTC, see models.base.utcnow) as local wall-clock time in
+    ``TIMEZONE`` (Beijing time by default), minutes precision; '' for None."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["audit_value"] = audit_value
+    app.jinja_env.filters["local_time"] = local_time
     from registry.demo import demo_present
     from registry.plans.status import status_of
 
