@@ -44,7 +44,7 @@ def record(actor, action: str, entity_type: str, entity_id: int,
 
 
 def record_all(entries: list[dict]) -> None:
-    """Insert many entries (from ``entry``) in one executemany; never commits (imports)."""
+    """Insert many entries (from ``entry``) in one statement; never commits (imports)."""
     insert_many(AuditEntry.__table__, entries)
 
 

@@ -95,7 +95,7 @@ def get_enterprise(actor, enterprise_id: int) -> Enterprise:
 def update_enterprise(actor, enterprise_id: int, data: EnterprisePatch, *,
                       commit: bool = True) -> Enterprise:
     """Change the given fields. Moving to another county needs write access to both.
-    ``commit=False`` leaves the change flushed in the caller's transaction (imports)."""
+    ``commit=False`` leaves the change flushed in the caller's transaction."""
     enterprise = get_enterprise(actor, enterprise_id)
     changes = data.model_dump(exclude_unset=True)
     check_changes(actor, enterprise, changes, _county)

@@ -117,7 +117,7 @@ def revise_plan(actor, plan_id: int, data: RevisionIn, *, commit: bool = True) -
 
 def correct_plan(actor, plan_id: int, data: CorrectionIn, *, commit: bool = True) -> Plan:
     """Minor correction (typo, contact, documents): same number, same clock.
-    ``commit=False`` leaves it flushed in the caller's transaction (imports)."""
+    ``commit=False`` leaves it flushed in the caller's transaction."""
     plan = get_plan(actor, plan_id)
     permissions.require_write_county(actor, plan.enterprise.county_code)
     changes = data.model_dump(exclude_unset=True)
