@@ -42,9 +42,9 @@ def insert_many(table: sa.Table, rows: list[dict]) -> None:
                   for name in names]
     fixed = list(defaults.values())
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {dialect.identifier_preparer.format_table(table)} ({columns}) "
-                     "FROM STDIN") as copy:
+    table_name = dialect.identifier_preparer.format_table(table)
+    with connection.connection.driver_connection.cursor() as cursor, \
+            cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN") as copy:
         for row in rows:
             values = [row[k] for k in keys] + fixed
             copy.write_row([p(v) if p else v for p, v in zip(processors, values)])

@@ -19,6 +19,8 @@ from registry.plans import filing
 from registry.enterprises.service import AUDITED as ENTERPRISE_AUDITED
 from registry.workflows.matching import Matcher, PendingNumber, _chunks
 
+# Rows per statement: bounds the parameter lists held at once (memory), not the speed.
+BATCH = 2000
 _PLAN_COLUMNS = [c.name for c in Plan.__table__.columns
                  if c.name not in ("id", "enterprise_id", "superseded_by_id", "created_at",
                                    "updated_at")]
@@ -49,18 +51,17 @@ def take_numbers(new_plans: list) -> None:
             vars(plan).update(numbering)
 
 
-def _insert_with_ids(table, records: list, rows: list[dict], key: str) -> None:
-    """Insert ``rows`` (one per record) and set each record's ``id``, read back by the
-    unique column ``key``. (An ordered ``INSERT … RETURNING`` would do, but SQLite can only
-    keep its order by inserting one row per statement.)"""
-    if not rows:
-        return
-    insert_many(table, rows)
-    by_key = {getattr(r, key): r for r in records}
-    for chunk in _chunks(by_key):
-        for new_id, value in db.session.execute(sa.select(table.c.id, table.c[key])
-                                                .where(table.c[key].in_(chunk))):
-            by_key[value].id = new_id
+def _insert_with_ids(table, records: list, values, key: str) -> None:
+    """Insert a row ``values(record)`` per record and set each record's ``id``, read back
+    by the unique column ``key``. (An ordered ``INSERT … RETURNING`` would do, but SQLite
+    can only keep its order by inserting one row per statement.)"""
+    for batch in _chunks(records, BATCH):
+        insert_many(table, [values(r) for r in batch])
+        by_key = {getattr(r, key): r for r in batch}
+        for chunk in _chunks(by_key):
+            for new_id, value in db.session.execute(sa.select(table.c.id, table.c[key])
+                                                    .where(table.c[key].in_(chunk))):
+                by_key[value].id = new_id
 
 
 def _update_by_id(table, rows: list[dict]) -> None:
@@ -82,22 +83,21 @@ def write(matcher: Matcher, actor) -> None:
     e, p, d = Enterprise.__table__, Plan.__table__, PlanDocument.__table__
     _update_by_id(e, [{"row_id": r.id, **{f: getattr(r, f) for f in ENTERPRISE_AUDITED}}
                       for r in matcher.changed_enterprises.values()])
-    _insert_with_ids(e, matcher.new_enterprises,
-                     [{**{f: getattr(r, f) for f in ENTERPRISE_AUDITED}, "is_demo": False}
-                      for r in matcher.new_enterprises], "credit_code")
+    _insert_with_ids(e, matcher.new_enterprises, lambda r: {
+        **{f: getattr(r, f) for f in ENTERPRISE_AUDITED}, "is_demo": False}, "credit_code")
     # A superseded version stops being current before its successor is inserted.
     _update_by_id(p, [{"row_id": r.id, **{f: getattr(r, f) for f in _PLAN_CHANGES}}
                       for r in matcher.changed_plans.values()])
-    _insert_with_ids(p, matcher.new_plans, [{"enterprise_id": r.owner.id,
-                                             **{f: getattr(r, f) for f in _PLAN_COLUMNS}}
-                                            for r in matcher.new_plans], "filing_number")
+    _insert_with_ids(p, matcher.new_plans, lambda r: {
+        "enterprise_id": r.owner.id, **{f: getattr(r, f) for f in _PLAN_COLUMNS}}, "filing_number")
     for chunk in _chunks(matcher.removed_documents):
         db.session.execute(sa.delete(d).where(d.c.id.in_(chunk)))
-    documents = [{"plan_id": r.id, "kind": doc.kind} for r in matcher.new_plans for doc in r.documents]
-    documents += [{"plan_id": r.id, "kind": kind} for r, kind in matcher.added_documents]
-    insert_many(d, documents)
+    documents = [(r, doc.kind) for r in matcher.new_plans for doc in r.documents]
+    for batch in _chunks(documents + matcher.added_documents, BATCH):
+        insert_many(d, [{"plan_id": r.id, "kind": kind} for r, kind in batch])
     links = [r for r in (*matcher.changed_plans.values(), *matcher.new_plans) if r.superseded_by]
     _update_by_id(p, [{"row_id": r.id, "superseded_by_id": r.superseded_by.id} for r in links])
-    audit.record_all([audit.entry(actor, action, kind, record.id, _resolved(before),
-                                  _resolved(after))
-                      for action, kind, record, before, after in matcher.audit])
+    for batch in _chunks(matcher.audit, BATCH):
+        audit.record_all([audit.entry(actor, action, kind, record.id, _resolved(before),
+                                      _resolved(after))
+                          for action, kind, record, before, after in batch])

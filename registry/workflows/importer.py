@@ -100,12 +100,11 @@ def _read_cells(row: list, columns, county) -> tuple[dict, dict]:
     return enterprise, plan
 
 
-def _parse_row(number: int, row: list, columns, county) -> ParsedRow:
+def _parse_row(number: int, row: list, columns, county, given: frozenset) -> ParsedRow:
     """Read the cells and validate them with the schemas; no database. The plan's errors
     are kept for ``Matcher.decide``: they count only once the enterprise part passed."""
     enterprise_data, plan_data = _read_cells(row, columns, county)
-    parsed = ParsedRow(number, row, validate(EnterpriseIn, enterprise_data),
-                       frozenset(enterprise_data), None)
+    parsed = ParsedRow(number, row, validate(EnterpriseIn, enterprise_data), given, None)
     if any(v not in (None, "", []) for v in plan_data.values()):
         parsed.plan_data = plan_data
         try:
@@ -136,13 +135,15 @@ def _errors_for(number: int, row: list, exc, columns) -> list[RowError]:
 
 def _parse_all(register: Register, columns, county, result: ImportResult, progress) -> list:
     name_index = next(i for i, c in columns.items() if c.key == "name")
+    # The enterprise fields the file has columns for: the same for every row.
+    given = frozenset(c.key for c in columns.values() if c.part == "enterprise")
     parsed = []
     for number, row in register.rows:
         if str(row[name_index] or "").strip().startswith(EXAMPLE_MARK):
             continue
         result.rows += 1
         try:
-            parsed.append(_parse_row(number, row, columns, county))
+            parsed.append(_parse_row(number, row, columns, county, given))
         except (DomainError, RowFailed) as exc:
             parsed.append((number, row, exc))
         if progress:
@@ -154,7 +155,8 @@ def _decide_all(matcher: Matcher, parsed: list, columns, result: ImportResult) -
     matcher.load((p.enterprise.credit_code for p in parsed if isinstance(p, ParsedRow)),
                  (p.plan.filing_number for p in parsed
                   if isinstance(p, ParsedRow) and p.plan and p.plan.filing_number))
-    for item in parsed:
+    for index, item in enumerate(parsed):
+        parsed[index] = None  # what a row keeps after its decision is in the matcher
         if not isinstance(item, ParsedRow):
             result.errors.extend(_errors_for(*item, columns))
             continue

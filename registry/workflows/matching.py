@@ -66,10 +66,10 @@ class PendingNumber:
         return self.value or _("the new version in row %(row)s", row=self.row)
 
 
-def _chunks(values):
+def _chunks(values, size: int = CHUNK):
     values = list(values)
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _agree(first_row: int, fields) -> RowFailed:
