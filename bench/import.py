@@ -119,7 +119,8 @@ def _fresh_app(work: Path, database_url: str | None):
     from config import normalise_database_url
     from registry import create_app
 
-    url = normalise_database_url(database_url) if database_url else f"sqlite:///{work / 'bench.sqlite3'}"
+    url = (normalise_database_url(database_url) if database_url
+           else f"sqlite:///{work / 'bench.sqlite3'}")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "TODAY": "2026-06-15",
                       "UPLOAD_DIR": str(work / "uploads")})
     with app.app_context():

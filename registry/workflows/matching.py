@@ -286,9 +286,9 @@ class Matcher:
         if old is not None:
             filing.check_revision(old, data.signed_on)
         values = filing.version_fields(data)
+        last = old.version if old else self.max_version.get(view.credit_code, 0)
         record = SimpleNamespace(
-            id=None, owner=owner, stored=False, version=(old.version if old else
-                                                         self.max_version.get(view.credit_code, 0)) + 1,
+            id=None, owner=owner, stored=False, version=last + 1,
             is_demo=old.is_demo if old else False, is_current=True, revision_required=False,
             revision_reason=None, superseded_on=None, superseded_by=None,
             documents=[SimpleNamespace(id=None, kind=k, stored_name=None)

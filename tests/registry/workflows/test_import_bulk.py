@@ -135,8 +135,8 @@ def test_two_versions_of_a_new_enterprise_in_one_file(app, tmp_path):
     assert entries[2][3:] == ({"is_current": True}, {"is_current": False})
     assert entries[3][4]["revises"] == "411081-2020-001-L"
     # Listed the other way round, the older version is refused (as before).
-    result = _run(app, write_xlsx(tmp_path / "w.xlsx", [rows[1] | {"统一社会信用代码": credit_code(2, "411081")},
-                                                        rows[0] | {"统一社会信用代码": credit_code(2, "411081")}]))
+    other = {"统一社会信用代码": credit_code(2, "411081")}
+    result = _run(app, write_xlsx(tmp_path / "w.xlsx", [rows[1] | other, rows[0] | other]))
     assert [(e.row, e.column) for e in result.errors] == [(3, "签署发布日期")]
     assert "第2行的新版本" in result.errors[0].message or "row 2" in result.errors[0].message
 
@@ -184,7 +184,8 @@ def test_import_writes_what_the_services_write(app, tmp_path):
     from registry.plans.schemas import PlanIn
     from registry.plans.service import file_plan
 
-    assert _run(app, write_xlsx(tmp_path / "a.xlsx", [row(1, 环境风险等级="较大[较大-大气(Q1-M2-E1)+一般-水(Q0)]")])).committed
+    notation = "较大[较大-大气(Q1-M2-E1)+一般-水(Q0)]"
+    assert _run(app, write_xlsx(tmp_path / "a.xlsx", [row(1, 环境风险等级=notation)])).committed
     with app.app_context():
         e = create_enterprise(SYSTEM, EnterpriseIn(
             name="许昌市瑞丰化工有限公司2号厂", credit_code=credit_code(2, "411081"),
@@ -193,7 +194,7 @@ def test_import_writes_what_the_services_write(app, tmp_path):
             contact_email="c2@example.com", cross_region=False))
         file_plan(SYSTEM, PlanIn(enterprise_id=e.id, title="突发环境事件应急预案（2023年版）",
                                  signed_on="2023-05-04", filed_on="2023-05-18",
-                                 risk_notation="较大[较大-大气(Q1-M2-E1)+一般-水(Q0)]",
+                                 risk_notation=notation,
                                  documents=["filing_form", "plan", "risk_assessment",
                                             "resource_survey", "expert_review"]))
         skip = {"id", "enterprise_id", "created_at", "updated_at", "name", "credit_code",
