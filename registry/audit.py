@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from registry.bulk_insert import insert_many
 from registry.extensions import db
 from registry.models import AuditEntry
 
@@ -25,17 +26,26 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
+def entry(actor, action: str, entity_type: str, entity_id: int,
+          before: dict | None = None, after: dict | None = None) -> dict:
+    """The column values of one audit entry."""
+    return dict(actor_id=getattr(actor, "id", None),
+                actor_name=getattr(actor, "username", None) or "system",
+                action=action, entity_type=entity_type, entity_id=entity_id,
+                before=before, after=after)
+
+
 def record(actor, action: str, entity_type: str, entity_id: int,
            before: dict | None = None, after: dict | None = None) -> AuditEntry:
     """Add an audit entry to the current unit of work (flushes, never commits)."""
-    entry = AuditEntry(
-        actor_id=getattr(actor, "id", None),
-        actor_name=getattr(actor, "username", None) or "system",
-        action=action, entity_type=entity_type, entity_id=entity_id,
-        before=before, after=after,
-    )
-    db.session.add(entry)
-    return entry
+    added = AuditEntry(**entry(actor, action, entity_type, entity_id, before, after))
+    db.session.add(added)
+    return added
+
+
+def record_all(entries: list[dict]) -> None:
+    """Insert many entries (from ``entry``) in one statement; never commits (imports)."""
+    insert_many(AuditEntry.__table__, entries)
 
 
 def history(entity_type: str, entity_ids: list[int]) -> list[AuditEntry]:

@@ -1,6 +1,8 @@
 """Enterprises: register, change, list and read — within the caller's jurisdiction."""
 from __future__ import annotations
 
+from typing import Callable
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -13,10 +15,21 @@ from registry.plans.status import status_expression
 
 AUDITED = ("name", "credit_code", "county_code", "address", "longitude", "latitude", "industry",
            "contact_name", "contact_phone", "contact_email", "cross_region")
+REQUIRED = ("name", "credit_code", "county_code", "address", "longitude", "latitude",
+            "cross_region")
+
+
+def _county(code: str) -> County | None:
+    return db.session.get(County, code)
 
 
 def _check_county(code: str) -> County:
-    county = db.session.get(County, code)
+    return check_county(code, _county(code))
+
+
+def check_county(code: str, county: County | None) -> County:
+    """``county`` (the row for ``code``, None if unknown) must exist and not be retired.
+    Raises ValidationFailed ``county_code``."""
     if county is None:
         raise ValidationFailed({"county_code": [_("Unknown county code %(code)s.", code=code)]})
     if county.retired:
@@ -33,11 +46,32 @@ def _check_unique_credit_code(code: str, own_id: int | None = None) -> None:
         raise Conflict(_("An enterprise with credit code %(code)s is already registered.", code=code))
 
 
+def check_new(actor, data: EnterpriseIn, county_of: Callable[[str], County | None]) -> None:
+    """``actor`` may register ``data`` in its county, which is known and current
+    (``county_of(code)`` finds a county row). Raises PermissionDenied, ValidationFailed."""
+    permissions.require_write_county(actor, data.county_code)
+    check_county(data.county_code, county_of(data.county_code))
+
+
+def check_changes(actor, enterprise, changes: dict,
+                  county_of: Callable[[str], County | None]) -> None:
+    """``actor`` may apply ``changes`` (field -> value) to ``enterprise`` (an ORM object or
+    a record with its attributes): write access to its county and, when it moves, to the
+    new one too; required fields stay filled. Raises PermissionDenied, ValidationFailed."""
+    permissions.require_write_county(actor, enterprise.county_code)
+    empty = {k: [_("This field is required.")] for k in REQUIRED
+             if k in changes and changes[k] is None}
+    if empty:
+        raise ValidationFailed(empty)
+    if "county_code" in changes and changes["county_code"] != enterprise.county_code:
+        permissions.require_write_county(actor, changes["county_code"])
+        check_county(changes["county_code"], county_of(changes["county_code"]))
+
+
 def create_enterprise(actor, data: EnterpriseIn, *, is_demo: bool = False,
                       commit: bool = True) -> Enterprise:
     """Register an enterprise. Raises PermissionDenied, ValidationFailed, Conflict."""
-    permissions.require_write_county(actor, data.county_code)
-    _check_county(data.county_code)
+    check_new(actor, data, _county)
     _check_unique_credit_code(data.credit_code)
     enterprise = Enterprise(**data.model_dump(), is_demo=is_demo)
     db.session.add(enterprise)
@@ -61,18 +95,10 @@ def get_enterprise(actor, enterprise_id: int) -> Enterprise:
 def update_enterprise(actor, enterprise_id: int, data: EnterprisePatch, *,
                       commit: bool = True) -> Enterprise:
     """Change the given fields. Moving to another county needs write access to both.
-    ``commit=False`` leaves the change flushed in the caller's transaction (imports)."""
+    ``commit=False`` leaves the change flushed in the caller's transaction."""
     enterprise = get_enterprise(actor, enterprise_id)
-    permissions.require_write_county(actor, enterprise.county_code)
     changes = data.model_dump(exclude_unset=True)
-    required = ("name", "credit_code", "county_code", "address", "longitude", "latitude",
-                "cross_region")
-    empty = {k: [_("This field is required.")] for k in required if k in changes and changes[k] is None}
-    if empty:
-        raise ValidationFailed(empty)
-    if "county_code" in changes and changes["county_code"] != enterprise.county_code:
-        permissions.require_write_county(actor, changes["county_code"])
-        _check_county(changes["county_code"])
+    check_changes(actor, enterprise, changes, _county)
     if "credit_code" in changes:
         _check_unique_credit_code(changes["credit_code"], enterprise.id)
     before = audit.snapshot(enterprise, AUDITED)

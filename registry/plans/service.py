@@ -8,95 +8,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from registry import audit, permissions
 from registry.clock import today as local_today
 from registry.enterprises.service import get_enterprise
-from registry.errors import Conflict, NotFound, ValidationFailed
+from registry.errors import Conflict, NotFound
 from registry.extensions import db
-from registry.models import County, Enterprise, FilingSerial, Plan, PlanDocument
+from registry.models import County, Enterprise, Plan, PlanDocument
+from registry.plans import filing
 from registry.plans.schemas import CorrectionIn, PlanIn, PlanQuery, RevisionIn, _PlanFields
 from registry.plans.status import status_expression, status_of
-from registry.rules import RuleViolation, hj941
-from registry.rules.filing_number import format_filing_number, parse_filing_number
-from registry.rules.plan_status import DOCUMENTS, missing_documents, review_due_on
-from registry.rules.workdays import filing_deadline
-from registry.validation import rule_message
-
-AUDITED = ("title", "signed_on", "filed_on", "filing_number", "risk_level", "risk_notation",
-           "filing_deadline", "filed_late", "review_due_on", "is_current", "revision_required",
-           "documents_present")
-
-
-def _snapshot(plan: Plan) -> dict:
-    snap = audit.snapshot(plan, AUDITED[:-1])
-    snap["documents_present"] = sorted(d.kind for d in plan.documents)
-    return snap
-
-
-def _grade(data: _PlanFields) -> tuple[str, str | None, dict | None]:
-    """The level, its notation and the stored breakdown; a disagreeing level is an error.
-    A legacy notation without the breakdown (old filings) gives the level and is kept."""
-    if data.risk_assessment is None:
-        if data.risk_notation is None:
-            return data.risk_level, None, None
-        parsed = hj941.parse_notation(data.risk_notation)  # the schema has read it once
-        if data.risk_level is not None and data.risk_level != parsed.level:
-            raise ValidationFailed({"risk_level": [rule_message(RuleViolation(
-                "hj941.level_mismatch", "level disagrees with the notation",
-                given=data.risk_level, computed=parsed.level))]})
-        return parsed.level, hj941.format_notation(parsed), None
-    ra = data.risk_assessment
-    try:
-        assessment = hj941.grade(ra.air.model_dump(), ra.water.model_dump(), penalised=ra.penalised)
-        if data.risk_level is not None:
-            hj941.check_level_agrees(data.risk_level, assessment)
-    except RuleViolation as exc:
-        field = "risk_level" if exc.rule == "hj941.level_mismatch" else "risk_assessment"
-        raise ValidationFailed({field: [rule_message(exc)]}) from None
-    notation = hj941.format_notation(assessment)
-    if data.risk_notation is not None and data.risk_notation != notation:
-        raise ValidationFailed({"risk_notation": [_(
-            "The risk notation %(given)s disagrees with the HJ 941-2018 breakdown (%(computed)s).",
-            given=data.risk_notation, computed=notation)]})
-    return assessment.level, notation, ra.model_dump()
-
-
-def _check_dates(signed_on: date, filed_on: date) -> None:
-    today = local_today()
-    fields = {}
-    if signed_on > today:
-        fields["signed_on"] = [_("The signing date cannot be in the future.")]
-    if filed_on > today:
-        fields["filed_on"] = [_("The filing date cannot be in the future.")]
-    if filed_on < signed_on:
-        fields["filed_on"] = [_("The filing date cannot be before the signing date.")]
-    if fields:
-        raise ValidationFailed(fields)
-
-
-def _upsert_serial(county_code: str, year: int, at_least: int | None = None) -> int:
-    """Take the next serial for (county, year) — or raise the counter to ``at_least`` — in
-    one atomic statement. The row stays locked until commit, so concurrent filings queue
-    and a rolled-back filing gives its serial back: serials are unique and gapless."""
-    table = FilingSerial.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    if at_least is None:
-        stmt = insert(table).values(county_code=county_code, year=year, last_serial=1)
-        update = {"last_serial": table.c.last_serial + 1}
-    else:
-        stmt = insert(table).values(county_code=county_code, year=year, last_serial=at_least)
-        update = {"last_serial": sa.case((table.c.last_serial < at_least, at_least),
-                                         else_=table.c.last_serial)}
-    stmt = stmt.on_conflict_do_update(index_elements=[table.c.county_code, table.c.year],
-                                      set_=update).returning(table.c.last_serial)
-    return db.session.execute(stmt).scalar_one()
+from registry.rules import hj941
+from registry.rules.plan_status import DOCUMENTS, missing_documents
 
 
 def _number_taken(number: str) -> bool:
@@ -104,47 +29,28 @@ def _number_taken(number: str) -> bool:
 
 
 def _assign_number(enterprise: Enterprise, level: str, filed_on: date, legacy: str | None) -> dict:
-    pattern = current_app.config["FILING_NUMBER_PATTERN"]
     if legacy:
         if _number_taken(legacy):
-            raise Conflict(_("Filing number %(number)s is already in use.", number=legacy))
-        try:
-            parsed = parse_filing_number(legacy, pattern)
-        except RuleViolation:
-            # Accepted as typed, flagged for the officer to check.
-            return dict(filing_number=legacy, filing_number_irregular=True)
-        known_county = db.session.get(County, parsed.county_code) is not None
-        if known_county:
-            _upsert_serial(parsed.county_code, parsed.year, at_least=parsed.serial)
-        # Irregular (accepted, flagged for the officer): an unknown county code or a
-        # letter that disagrees with the risk level.
-        return dict(filing_number=legacy, filing_county_code=parsed.county_code,
-                    filing_year=parsed.year, filing_serial=parsed.serial,
-                    filing_number_irregular=not known_county or parsed.risk_level != level)
-    serial = _upsert_serial(enterprise.county_code, filed_on.year)
-    number = format_filing_number(enterprise.county_code, filed_on.year, serial, level,
-                                  enterprise.cross_region, pattern)
-    return dict(filing_number=number, filing_county_code=enterprise.county_code,
-                filing_year=filed_on.year, filing_serial=serial)
+            raise filing.number_in_use(legacy)
+        numbering, raise_counter = filing.legacy_numbering(
+            legacy, level, lambda code: db.session.get(County, code) is not None)
+        if raise_counter:
+            filing.take_serials(numbering["filing_county_code"], numbering["filing_year"],
+                                count=0, at_least=numbering["filing_serial"])
+        return numbering
+    serial = filing.take_serials(enterprise.county_code, filed_on.year)
+    return filing.issued_numbering(enterprise.county_code, filed_on.year, serial, level,
+                                   enterprise.cross_region)
 
 
 def _new_version(actor, enterprise: Enterprise, data: _PlanFields, version: int,
                  is_demo: bool) -> Plan:
-    filed_on = data.filed_on or local_today()
-    _check_dates(data.signed_on, filed_on)
-    level, notation, breakdown = _grade(data)
-    deadline, approximate = filing_deadline(data.signed_on,
-                                            current_app.config["FILING_DEADLINE_WORKING_DAYS"])
-    numbering = _assign_number(enterprise, level, filed_on, data.filing_number)
-    plan = Plan(
-        enterprise_id=enterprise.id, version=version, title=data.title,
-        signed_on=data.signed_on, filed_on=filed_on, risk_level=level, risk_notation=notation,
-        risk_assessment=breakdown, filing_deadline=deadline, deadline_approximate=approximate,
-        filed_late=filed_on > deadline, is_demo=is_demo,
-        review_due_on=review_due_on(data.signed_on, current_app.config["REVIEW_INTERVAL_YEARS"]),
-        documents=[PlanDocument(kind=k) for k in DOCUMENTS if k in set(data.documents)],
-        **numbering,
-    )
+    values = filing.version_fields(data)
+    numbering = _assign_number(enterprise, values["risk_level"], values["filed_on"],
+                               data.filing_number)
+    plan = Plan(enterprise_id=enterprise.id, version=version, is_demo=is_demo,
+                documents=[PlanDocument(kind=k) for k in filing.document_kinds(data.documents)],
+                **values, **numbering)
     db.session.add(plan)
     db.session.flush()
     return plan
@@ -174,7 +80,7 @@ def file_plan(actor, data: PlanIn, *, is_demo: bool = False, commit: bool = True
     last = db.session.scalar(sa.select(sa.func.max(Plan.version))
                              .where(Plan.enterprise_id == enterprise.id)) or 0
     plan = _new_version(actor, enterprise, data, last + 1, is_demo)
-    audit.record(actor, "plan.file", "plan", plan.id, None, _snapshot(plan))
+    audit.record(actor, "plan.file", "plan", plan.id, None, filing.snapshot(plan))
     if commit:
         _commit_or_conflict()
     return plan
@@ -194,29 +100,16 @@ def revise_plan(actor, plan_id: int, data: RevisionIn, *, commit: bool = True) -
     old = get_plan(actor, plan_id)
     enterprise = old.enterprise
     permissions.require_write_county(actor, enterprise.county_code)
-    if not old.is_current:
-        raise Conflict(_("Only the current version of a plan can be revised."))
-    if data.signed_on <= old.signed_on:
-        raise ValidationFailed({"signed_on": [
-            _("A revision must be signed after the version it replaces (%(date)s).",
-              date=old.signed_on.isoformat())]})
-    before = _snapshot(old)
-    resolves = old.revision_reason if old.revision_required else None
-    old.is_current = False
-    # The new version answers a drill's "plan needs revision" (trigger 5, domain.md §2).
-    old.revision_required = False
-    old.superseded_on = local_today()
-    db.session.flush()
+    filing.check_revision(old, data.signed_on)
+    before = filing.snapshot(old)
+    resolves = filing.supersede(old)
+    db.session.flush()  # the old version stops being current before the new one is
     plan = _new_version(actor, enterprise, data, old.version + 1, old.is_demo)
     old.superseded_by_id = plan.id
-    audit.record(actor, "plan.supersede", "plan", old.id, *audit.diff(before, _snapshot(old)))
-    after = _snapshot(plan)
-    after["revises"] = old.filing_number
-    if data.reason:
-        after["reason"] = data.reason
-    if resolves:
-        after["resolves"] = resolves
-    audit.record(actor, "plan.revise", "plan", plan.id, None, after)
+    audit.record(actor, "plan.supersede", "plan", old.id,
+                 *audit.diff(before, filing.snapshot(old)))
+    audit.record(actor, "plan.revise", "plan", plan.id, None, filing.revision_audit(
+        filing.snapshot(plan), old.filing_number, data.reason, resolves))
     if commit:
         _commit_or_conflict()
     return plan
@@ -224,28 +117,17 @@ def revise_plan(actor, plan_id: int, data: RevisionIn, *, commit: bool = True) -
 
 def correct_plan(actor, plan_id: int, data: CorrectionIn, *, commit: bool = True) -> Plan:
     """Minor correction (typo, contact, documents): same number, same clock.
-    ``commit=False`` leaves it flushed in the caller's transaction (imports)."""
+    ``commit=False`` leaves it flushed in the caller's transaction."""
     plan = get_plan(actor, plan_id)
     permissions.require_write_county(actor, plan.enterprise.county_code)
-    if not plan.is_current:
-        raise Conflict(_("A superseded version cannot be corrected."))
     changes = data.model_dump(exclude_unset=True)
-    before = _snapshot(plan)
-    if changes.get("title"):
-        plan.title = changes["title"]
-    if changes.get("filed_on"):
-        _check_dates(plan.signed_on, changes["filed_on"])
-        plan.filed_on = changes["filed_on"]
-        plan.filed_late = plan.filed_on > plan.filing_deadline
-    if changes.get("documents") is not None:
-        wanted = set(changes["documents"])
-        for doc in list(plan.documents):
-            if doc.kind not in wanted and doc.stored_name is None:
-                plan.documents.remove(doc)
-        have = {d.kind for d in plan.documents}
-        plan.documents.extend(PlanDocument(kind=k) for k in DOCUMENTS if k in wanted - have)
+    before = filing.snapshot(plan)
+    removed, added = filing.correct(plan, changes)
+    for doc in removed:
+        plan.documents.remove(doc)
+    plan.documents.extend(PlanDocument(kind=k) for k in added)
     db.session.flush()
-    old, new = audit.diff(before, _snapshot(plan))
+    old, new = audit.diff(before, filing.snapshot(plan))
     if new or changes.get("note"):
         if changes.get("note"):
             new["note"] = changes["note"]

@@ -7,6 +7,7 @@ For any other year we fall back to Monday–Friday and say the answer is approxi
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -15,6 +16,9 @@ FILING_WORKING_DAYS = 20  # 环发〔2015〕4号: file within 20 working days of
 _ONE_DAY = timedelta(days=1)
 
 
+# Memoised: chinese_calendar scans its whole holiday table on every call (~60 µs), and a
+# register import asks about the same few thousand days tens of thousands of times.
+@lru_cache(maxsize=16384)
 def is_working_day(day: date) -> tuple[bool, bool]:
     """Whether ``day`` is a working day, as ``(is_working, approximate)``.
 

@@ -1,0 +1,50 @@
+"""Inserting many rows in the session's transaction, as fast as each database allows.
+
+SQLite: one executemany (sqlite3 loops in C). PostgreSQL: one ``COPY … FROM STDIN``:
+psycopg's pipelined executemany spends ~50 µs a row in Python, COPY a few. The values go
+through the same SQLAlchemy bind processing (JSON, booleans…) and Python-side column
+defaults as an ordinary ``insert()``, so the stored rows are identical either way.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from registry.extensions import db
+
+
+def _defaults(table: sa.Table, given) -> dict:
+    """Python-side defaults of the columns not given (created_at…), evaluated once."""
+    values = {}
+    for column in table.columns:
+        default = column.default
+        if column.name in given or default is None or column.primary_key:
+            continue
+        if default.is_scalar:
+            values[column.name] = default.arg
+        elif default.is_callable:
+            values[column.name] = default.arg(None)
+    return values
+
+
+def insert_many(table: sa.Table, rows: list[dict]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``table``; never commits."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        connection.execute(sa.insert(table), rows)
+        return
+    keys = list(rows[0])
+    defaults = _defaults(table, keys)
+    names = keys + list(defaults)
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                  for name in names]
+    fixed = list(defaults.values())
+    columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
+    table_name = dialect.identifier_preparer.format_table(table)
+    with connection.connection.driver_connection.cursor() as cursor, \
+            cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            values = [row[k] for k in keys] + fixed
+            copy.write_row([p(v) if p else v for p, v in zip(processors, values)])
