@@ -67,7 +67,7 @@ def agreement_section(actor, year: int, as_of: date) -> SectionResult:
                   ["协议名称", "签约城市", "签订日期", "有效期至", "年内情况"],
                   [[a.title, "、".join(p.city_name for p in a.parties), a.signed_on.isoformat(),
                     a.expires_on.isoformat(), "、".join(_events(a, year, as_of))]
-                   for a in relevant])
+                   for a in relevant], wide=True)
     return SectionResult(sentences, [table], {
         "signed": [a.id for a in signed], "renewed": [a.id for a in renewed],
         "in_force": [a.id for a in in_force], "cities_signed": _cities(signed)})

@@ -37,6 +37,7 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list]
+    wide: bool = False  # the page gives it the full width (long names, several dates)
 
 
 @dataclass
