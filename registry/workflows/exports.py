@@ -98,6 +98,16 @@ def _plain(value):
     return str(value)
 
 
+# A text starting with one of these is a formula to Excel (CSV, or an .xlsx cell typed
+# as a formula): user-entered text must never run as one (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value) -> str:
+    text = _cell_text(value)
+    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -135,6 +145,9 @@ def to_xlsx(spec: ExportSpec, actor, query) -> bytes:
     widths = [_display_width(h) + 2 for h in headers]
     for values in rows:
         sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl reads "=…" as a formula: keep it text
+                cell.data_type = "s"
         for i, v in enumerate(values):
             widths[i] = max(widths[i], _display_width(_cell_text(v)) + 2)
     style_header(sheet, [min(w, MAX_WIDTH) for w in widths])
@@ -154,7 +167,7 @@ def to_csv(spec: ExportSpec, actor, query) -> bytes:
     writer = csv.writer(out)
     writer.writerow(headers)
     for values in rows:
-        writer.writerow([_cell_text(v) for v in values])
+        writer.writerow([_csv_text(v) for v in values])
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -59,3 +59,16 @@ def test_csv_bom_expiring_and_the_page_links_it(client, accounts, register):
     page = client.get("/agreements?status=expiring").get_data(as_text=True)
     assert "/export/agreements.xlsx?status=expiring" in page
     assert "/export/agreements.csv?status=expiring" in page
+
+
+def test_text_that_looks_like_a_formula_stays_text(client, accounts, admin_api, tmp_path):
+    title = '=HYPERLINK("http://example.com/x","打开")许昌市—漯河市联防联控协议'
+    assert admin_api.post("/agreements", json=luohe(title=title)).status_code == 201
+    _id, name = accounts.make("viewer", ["411081"])
+    accounts.login(client, name)
+    (tmp_path / "f.xlsx").write_bytes(client.get("/export/agreements.xlsx").data)
+    cell = load_workbook(tmp_path / "f.xlsx").active["A2"]
+    assert cell.value == title and cell.data_type == "s"
+    rows = list(csv.reader(io.StringIO(
+        client.get("/export/agreements.csv").data.decode("utf-8-sig"))))
+    assert rows[1][0] == "'" + title
