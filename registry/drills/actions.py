@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
 
 from registry import audit, permissions
@@ -255,6 +256,8 @@ def all_actions(actor, query: ActionQuery, today: date | None = None) -> list[Co
     """Every action matching ``query`` that the caller may read, unpaginated (exports);
     same filter and order as ``list_actions``."""
     stmt = _filtered(actor, query, today or local_today())
+    # The drills in one go: each row shows its drill, and a drill loads its own lists.
+    stmt = stmt.options(selectinload(CorrectiveAction.drill))
     return list(db.session.scalars(stmt.order_by(*BY_OWNER)))
 
 

@@ -11,7 +11,6 @@ The paragraph follows the bureau's report style (seed report, 2023): “督促�
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -25,6 +24,7 @@ from registry import permissions
 from registry.clock import today as local_today
 from registry.errors import ValidationFailed
 from registry.extensions import db
+from registry.hooks import register_named
 from registry.jurisdictions.service import county_names
 from registry.models import Enterprise, Plan
 from registry.rules.hj941 import LEVELS, LEVEL_ZH
@@ -166,10 +166,7 @@ AREA_SECTIONS = [
 
 
 def _register_area_sections() -> None:
-    for target in AREA_SECTIONS:
-        module_name, attr = target.split(":")
-        section = getattr(importlib.import_module(module_name), attr)
-        SECTIONS.setdefault(section.key, section)
+    register_named(AREA_SECTIONS, SECTIONS, lambda section: section.key)
 
 
 def annual_figures(actor, year: int, today: date | None = None) -> dict:

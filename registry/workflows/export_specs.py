@@ -5,10 +5,9 @@ The core registers enterprises and plans here; the other areas' lists are named 
 ``AREA_EXPORTS`` and registered on first use (the core never imports an area at load)."""
 from __future__ import annotations
 
-import importlib
-
 from registry.enterprises.schemas import EnterpriseQuery
 from registry.enterprises.service import all_enterprises
+from registry.hooks import register_named
 from registry.plans.schemas import PlanQuery
 from registry.plans.service import all_plans
 from registry.rules.hj941 import LEVEL_ZH
@@ -96,10 +95,7 @@ AREA_EXPORTS = [
 
 
 def register_area_exports() -> None:
-    for target in AREA_EXPORTS:
-        module_name, attr = target.split(":")
-        spec = getattr(importlib.import_module(module_name), attr)
-        EXPORTS.setdefault(spec.name, spec)
+    register_named(AREA_EXPORTS, EXPORTS, lambda spec: spec.name)
 
 
 def spec_named(name: str) -> ExportSpec | None:
