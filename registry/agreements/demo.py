@@ -1,7 +1,12 @@
 """Demo agreements (演示数据): Xuchang's three agreements with Luohe, Zhoukou and
 Pingdingshan on the rivers that connect them (domain.md §6–7). The texts are not public:
-titles, dates, contacts and numbers are invented and marked as demo; sections point at
-the demo features of the map's sections layer (``layer_key``)."""
+titles, contacts and numbers are invented and marked as demo; sections point at the demo
+features of the map's sections layer (``layer_key``).
+
+All three were signed in 2023, as the seed report says (so the 2023 annual figures name
+the three cities); their expiry dates are set from today so the register shows one of
+each status: expiring (Luohe, renewal talks scheduled), in force (Zhoukou), expired
+(Pingdingshan)."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,6 +18,7 @@ from registry.agreements.schemas import AgreementIn, MeetingIn
 from registry.agreements.service import create_agreement
 
 DEMO = "（演示）"
+SIGNED = {"漯河市": date(2023, 3, 16), "周口市": date(2023, 6, 8), "平顶山市": date(2023, 9, 21)}
 TRIGGERS = ("发生或可能发生跨界突发水污染事件；交界断面水质监测数据异常；上游发生危险化学品"
             "泄漏、火灾爆炸等可能影响下游水质的事故")
 
@@ -27,8 +33,8 @@ def _agreements(today: date) -> list[dict]:
     return [
         {"title": "许昌市—漯河市跨界突发水污染事件联防联控协议" + DEMO,
          "rivers": ["颍河", "清潩河", "北汝河", "沙河"],
-         # Signed almost five years ago: shows as expiring, renewal talks scheduled.
-         "signed_on": ago(years=5) + relativedelta(days=40), "term_years": 5,
+         # Runs out in 40 days: shows as expiring, renewal talks scheduled.
+         "signed_on": SIGNED["漯河市"], "expires_on": today + relativedelta(days=40),
          "renewal_on": today + relativedelta(days=20),
          "notification_triggers": TRIGGERS, "notification_channel": "值班电话先行通报，2小时内书面传真确认",
          "notification_limit_hours": 1,
@@ -57,7 +63,7 @@ def _agreements(today: date) -> list[dict]:
               "layer_key": "沙河襄城县—舞阳县出境断面（示例）"}]},
         {"title": "许昌市—周口市上下游突发水污染事件联防联控协议" + DEMO,
          "rivers": ["颍河", "双洎河"],
-         "signed_on": ago(years=2, months=3), "term_years": 5,
+         "signed_on": SIGNED["周口市"], "term_years": 5,
          "notification_triggers": TRIGGERS, "notification_channel": "电话通报，随后以传真或电子政务邮件书面报告",
          "notification_limit_hours": 2,
          "joint_monitoring": "双洎河鄢陵—扶沟交界断面由双方各自监测，每周交换数据",
@@ -77,8 +83,8 @@ def _agreements(today: date) -> list[dict]:
               "layer_key": "双洎河鄢陵县—扶沟县出境断面（示例）"}]},
         {"title": "平顶山市—许昌市北汝河上下游突发水污染事件联防联控协议" + DEMO,
          "rivers": ["北汝河"],
-         # Three-year term that ran out: shows as expired.
-         "signed_on": ago(years=3, months=4), "term_years": 3,
+         # Ran out four months ago: shows as expired.
+         "signed_on": SIGNED["平顶山市"], "expires_on": ago(months=4),
          "notification_triggers": TRIGGERS, "notification_channel": "值班电话通报",
          "notification_limit_hours": None,
          "joint_monitoring": "北汝河郏县—襄城交界断面由平顶山市监测，异常时即时通报许昌市",

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+from registry.agreements.schemas import AgreementQuery
+from registry.errors import ValidationFailed
+from registry.validation import validate
+
 SPLIT = re.compile(r"[,，、;；\s]+")
 
 
@@ -46,3 +50,13 @@ def nested(form, *, lists_of_text: tuple[str, ...] = ()) -> dict:
 def flat_errors(fields: dict[str, list[str]]) -> dict[str, list[str]]:
     """Error keys as the form names its inputs: ``parties.0.city_name`` → ``parties-0-city_name``."""
     return {k.replace(".", "-"): v for k, v in fields.items()}
+
+
+def list_query(args) -> AgreementQuery:
+    """The register's filter (status, counterpart city) from its query string; a filter
+    that does not validate shows the whole register, as the page does."""
+    values = {k: v for k, v in args.items() if k in AgreementQuery.model_fields and v != ""}
+    try:
+        return validate(AgreementQuery, values)
+    except ValidationFailed:
+        return AgreementQuery()

@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 
 from registry import audit
 from registry.agreements import documents, labels, permissions, roster, service, sheet
-from registry.agreements.forms import flat_errors, nested
-from registry.agreements.schemas import (AgreementIn, AgreementPatch, AgreementQuery, ContactIn,
-                                         MeetingIn, SheetQuery)
+from registry.agreements.forms import flat_errors, list_query, nested
+from registry.agreements.schemas import (AgreementIn, AgreementPatch, ContactIn, MeetingIn,
+                                         SheetQuery)
 from registry.drills.service import drills_for_agreement
 from registry.errors import ValidationFailed
 from registry.validation import form_data, validate
@@ -28,11 +28,7 @@ def _trace_unavailable(exc):
 @bp.get("/agreements")
 @login_required
 def index():
-    args = {k: v for k, v in request.args.items() if v != ""}
-    try:
-        query = validate(AgreementQuery, args)
-    except ValidationFailed:
-        query = AgreementQuery()
+    query = list_query(request.args)
     rows = service.list_agreements(current_user, query)
     return render_template("agreements/index.html", query=query, rows=rows,
                            stale_counts={a.id: service.stale_count(a) for a, _s in rows},

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
 
 from registry import audit, permissions
@@ -235,17 +236,29 @@ def _filtered(actor, query: ActionQuery, today: date):
     return stmt
 
 
+# Grouped by owner (unit, person), then due date; no owner or no date last.
+BY_OWNER = (CorrectiveAction.owner_unit.is_(None), CorrectiveAction.owner_unit,
+            CorrectiveAction.owner_name, CorrectiveAction.due_on.is_(None),
+            CorrectiveAction.due_on, CorrectiveAction.id)
+
+
 def list_actions(actor, query: ActionQuery, today: date | None = None):
     """A page of actions across drills, grouped by owner (unit, person), then due date."""
     today = today or local_today()
     stmt = _filtered(actor, query, today)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    order = (CorrectiveAction.owner_unit.is_(None), CorrectiveAction.owner_unit,
-             CorrectiveAction.owner_name, CorrectiveAction.due_on.is_(None),
-             CorrectiveAction.due_on, CorrectiveAction.id)
-    rows = db.session.scalars(stmt.order_by(*order).limit(query.per_page)
+    rows = db.session.scalars(stmt.order_by(*BY_OWNER).limit(query.per_page)
                               .offset((query.page - 1) * query.per_page))
     return list(rows), total
+
+
+def all_actions(actor, query: ActionQuery, today: date | None = None) -> list[CorrectiveAction]:
+    """Every action matching ``query`` that the caller may read, unpaginated (exports);
+    same filter and order as ``list_actions``."""
+    stmt = _filtered(actor, query, today or local_today())
+    # The drills in one go: each row shows its drill, and a drill loads its own lists.
+    stmt = stmt.options(selectinload(CorrectiveAction.drill))
+    return list(db.session.scalars(stmt.order_by(*BY_OWNER)))
 
 
 def open_by_owner(actor, query: ActionQuery, today: date | None = None) -> list[dict]:

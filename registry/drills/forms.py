@@ -5,6 +5,8 @@ import sqlalchemy as sa
 from flask import request
 
 from registry import permissions
+from registry.clock import today
+from registry.drills.schemas import ActionQuery, DrillQuery
 from registry.errors import ValidationFailed
 from registry.extensions import db
 from registry.models import Enterprise
@@ -30,15 +32,42 @@ def action_form_data(form) -> dict:
     return data
 
 
-def query(schema, **defaults):
-    """The page's filters from the query string; defaults for absent ones; bad ones dropped."""
-    given = {k: v for k, v in request.args.items() if k in schema.model_fields}
-    args = {k: v for k, v in {**defaults, **given}.items() if v != ""}
+def read_query(schema, args, **defaults):
+    """A page's filters from its query string ``args``: defaults for absent ones (a filter
+    given empty means "any", and overrides its default); bad ones dropped."""
+    given = {k: v for k, v in args.items() if k in schema.model_fields}
+    values = {k: v for k, v in {**defaults, **given}.items() if v != ""}
     try:
-        return validate(schema, args)
+        return validate(schema, values)
     except ValidationFailed as exc:
-        good = {k: v for k, v in args.items() if k not in exc.fields}
+        good = {k: v for k, v in values.items() if k not in exc.fields}
         return validate(schema, good)
+
+
+def query(schema, **defaults):
+    """The current page's filters from ``request.args`` (see ``read_query``)."""
+    return read_query(schema, request.args, **defaults)
+
+
+def drill_list_query(args) -> DrillQuery:
+    """The drill list's filter: this year's drills unless a year is given (empty: all)."""
+    return read_query(DrillQuery, args, year=today().year)
+
+
+# The improvement plan's tabs, each a default filter.
+ACTION_VIEWS = ("open", "overdue", "closed", "all")
+
+
+def action_view(args) -> str:
+    view = args.get("view") or "open"
+    return view if view in ACTION_VIEWS else "open"
+
+
+def action_list_query(args) -> ActionQuery:
+    """The improvement plan's filter: the tab's default (overdue; verified this year) under
+    the filters given."""
+    defaults = {"overdue": {"overdue": True}, "closed": {"closed_year": today().year}}
+    return read_query(ActionQuery, args, **defaults.get(action_view(args), {}))
 
 
 def enterprise_choices(user) -> list[Enterprise]:

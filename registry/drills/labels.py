@@ -53,3 +53,20 @@ GLOBALS = {"DRILL_LEVELS": ORGANISER_LEVELS, "DRILL_CONTENT": CONTENT_TYPES,
            "TRANSITION_LABELS": TRANSITION_LABELS, "DRILL_STATUSES": DRILL_STATUSES,
            "ATTACHMENT_KINDS": ATTACHMENT_KINDS, "drill_type_label": type_label,
            "drill_type_key_label": type_key_label}
+
+
+# Coded values in drill and action histories (``registry.web.labels.audit_value``); a
+# drill's status and an action's have different codes, hence "<entity type>.status".
+AUDIT_VALUES = {"organiser_level": ORGANISER_LEVELS, "content_type": CONTENT_TYPES,
+                "form_type": FORM_TYPES, "legacy_type": LEGACY_TYPES, "theme": THEMES,
+                "scenario_pathway": PATHWAYS, "category": CATEGORIES,
+                "drill.status": DRILL_STATUSES, "action.status": ACTION_STATUSES}
+# Names of drill fields the core's field names lack.
+AUDIT_FIELDS = {"organiser_level": _l("Organiser level"), "organiser": _l("Organising body"),
+                "place": _l("Place"), "duration_hours": _l("Duration (hours)"),
+                "content_type": _l("By content"), "form_type": _l("By form"),
+                "legacy_type": _l("Older label"), "scenario_substance": _l("Scenario substance"),
+                "scenario_pathway": _l("Pathway"),
+                "participating_bodies": _l("Participating bodies"),
+                "drill.title": _l("Drill title"), "action.owner_user_id": _l("Owner's account"),
+                "action.plan_id": _l("Plan to revise"), "drill.agreement_id": _l("Agreement")}

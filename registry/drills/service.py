@@ -220,8 +220,8 @@ def _year(column, year: int):
     return sa.and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
 
 
-def list_drills(actor, query: DrillQuery):
-    """A page of drills the caller may read, newest first, with the total."""
+def _filtered(actor, query: DrillQuery):
+    """Drills the caller may read that match the list page's filter (no order, no paging)."""
     stmt = drill_permissions.scope_drills(sa.select(Drill), actor, Drill.county_code)
     if query.year:
         stmt = stmt.where(_year(Drill.held_on, query.year))
@@ -236,10 +236,25 @@ def list_drills(actor, query: DrillQuery):
     if query.enterprise_id:
         stmt = stmt.where(Drill.id.in_(sa.select(drill_enterprises.c.drill_id).where(
             drill_enterprises.c.enterprise_id == query.enterprise_id)))
+    return stmt
+
+
+NEWEST_FIRST = (Drill.held_on.desc(), Drill.id.desc())
+
+
+def list_drills(actor, query: DrillQuery):
+    """A page of drills the caller may read, newest first, with the total."""
+    stmt = _filtered(actor, query)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(Drill.held_on.desc(), Drill.id.desc())
+    rows = db.session.scalars(stmt.order_by(*NEWEST_FIRST)
                               .limit(query.per_page).offset((query.page - 1) * query.per_page))
     return list(rows), total
+
+
+def all_drills(actor, query: DrillQuery) -> list[Drill]:
+    """Every drill matching ``query`` that the caller may read, unpaginated (exports);
+    same filter and order as ``list_drills``."""
+    return list(db.session.scalars(_filtered(actor, query).order_by(*NEWEST_FIRST)))
 
 
 def drill_stats(actor, year: int | None = None) -> dict:

@@ -10,10 +10,12 @@ from registry import audit
 from registry.clock import today
 from registry.drills import actions, attachments, schedule, service
 from registry.drills import permissions as drill_permissions
-from registry.drills.forms import action_form_data, drill_form_data, enterprise_choices, query
-from registry.drills.labels import GLOBALS
-from registry.drills.schemas import (ActionIn, ActionPatch, ActionQuery, DrillIn, DrillPatch,
-                                     DrillQuery, ScheduleQuery)
+from registry.drills.forms import (action_form_data, action_list_query, action_view,
+                                   drill_form_data, drill_list_query, enterprise_choices, query)
+from registry.drills.labels import AUDIT_FIELDS, GLOBALS
+from registry.drills.labels import AUDIT_VALUES as AUDIT_LABELS
+from registry.drills.schemas import (ActionIn, ActionPatch, DrillIn, DrillPatch, DrillQuery,
+                                     ScheduleQuery)
 from registry.errors import Conflict, ValidationFailed
 from registry.jurisdictions.service import list_counties
 from registry.validation import validate
@@ -25,14 +27,25 @@ bp = Blueprint("drills", __name__)
 def _globals(state):
     state.app.jinja_env.globals.update(GLOBALS)
     from registry.drills.plan_links import revision_sources
+    from registry.web.labels import AUDIT_VALUES, FIELDS
 
     state.app.jinja_env.globals["drill_revision_sources"] = revision_sources
+    state.app.jinja_env.globals["enterprise_drills"] = _enterprise_drills
+    AUDIT_VALUES.update(AUDIT_LABELS)
+    for key, label in AUDIT_FIELDS.items():
+        FIELDS.setdefault(key, label)
+
+
+def _enterprise_drills(enterprise_id: int):
+    """For the enterprise page: every drill exercising the enterprise that the user may
+    read, newest first (the drill list's own query, all years)."""
+    return service.all_drills(current_user, DrillQuery(enterprise_id=enterprise_id))
 
 
 @bp.get("/drills")
 @login_required
 def index():
-    q = query(DrillQuery, year=today().year)
+    q = drill_list_query(request.args)
     rows, total = service.list_drills(current_user, q)
     return render_template("drills/index.html", rows=rows, total=total, query=q,
                            stats=service.drill_stats(current_user, q.year),
@@ -195,9 +208,7 @@ def download(attachment_id):
 @bp.get("/actions")
 @login_required
 def improvement_plan():
-    view = request.args.get("view", "open")
-    defaults = {"overdue": {"overdue": True}, "closed": {"closed_year": today().year}}
-    q = query(ActionQuery, **defaults.get(view, {}))
+    view, q = action_view(request.args), action_list_query(request.args)
     rows, total = actions.list_actions(current_user, q)
     owners = actions.open_by_owner(current_user, q) if view == "open" else []
     return render_template("drills/actions.html", rows=rows, total=total, query=q, view=view,

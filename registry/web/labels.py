@@ -56,6 +56,12 @@ FIELDS = {"name": _l("Enterprise name"), "credit_code": _l("Unified social credi
           "drill": _l("Drill"), "kind": _l("Kind"), "action": _l("Corrective action")}
 
 
+# Labels of coded audit values by field, or by "<entity type>.<field>" where entities share
+# a field name with different codes, e.g. {"category": {"plan": "预案", ...}}. Areas add
+# theirs (see ``registry.drills.labels.AUDIT_VALUES``) so histories never show codes.
+AUDIT_VALUES: dict[str, dict] = {}
+
+
 # Header navigation: (endpoint, label, who sees it). Areas append their entries.
 NAV = [
     ("web.index", _l("Home"), "all"),
@@ -80,7 +86,7 @@ def nav_items():
             if who == "all" or who == role]
 
 
-def audit_value(value, field: str = ""):
+def audit_value(value, field: str = "", entity_type: str = ""):
     """An audit before/after value as an officer reads it: 是/否, labels, joined lists."""
     if value is None or value == "" or value == []:
         return "—"
@@ -88,6 +94,9 @@ def audit_value(value, field: str = ""):
         return _l("Yes") if value else _l("No")
     if field == "risk_level":
         return LEVELS.get(value, value)
+    labels = AUDIT_VALUES.get(f"{entity_type}.{field}") or AUDIT_VALUES.get(field, {})
+    if isinstance(value, str) and value in labels:
+        return labels[value]
     if isinstance(value, list):
         table = DOCUMENTS if field.startswith("documents") else {}
         return "、".join(str(table.get(v, v)) for v in value)

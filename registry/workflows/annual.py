@@ -1,8 +1,9 @@
 """Annual figures (年度情况): what a bureau writes in its yearly report, from the data.
 
-The plans section is built here; drills, agreements and corrective actions add their own
-with ``register_section(Section(...))`` — a function ``(actor, year, as_of) -> SectionResult``
-giving the sentences for the paragraph and the tables behind them.
+The plans section is built here; agreements, drills and corrective actions add their own
+(named in ``AREA_SECTIONS``, registered on first use) — each a function
+``(actor, year, as_of) -> SectionResult`` giving the sentences for the paragraph and the
+tables behind them. The paragraph is the report's text and is always Chinese.
 
 The paragraph follows the bureau's report style (seed report, 2023): “督促指导企业及时修编
 环境应急预案，完成环境风险企业预案备案527家，其中一般风险等级494家，较大风险等级26家，
@@ -16,12 +17,14 @@ from typing import Callable
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from registry import permissions
 from registry.clock import today as local_today
 from registry.errors import ValidationFailed
 from registry.extensions import db
+from registry.hooks import register_named
 from registry.jurisdictions.service import county_names
 from registry.models import Enterprise, Plan
 from registry.rules.hj941 import LEVELS, LEVEL_ZH
@@ -34,6 +37,7 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list]
+    wide: bool = False  # the page gives it the full width (long names, several dates)
 
 
 @dataclass
@@ -94,6 +98,23 @@ def _filed_in(actor, year: int):
     return db.session.execute(stmt).all()
 
 
+def jurisdiction_word(actor) -> str:
+    """全市 for a city-wide caller, 辖区内 for one who sees some counties."""
+    return "全市" if permissions.visible_county_codes(actor) is None else "辖区内"
+
+
+def until_words(year: int, as_of: date) -> str:
+    """截至2023年底, or 截至2026年6月15日 for the year still running."""
+    if as_of.year > year or (as_of.month, as_of.day) == (12, 31):
+        return f"截至{year}年底"
+    return f"截至{year}年{as_of.month}月{as_of.day}日"
+
+
+def period_words(year: int, as_of: date) -> str:
+    """全年 for a finished year, 年内 for the year still running."""
+    return "全年" if until_words(year, as_of).endswith("年底") else "年内"
+
+
 def _plan_section(actor, year: int, as_of: date) -> SectionResult:
     in_force = _in_force(actor, as_of)
     filed = _filed_in(actor, year)
@@ -113,13 +134,12 @@ def _plan_section(actor, year: int, as_of: date) -> SectionResult:
         by_county[county]["filed"] += n
     total = sum(total_by_level.values())
     names = county_names()
-    where = "全市" if permissions.visible_county_codes(actor) is None else "辖区内"
-    until = f"截至{year}年底" if as_of.year > year or (as_of.month, as_of.day) == (12, 31) \
-        else f"截至{year}年{as_of.month}月{as_of.day}日"
+    where = jurisdiction_word(actor)
+    until = until_words(year, as_of)
     sentences = [
         f"{year}年，督促指导企业及时修编环境应急预案，全年新增环境风险企业预案备案{sum(new.values())}家、"
         f"修订后重新备案{sum(revised.values())}家"
-        + (f"（其中逾期备案{late}家）" if late else "") + "。",
+        + (f"，其中逾期备案{late}家" if late else "") + "。",
         f"{until}，{where}共完成环境风险企业预案备案{total}家，其中一般风险等级{total_by_level['general']}家，"
         f"较大风险等级{total_by_level['major']}家，重大环境风险等级{total_by_level['serious']}家。",
     ]
@@ -137,6 +157,17 @@ def _plan_section(actor, year: int, as_of: date) -> SectionResult:
 
 register_section(Section("plans", _plan_section, order=10))
 
+# The other areas' sections, "module:attribute" (a Section).
+AREA_SECTIONS = [
+    "registry.agreements.annual:SECTION",
+    "registry.drills.annual:DRILLS",
+    "registry.drills.annual:ACTIONS",
+]
+
+
+def _register_area_sections() -> None:
+    register_named(AREA_SECTIONS, SECTIONS, lambda section: section.key)
+
 
 def annual_figures(actor, year: int, today: date | None = None) -> dict:
     """The year's paragraph, figures and tables for the caller's jurisdiction.
@@ -144,8 +175,10 @@ def annual_figures(actor, year: int, today: date | None = None) -> dict:
     today = today or local_today()
     check_year(year, today)
     as_of = min(date(year, 12, 31), today)
-    results = [(s.key, s.build(actor, year, as_of))
-               for s in sorted(SECTIONS.values(), key=lambda s: s.order)]
+    _register_area_sections()
+    with force_locale("zh_CN"):  # the report's language, whatever the page's
+        results = [(s.key, s.build(actor, year, as_of))
+                   for s in sorted(SECTIONS.values(), key=lambda s: s.order)]
     return {"year": year, "as_of": as_of, "city": current_app.config.get("HOME_CITY_NAME", ""),
             "paragraph": "".join(sentence for _k, r in results for sentence in r.sentences),
             "sections": dict(results),

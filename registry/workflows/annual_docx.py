@@ -18,13 +18,17 @@ def _font(run, name: str, size: float, bold: bool = False) -> None:
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
+def document_title(figures: dict) -> str:
+    """许昌市2023年环境应急管理工作情况 (plans, agreements, drills, corrective actions)."""
+    return f"{figures['city']}{figures['year']}年环境应急管理工作情况"
+
+
 def annual_docx(figures: dict) -> bytes:
     """``figures`` from ``annual.annual_figures`` -> .docx bytes."""
     document = Document()
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(title.add_run(f"{figures['city']}{figures['year']}年突发环境事件应急预案备案情况"),
-          HEADING_FONT, 16)
+    _font(title.add_run(document_title(figures)), HEADING_FONT, 16)
     body = document.add_paragraph()
     body.paragraph_format.first_line_indent = Pt(16 * 2)
     body.paragraph_format.line_spacing = 1.5

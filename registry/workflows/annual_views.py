@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from registry.clock import today
 from registry.errors import ValidationFailed
 from registry.workflows.annual import FIRST_YEAR, annual_figures
-from registry.workflows.annual_docx import annual_docx
+from registry.workflows.annual_docx import annual_docx, document_title
 
 # Its own blueprint so the navigation marks 年度情况, not the import pages, as current.
 bp = Blueprint("annual", __name__)
@@ -39,4 +39,4 @@ def index():
 def download(year):
     figures = annual_figures(current_user, year)
     return send_file(io.BytesIO(annual_docx(figures)), mimetype=DOCX, as_attachment=True,
-                     download_name=f"{figures['city']}{year}年突发环境事件应急预案备案情况.docx")
+                     download_name=f"{document_title(figures)}.docx")

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Callable
 
 from registry.clock import today as local_today
+from registry.hooks import register_named
 from registry.plans.schemas import PlanQuery
 from registry.plans.service import list_plans, plan_stats
 
@@ -55,12 +56,7 @@ AREA_PANELS = [
 
 
 def _register_area_panels() -> None:
-    import importlib
-
-    for target in AREA_PANELS:
-        module_name, attr = target.split(":")
-        panel = getattr(importlib.import_module(module_name), attr)
-        PANELS.setdefault(panel.key, panel)
+    register_named(AREA_PANELS, PANELS, lambda panel: panel.key)
 
 
 def panels(actor, today: date | None = None) -> list[tuple[Panel, dict]]:

@@ -1,15 +1,19 @@
 """The lists that can be exported. Headers match the import template where the field is
-the same, so an exported register can be edited and imported again."""
+the same, so an exported register can be edited and imported again.
+
+The core registers enterprises and plans here; the other areas' lists are named in
+``AREA_EXPORTS`` and registered on first use (the core never imports an area at load)."""
 from __future__ import annotations
 
 from registry.enterprises.schemas import EnterpriseQuery
 from registry.enterprises.service import all_enterprises
+from registry.hooks import register_named
 from registry.plans.schemas import PlanQuery
 from registry.plans.service import all_plans
 from registry.rules.hj941 import LEVEL_ZH
 from registry.rules.plan_status import missing_documents
 from registry.web.labels import DOCUMENTS, STATUSES
-from registry.workflows.exports import Column, ExportSpec, register
+from registry.workflows.exports import EXPORTS, Column, ExportSpec, register
 
 
 def _level(plan):
@@ -80,3 +84,22 @@ PLANS = register(ExportSpec(
         Column("备案编号不规范", lambda r: r[0].filing_number_irregular),
     ),
 ))
+
+
+# The other areas' lists, "module:attribute" (an ExportSpec).
+AREA_EXPORTS = [
+    "registry.drills.exports:DRILLS",
+    "registry.drills.exports:ACTIONS",
+    "registry.agreements.exports:AGREEMENTS",
+]
+
+
+def register_area_exports() -> None:
+    register_named(AREA_EXPORTS, EXPORTS, lambda spec: spec.name)
+
+
+def spec_named(name: str) -> ExportSpec | None:
+    """The export called ``name`` (core or area), or None."""
+    if name not in EXPORTS:
+        register_area_exports()
+    return EXPORTS.get(name)

@@ -2,8 +2,13 @@
 CSV (UTF-8 with BOM, so Excel opens it) and, where rows have a place, GeoJSON.
 
 A list joins the exports with one ``register(ExportSpec(...))``: its name (the URL
-``/export/<name>.<format>``), the list page's query schema, a service function that
-returns every matching row for the caller, and its columns. See docs/architecture.md.
+``/export/<name>.<format>``), the list page's query schema (or the page's own reading of
+its query string, defaults and tabs included), the service function that returns every
+matching row for the caller (the same filter the page pages through), and its columns.
+See docs/architecture.md.
+
+Registers that are edited and imported again (enterprises, plans) are always written in
+Chinese, the import template's language; the other lists follow the user's language.
 """
 from __future__ import annotations
 
@@ -11,11 +16,14 @@ import csv
 import io
 import json
 import unicodedata
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_pgettext
 from pydantic import BaseModel
 
 from registry.validation import validate
@@ -24,24 +32,43 @@ FORMATS = ("xlsx", "csv", "geojson")
 MAX_WIDTH = 60
 
 
+def header(text: str):
+    """A column header or list title in the user's language: message context "export",
+    so a header never takes another page's translation of the same English words."""
+    return lazy_pgettext("export", text)
+
+
 @dataclass(frozen=True)
 class Column:
-    header: str                    # Chinese header, as officers name the column
+    header: Any                    # header as officers name the column (str or lazy string)
     value: Callable[[Any], Any]    # row -> cell value (str, number, date, bool or None)
 
 
 @dataclass(frozen=True)
 class ExportSpec:
     name: str                                  # /export/<name>.xlsx
-    title: str                                 # sheet and file name (Chinese)
+    title: Any                                 # sheet and file name (str or lazy string)
     query: type[BaseModel]                     # the list page's filter schema
     rows: Callable[[Any, BaseModel], Iterable]  # (actor, query) -> every matching row
     columns: tuple[Column, ...]
     feature: Callable[[Any], dict | None] | None = None  # row -> GeoJSON geometry + id
+    # The list page's own reading of its query string (defaults, tabs) -> query; the
+    # arguments arrive as given, empty values included. None: validate against ``query``.
+    parse: Callable[[dict], BaseModel] | None = None
+    # "zh_CN": always Chinese (registers imported back); None: the user's language.
+    locale: str | None = "zh_CN"
 
     @property
     def formats(self) -> tuple[str, ...]:
         return FORMATS if self.feature else FORMATS[:2]
+
+    def language(self):
+        """The context to write headers and labels in."""
+        return force_locale(self.locale) if self.locale else nullcontext()
+
+    def title_text(self) -> str:
+        with self.language():
+            return str(self.title)
 
 
 EXPORTS: dict[str, ExportSpec] = {}
@@ -54,16 +81,36 @@ def register(spec: ExportSpec) -> ExportSpec:
 
 
 def query_from(spec: ExportSpec, args: dict) -> BaseModel:
-    """The list page's filter from request arguments; paging is ignored (all rows)."""
-    args = {k: v for k, v in args.items() if v != "" and k not in ("page", "per_page")}
-    return validate(spec.query, args)
+    """The list page's filter from request arguments; paging is ignored (all rows).
+    Raises ValidationFailed for a filter the page's schema refuses."""
+    args = {k: v for k, v in args.items() if k not in ("page", "per_page")}
+    if spec.parse is not None:
+        return spec.parse(args)
+    return validate(spec.query, {k: v for k, v in args.items() if v != ""})
+
+
+def _plain(value):
+    """A cell as written: 是/否 (Yes/No) for booleans, lazy labels as text."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if value is None or isinstance(value, (str, int, float, date, datetime)):
+        return value
+    return str(value)
+
+
+# A text starting with one of these is a formula to Excel (CSV, or an .xlsx cell typed
+# as a formula): user-entered text must never run as one (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value) -> str:
+    text = _cell_text(value)
+    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
 
 
 def _cell_text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
@@ -75,9 +122,14 @@ def _display_width(text: str) -> int:
 
 
 def _table(spec: ExportSpec, actor, query) -> tuple[list[str], list[list]]:
-    with force_locale("zh_CN"):
-        rows = [[c.value(r) for c in spec.columns] for r in spec.rows(actor, query)]
-    return [c.header for c in spec.columns], rows
+    with spec.language():
+        rows = [[_plain(c.value(r)) for c in spec.columns] for r in spec.rows(actor, query)]
+        return [str(c.header) for c in spec.columns], rows
+
+
+def _sheet_title(title: str) -> str:
+    """Excel refuses []:*?/\\ in a sheet name and more than 31 characters."""
+    return "".join(" " if ch in "[]:*?/\\" else ch for ch in title)[:31]
 
 
 def to_xlsx(spec: ExportSpec, actor, query) -> bytes:
@@ -88,13 +140,15 @@ def to_xlsx(spec: ExportSpec, actor, query) -> bytes:
     headers, rows = _table(spec, actor, query)
     book = Workbook()
     sheet = book.active
-    sheet.title = spec.title[:31]
+    sheet.title = _sheet_title(spec.title_text())
     sheet.append(headers)
     widths = [_display_width(h) + 2 for h in headers]
     for values in rows:
-        cells = [("是" if v else "否") if isinstance(v, bool) else v for v in values]
-        sheet.append(cells)
-        for i, v in enumerate(cells):
+        sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl reads "=…" as a formula: keep it text
+                cell.data_type = "s"
+        for i, v in enumerate(values):
             widths[i] = max(widths[i], _display_width(_cell_text(v)) + 2)
     style_header(sheet, [min(w, MAX_WIDTH) for w in widths])
     for column_cells in sheet.iter_cols(min_row=2):
@@ -113,23 +167,27 @@ def to_csv(spec: ExportSpec, actor, query) -> bytes:
     writer = csv.writer(out)
     writer.writerow(headers)
     for values in rows:
-        writer.writerow([_cell_text(v) for v in values])
+        writer.writerow([_csv_text(v) for v in values])
     return out.getvalue().encode("utf-8-sig")
 
 
 def _json_value(value):
-    return value.isoformat() if isinstance(value, (date, datetime)) else value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    return str(value)
 
 
 def to_geojson(spec: ExportSpec, actor, query) -> bytes:
     """A FeatureCollection in WGS-84 (EPSG:4326) with the columns as properties."""
     features = []
-    with force_locale("zh_CN"):
+    with spec.language():
         for r in spec.rows(actor, query):
             geometry = spec.feature(r)
             if geometry is None:
                 continue
-            properties = {c.header: _json_value(c.value(r)) for c in spec.columns}
+            properties = {str(c.header): _json_value(c.value(r)) for c in spec.columns}
             features.append({"type": "Feature", "id": geometry.get("id"),
                              "geometry": geometry["geometry"], "properties": properties})
     collection = {"type": "FeatureCollection", "name": spec.name, "features": features}

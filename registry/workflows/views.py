@@ -12,10 +12,10 @@ IMPORT_OUTCOMES = {"created": _l("New"), "updated": _l("Updated"), "unchanged": 
 
 @bp.record_once
 def _template_globals(state) -> None:
-    from registry.workflows.exports import EXPORTS
+    from registry.workflows.export_specs import spec_named
 
     # Globals, not a context processor, so imported macros see them too.
-    state.app.jinja_env.globals.update(EXPORTS=EXPORTS, IMPORT_OUTCOMES=IMPORT_OUTCOMES)
+    state.app.jinja_env.globals.update(export_spec=spec_named, IMPORT_OUTCOMES=IMPORT_OUTCOMES)
 
 # Imported for their routes (they add themselves to bp).
 from registry.workflows import export_views, import_views  # noqa: E402,F401

@@ -50,10 +50,24 @@ def test_dashboard_import_report_and_annual(browser, accounts, runner, tmp_path)
     WebDriverWait(browser.driver, 20).until(lambda d: d.find_elements(By.ID, "import-preview"))
     browser.screenshot("workflows-import-preview.png")
 
-    browser.get("/annual?year=2025")
-    assert "环境风险企业预案备案" in browser.driver.find_element(By.ID, "annual-paragraph").text
+    browser.get("/annual?year=2023")
+    paragraph = browser.driver.find_element(By.ID, "annual-paragraph").text
+    assert "环境风险企业预案备案" in paragraph and "等各类演练41次" in paragraph
+    assert "与漯河、周口、平顶山等市生态环境部门签订" in paragraph
     _fits(browser, "/annual")
     browser.screenshot("workflows-annual.png")
+
+    # The area lists' export buttons keep the page's filter and fit beside the title.
+    for path, expected in (("/drills?year=2023&theme=counter_terrorism", "theme=counter_terrorism"),
+                           ("/actions?view=overdue", "view=overdue"),
+                           ("/agreements?status=expired", "status=expired")):
+        browser.get(path)
+        links = browser.driver.find_elements(By.CSS_SELECTOR, ".export-links a")
+        assert [a.text for a in links] == ["Excel", "CSV"], path
+        assert all(expected in a.get_attribute("href") for a in links), path
+        assert all(a.is_displayed() for a in links), path
+        _fits(browser, path)
+        browser.screenshot(f"workflows-export-{path[1:path.index('?')]}.png")
 
     browser.get("/enterprises?county_code=411081")
     link = browser.driver.find_element(By.CSS_SELECTOR, ".export-links a").get_attribute("href")

@@ -193,3 +193,25 @@ def test_action_status_returns_only_to_a_page_of_this_site(officer, admin_api):
                      data={"csrf_token": token, "status": "open", "next": "/actions?view=overdue"})
     assert r.headers["Location"].endswith("/actions?view=overdue")
     assert admin_api.get(f"/drills/{drill['id']}").json["actions"][0]["status"] == "open"
+
+
+def test_enterprise_drill_history_and_change_records_show_labels(officer, admin_api, filed):
+    e, _plan = filed["411081"]
+    drill = admin_api.post("/drills", json=drill_payload(enterprise_ids=[e["id"]])).json
+    admin_api.post(f"/drills/{drill['id']}/actions", json=action_payload())
+    page = officer.get(f"/enterprises/{e['id']}").get_data(as_text=True)
+    history = page[page.index('id="drill-history"'):page.index("</table>", page.index('id="drill-history"'))]
+    assert "禹州市突发环境事件应急演练" in history
+    for label in ("县（市、区）级", "综合·实战", "水污染", "装备物资"):
+        assert label in history, label
+    for code in ("county", "comprehensive", "water_pollution", "equipment"):
+        assert f">{code}<" not in history and f" {code}" not in history, code
+    other = filed["411025"][0]
+    page = officer.get(f"/enterprises/{filed['411081'][0]['id']}").get_data(as_text=True)
+    assert other["name"] not in page
+    # The drill's change record: labels, not codes.
+    record = officer.get(f"/drills/{drill['id']}").get_data(as_text=True)
+    record = record[record.rindex("<table"):]
+    assert "组织层级:</span> 县（市、区）级" in record and "问题类别:</span> 装备物资" in record
+    assert "状态:</span> 待整改" in record
+    assert ":</span> county<" not in record and ":</span> equipment<" not in record

@@ -199,6 +199,10 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("GET", "/export/<name>.<fmt>"): [
         Case("302 200 200 200 200", params={"name": "enterprises", "fmt": "csv"}),
         Case("302 200 200 200 200", params={"name": "plans", "fmt": "xlsx"}),
+        Case("302 200 200 200 200", params={"name": "drills", "fmt": "xlsx"}, query={"year": ""}),
+        Case("302 200 200 200 200", params={"name": "actions", "fmt": "csv"}, query={"view": "all"}),
+        Case("302 200 200 200 200", params={"name": "agreements", "fmt": "xlsx"}),
+        Case("302 404 404 404 404", params={"name": "drills", "fmt": "geojson"}),
         Case("302 404 404 404 404", params={"name": "secrets", "fmt": "csv"})],
     ("GET", "/annual"): [Case("302 200 200 200 200")],
     ("GET", "/annual/<int:year>.docx"): [Case("302 200 200 200 200", params={"year": 2025})],
@@ -411,9 +415,9 @@ _counter = itertools.count(1)
 
 
 # The areas' records, built for the routes that show or change them (and for the pages
-# that gather every area: the start page, the map, plans and enterprises).
-AREA_RECORDS = {"drills": ("drill", "action", "/map", "/plans", "/enterprises"),
-                "agreements": ("agreement", "notification", "/map", "/drills"),
+# that gather every area: the start page, the map, plans, enterprises and the exports).
+AREA_RECORDS = {"drills": ("drill", "action", "/map", "/plans", "/enterprises", "/export"),
+                "agreements": ("agreement", "notification", "/map", "/drills", "/export"),
                 "reminders": ("reminder",)}
 
 

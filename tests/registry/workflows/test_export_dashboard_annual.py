@@ -148,7 +148,7 @@ def test_annual_figures_paragraph_tables_and_docx(officer, register, tmp_path):
     (tmp_path / "a.docx").write_bytes(r.data)
     document = Document(str(tmp_path / "a.docx"))
     texts = [p.text for p in document.paragraphs]
-    assert texts[0] == "许昌市2025年突发环境事件应急预案备案情况" and texts[1] == paragraph
+    assert texts[0] == "许昌市2025年环境应急管理工作情况" and texts[1] == paragraph
     level_table = document.tables[0]
     assert [c.text for c in level_table.rows[0].cells] == ["环境风险等级", "年内新增备案", "年内修订备案",
                                                           "有效备案（家）"]
