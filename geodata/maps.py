@@ -57,6 +57,14 @@ DEFAULT_LABELS: dict[str, dict[str, str] | str] = {
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _POINTS_SLOT = "@@RISK_MAP_POINTS@@"
 _TRACE_SLOT = "@@RISK_MAP_TRACE@@"
+_NONCE_SLOT = "@@RISK_MAP_NONCE@@"
+_CSS_SLOT, _JS_SLOT = "@@RISK_MAP_CSS@@", "@@RISK_MAP_JS@@"
+_SLOTS = re.compile(rb"@@RISK_MAP_(POINTS|TRACE|NONCE)@@")
+# Inline <script>/<style> start tags of the folium page (scripts with a src and JSON data
+# blocks are not inline code and need no nonce).
+_INLINE_TAG = re.compile(r"<(script|style)(\s[^>]*)?>")
+_DATA_OR_SRC = re.compile(r"""\ssrc=|\stype=["']application/json["']""")
+_NONCE = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
 _SAFE_URL = re.compile(r"^[^\"'<>\s`]*$")
 
 
@@ -207,9 +215,24 @@ def _tile_spec(tiles) -> dict | None:
     return spec
 
 
+def _mark_inline_code(rendered: str) -> str:
+    """Give every inline ``<script>``/``<style>`` start tag of the rendered page a nonce
+    slot, so a strict content security policy (no 'unsafe-inline') lets exactly these
+    run. Runs before our own CSS/JS is put in, so only folium's markup is scanned."""
+    def mark(match: re.Match) -> str:
+        attrs = match.group(2) or ""
+        if match.group(1) == "script" and _DATA_OR_SRC.search(attrs):
+            return match.group(0)
+        return f"<{match.group(1)}{_NONCE_SLOT}{attrs}>"
+
+    return _INLINE_TAG.sub(mark, rendered)
+
+
 @lru_cache(maxsize=32)
 def _skeleton(layers_blob: bytes, asset_base: str, config_blob: bytes, title: str,
-              location: tuple[float, float], zoom: int, tiles_blob: bytes) -> tuple[bytes, bytes, bytes]:
+              location: tuple[float, float], zoom: int, tiles_blob: bytes) -> tuple[bytes, ...]:
+    """The page around the points, as byte pieces alternating with slot names
+    (``POINTS``, ``TRACE``, ``NONCE``) that ``build_risk_map`` fills per request."""
     import folium
     from branca.element import Figure, MacroElement
     from jinja2 import Template
@@ -240,13 +263,13 @@ def _skeleton(layers_blob: bytes, asset_base: str, config_blob: bytes, title: st
         f'<script type="application/json" id="risk-map-trace">{_TRACE_SLOT}</script>'
         "{% endmacro %}"
         "{% macro script(this, kwargs) %}RiskMapInit({{ this._parent.get_name() }});{% endmacro %}")
-    page.css, page.js = css, js
+    # Placeholders first: the nonce marking must not scan our JS (its strings hold tags).
+    page.css, page.js = _CSS_SLOT, _JS_SLOT
     page.config, page.layers = config_blob.decode(), layers_blob.decode()
     fmap.add_child(page)
-    rendered = figure.render().encode()
-    head, rest = rendered.split(_POINTS_SLOT.encode())
-    middle, tail = rest.split(_TRACE_SLOT.encode())
-    return head, middle, tail
+    rendered = _mark_inline_code(figure.render())
+    rendered = rendered.replace(_CSS_SLOT, css, 1).replace(_JS_SLOT, js, 1)
+    return tuple(_SLOTS.split(rendered.encode()))
 
 
 def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: str = "/static/vendor",
@@ -254,7 +277,7 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
                    trace=None, small: bool = False, center: tuple[float, float] | None = None,
                    zoom: int | None = None, tiles=None, details_url_template: str | None = None,
                    embed_details_max: int = 10_000, highlight: tuple[float, float] | None = None,
-                   extras: Sequence[Mapping] = ()) -> str:
+                   extras: Sequence[Mapping] = (), nonce: str | None = None) -> str:
     """Build the risk map page (a complete HTML document) with folium.
 
     Args:
@@ -280,15 +303,21 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
         extras: optional overlays from the host app, each ``{key, label, color, on, open,
             points: [{lon, lat, title, lines: [[label, value], ...], url?, color?}]}``;
             shown in the layer switch, popups as text (user text is never HTML).
+        nonce: the response's content-security-policy nonce (base64); every inline
+            ``<script>``/``<style>`` element gets it, so the page runs under a policy
+            without ``'unsafe-inline'``. None: no nonce attributes.
 
     Returns:
         The HTML. ``window.riskMap`` exposes the map, cluster group, markers, layers and
         ``shown``; the map element carries ``data-points-total``/``data-points-shown``.
 
     Raises:
-        ValueError: bad points (see ``encode_points``), or an unsafe ``asset_base``/URL template.
+        ValueError: bad points (see ``encode_points``), an unsafe ``asset_base``/URL
+            template, or a nonce that is not base64.
         CRSMismatch: a layer is not in EPSG:4326.
     """
+    if nonce is not None and not _NONCE.fullmatch(nonce):
+        raise ValueError(f"nonce {nonce!r} must be base64 (letters, digits, + / _ -, = padding)")
     for what, value in (("asset_base", asset_base), ("url_template", url_template),
                         ("details_url_template", details_url_template or "")):
         if not _SAFE_URL.match(value):
@@ -306,14 +335,15 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
         "extras": _extras(extras, shift),
         "fit": center is None and not small and not trace_doc, "fit_trace": center is None and bool(trace_doc),
     }
-    head, middle, tail = _skeleton(
+    pieces = _skeleton(
         layers_json(layers, shift_gcj02=shift), asset_base.rstrip("/"), _json(config), merged["title"],
         (float(location[0]), float(location[1])), int(zoom if zoom is not None else (13 if small else 9)),
         orjson.dumps(tile_spec))
     embed = details_url_template is None or len(points) <= embed_details_max
-    data = encode_points(points, details=embed, shift_gcj02=shift)
+    fill = {b"POINTS": encode_points(points, details=embed, shift_gcj02=shift),
+            b"TRACE": _json(trace_doc), b"NONCE": f' nonce="{nonce}"'.encode() if nonce else b""}
     # Joined as bytes and decoded once: cheaper than widening str pieces.
-    return b"".join((head, data, middle, _json(trace_doc), tail)).decode()
+    return b"".join([fill[p] if i % 2 else p for i, p in enumerate(pieces)]).decode()
 
 
 def _extras(extras: Sequence[Mapping], shift: bool) -> list[dict]:

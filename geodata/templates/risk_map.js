@@ -34,8 +34,17 @@
     return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : key;
   }
 
+  // Layer-switch labels are HTML strings that Leaflet parses, and the page's policy
+  // refuses style="" attributes: the colour is an SVG fill attribute instead.
   function swatch(color, shape) {
-    return '<span class="rm-swatch rm-' + shape + '" style="background:' + color + '"></span>';
+    return '<svg class="rm-swatch rm-' + shape + '" viewBox="0 0 12 12" aria-hidden="true">' +
+           '<rect width="12" height="12" fill="' + escapeHtml(color) + '"></rect></svg>';
+  }
+
+  function arrowIcon(angle) {
+    var glyph = el("span", null, "\u27A4");
+    glyph.style.transform = "rotate(" + angle.toFixed(1) + "deg)";  // CSSOM, not a style attribute
+    return L.divIcon({ className: "rm-arrow", iconSize: [14, 14], html: glyph });
   }
 
   /* ---------- static layers ---------- */
@@ -87,11 +96,7 @@
         if (run >= next) {
           next += every;
           var angle = -bearing(a, b);
-          L.marker([b[1], b[0]], {
-            interactive: false, keyboard: false,
-            icon: L.divIcon({ className: "rm-arrow", iconSize: [14, 14],
-                              html: '<span style="transform:rotate(' + angle.toFixed(1) + 'deg)">&#10148;</span>' })
-          }).addTo(group);
+          L.marker([b[1], b[0]], { interactive: false, keyboard: false, icon: arrowIcon(angle) }).addTo(group);
         }
       }
     });

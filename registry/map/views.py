@@ -2,6 +2,8 @@
 ``/map/frame`` and shown in an iframe, so the page around it keeps the app's layout."""
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,7 +16,7 @@ from registry.map import service
 from registry.map.labels import map_labels
 from registry.map.schemas import MapQuery, UpstreamQuery
 from registry.validation import validate
-from registry.web.headers import CSP
+from registry.web.headers import content_security_policy
 
 bp = Blueprint("map", __name__)
 
@@ -67,19 +69,17 @@ def frame():
                            highlight=(enterprise.longitude, enterprise.latitude))
             points = [p for p in points if abs(p["lon"] - enterprise.longitude) <= NEARBY_DEG
                       and abs(p["lat"] - enterprise.latitude) <= NEARBY_DEG]
+    # folium writes its set-up as inline <script>/<style>: each gets this response's nonce.
+    nonce = secrets.token_urlsafe(16)
     html = build_risk_map(points, service.current_layers(),
                           asset_base=url_for("static", filename="vendor").rstrip("/"),
                           labels=map_labels(), url_template="/enterprises/{id}", tiles=_tiles(),
-                          details_url_template="/map/details/{id}", **options)
+                          details_url_template="/map/details/{id}", nonce=nonce, **options)
     response = current_app.response_class(html, mimetype="text/html")
-    # Shown in an iframe of our own pages only.
+    # Shown in an iframe of our own pages only; tiles only from the configured server.
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    csp = current_app.config.get("CONTENT_SECURITY_POLICY", CSP)
-    response.headers["Content-Security-Policy"] = csp.replace("frame-ancestors 'none'",
-                                                              "frame-ancestors 'self'")
-    if _tiles():
-        response.headers["Content-Security-Policy"] = response.headers[
-            "Content-Security-Policy"].replace("img-src 'self'", "img-src 'self' https: http:")
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        nonce=nonce, frame_ancestors="'self'", img_origins=current_app.extensions["csp_tile_origins"])
     return response
 
 

@@ -1,6 +1,11 @@
 """A live server in a thread and a real headless Chromium (Debian chromium +
 chromium-driver) driven by Selenium. Outside CI a missing browser skips these tests;
-with REQUIRE_BROWSER=1 (set by .ci/run) it fails them."""
+with REQUIRE_BROWSER=1 (set by .ci/run) it fails them.
+
+Every browser test also fails (at teardown) if any page or frame it opened reported a
+content security policy violation: a listener added to every document before its own
+scripts run records each ``securitypolicyviolation`` event in the origin's localStorage,
+which survives navigation and is shared with the same-origin map frame."""
 from __future__ import annotations
 
 import json
@@ -34,9 +39,28 @@ def live_server(app):
     thread.join(10)
 
 
+CSP_KEY = "__cspViolations"
+# Installed through DevTools (Page.addScriptToEvaluateOnNewDocument), so the page's own
+# policy does not apply to it and it runs in every frame before the page's scripts.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  var list = JSON.parse(localStorage.getItem("%s") || "[]");
+  list.push({page: location.href, directive: e.effectiveDirective, blocked: e.blockedURI,
+             sample: e.sample, at: e.sourceFile + ":" + e.lineNumber});
+  localStorage.setItem("%s", JSON.stringify(list));
+}, true);
+""" % (CSP_KEY, CSP_KEY)
+
+
 class Browser:
     def __init__(self, driver, base_url):
         self.driver, self.base_url = driver, base_url
+        self._log: list[dict] = []
+
+    def _browser_log(self) -> list[dict]:
+        """Every console entry so far (chromedriver hands each entry out only once)."""
+        self._log.extend(self.driver.get_log("browser"))
+        return self._log
 
     def get(self, path):
         self.driver.get(self.base_url + path)
@@ -59,7 +83,29 @@ class Browser:
             raise AssertionError(f"login as {username} failed: {body}") from None
 
     def console_errors(self):
-        return [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+        return [e for e in self._browser_log() if e["level"] == "SEVERE"]
+
+    def csp_violations(self, clear: bool = False) -> list[dict]:
+        """Violations reported by any page or frame of the app's origin so far, plus any
+        console message about the policy (Chromium logs each refusal too). Leaves the
+        driver on the top document (loading one of the origin if it was elsewhere)."""
+        from selenium.common.exceptions import NoAlertPresentException
+
+        try:
+            self.driver.switch_to.alert.dismiss()  # a failed XSS test may leave one open
+        except NoAlertPresentException:
+            pass
+        self.driver.switch_to.default_content()
+        if not self.driver.current_url.startswith(self.base_url + "/"):
+            self.get("/static/app.css")  # any document of the origin can read its storage
+        script = f"var v = localStorage.getItem('{CSP_KEY}');"
+        if clear:
+            script += f" localStorage.removeItem('{CSP_KEY}');"
+        found = self.driver.execute_script(script + " return JSON.parse(v || '[]');")
+        logged = [e for e in self._browser_log() if "Content Security Policy" in e["message"]]
+        if clear:
+            self._log = [e for e in self._log if e not in logged]
+        return found + logged
 
     def requested_urls(self):
         urls = []
@@ -97,6 +143,10 @@ def browser(live_server):
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     try:
-        yield Browser(driver, live_server)
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_LISTENER})
+        browser = Browser(driver, live_server)
+        yield browser
+        violations = browser.csp_violations()
+        assert violations == [], f"content security policy violations: {violations}"
     finally:
         driver.quit()

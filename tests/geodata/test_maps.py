@@ -114,6 +114,32 @@ def test_unsafe_urls_raise(layers):
         build_risk_map([f.point()], layers, asset_base='/x"><script>')
 
 
+def _inline_code_tags(page):
+    """Start tags of inline <script>/<style> elements, outside our own script's text."""
+    start = page.index("/* Risk map behaviour")
+    markup = page[:start] + page[page.index("</script>", start):]
+    return [tag for tag in re.findall(r"<(?:script|style)\b[^>]*>", markup)
+            if " src=" not in tag and 'type="application/json"' not in tag], markup
+
+
+def test_inline_code_carries_the_nonce_for_a_strict_policy(layers):
+    """Under a policy without 'unsafe-inline' only elements with the nonce run: every one
+    of folium's and ours gets it, in every page, and no element has a style attribute."""
+    for options in ({}, {"small": True, "center": (113.8, 34.0)}, {"tiles": "https://t.example/{z}/{x}/{y}.png"}):
+        first = build_risk_map([f.point()], layers, nonce="Zm9v-YmFy_0123456789ab", **options)
+        tags, markup = _inline_code_tags(first)
+        assert len(tags) >= 4 and all(' nonce="Zm9v-YmFy_0123456789ab"' in t for t in tags), tags
+        assert " style=" not in markup
+        # The skeleton is cached; the nonce is not.
+        second = build_risk_map([f.point()], layers, nonce="c2Vjb25k", **options)
+        assert "Zm9v" not in second and second.count(' nonce="c2Vjb25k"') == len(tags)
+    plain = build_risk_map([f.point()], layers)
+    assert "nonce=" not in plain and len(_inline_code_tags(plain)[0]) == len(tags)
+    for bad in ('x" onload="alert(1)', "a b", ""):
+        with pytest.raises(ValueError, match="nonce"):
+            build_risk_map([f.point()], layers, nonce=bad)
+
+
 def test_small_map_and_empty_points(layers):
     page = build_risk_map([], layers, small=True, center=(113.6, 34.1))
     cfg = blocks(page)["config"]

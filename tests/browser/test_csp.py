@@ -1,0 +1,198 @@
+"""The strict content security policy in a real Chromium: every page of the app, and the
+risk map's interactions, run without one violation (no inline script or style outside the
+map document's nonce), and the violation detector itself notices a refused script or
+style in a page and in the map frame.
+
+The browser fixture already fails any browser test that caused a violation; this file
+makes sure every page is visited at least once, on the demo data."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.registry.workflows.helpers import row, write_xlsx
+
+# GET routes that serve files or JSON, not pages (their answers carry the policy too,
+# see tests/registry/hardening/test_headers.py), and the map document, which the
+# map pages embed.
+NOT_PAGES = {"static", "agreements.download", "annual.download", "drills.download",
+             "plans.download", "workflows.export", "workflows.import_report",
+             "workflows.import_template", "map.details", "map.frame"}
+# Pages worth a second visit with a query: results, filters, the printable sheet.
+WITH_QUERY = ("/map?risk_level=major", "/annual?year=2025", "/enterprises?q=化工",
+              "/drills?year=2025", "/notification-sheet?enterprise_id={enterprise_id}")
+
+INJECT = """
+var doc = arguments[0] ? document.getElementById('risk-map-frame').contentDocument : document;
+var s = doc.createElement('script'); s.textContent = 'window.__inline = 1;'; doc.body.appendChild(s);
+doc.body.setAttribute('style', 'outline: 1px solid red');
+"""
+
+UNCOVERED_CLUSTER = """
+return Array.from(document.querySelectorAll('.rm-cluster')).find(function (c) {
+  var r = c.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+  return x > 0 && y > 0 && x < innerWidth && y < innerHeight && c.contains(document.elementFromPoint(x, y));
+});"""
+
+
+def _records(app) -> dict:
+    import sqlalchemy as sa
+
+    from registry.extensions import db
+    from registry.models.agreements import AgreementContact, AgreementParty
+    from registry.models.drills import CorrectiveAction, Drill
+    from registry.models.plans import Plan
+
+    def first(*columns):
+        return db.session.execute(sa.select(*columns).order_by(columns[0]).limit(1)).one()
+
+    with app.app_context():
+        plan_id, enterprise_id = first(Plan.id, Plan.enterprise_id)
+        contact_id, agreement_id = db.session.execute(
+            sa.select(AgreementContact.id, AgreementParty.agreement_id).join(AgreementParty)
+            .order_by(AgreementContact.id).limit(1)).one()
+        return {"enterprise_id": enterprise_id, "plan_id": plan_id,
+                "drill_id": first(Drill.id)[0], "action_id": first(CorrectiveAction.id)[0],
+                "agreement_id": agreement_id, "contact_id": contact_id}
+
+
+def _pages(app, records) -> list[str]:
+    """Every GET page route of the web app, its path filled from the demo records. A new
+    page whose parameters cannot be filled fails here: add the parameter to _records."""
+    paths, unfilled = [], []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or rule.rule.startswith("/api"):
+            continue
+        if rule.endpoint == "workflows.import_preview":
+            continue  # reached by uploading a file, below
+        missing = rule.arguments - records.keys()
+        if missing:
+            unfilled.append(f"{rule.rule} needs {sorted(missing)}")
+            continue
+        paths.append(re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(records[m.group(1)]), rule.rule))
+    assert not unfilled, f"pages this test cannot reach: {unfilled}"
+    return sorted(paths) + [q.format(**records) for q in WITH_QUERY]
+
+
+def _wait_for_maps(driver):
+    """Wait until every risk map frame on the page has drawn."""
+    for frame in driver.find_elements(By.CSS_SELECTOR, "iframe.map-frame"):
+        driver.switch_to.frame(frame)
+        WebDriverWait(driver, 30).until(
+            lambda d: d.execute_script("return !!document.querySelector('[data-risk-map-ready]')"))
+        driver.switch_to.default_content()
+
+
+@pytest.fixture
+def demo_browser(runner, browser, accounts):
+    assert runner.invoke(args=["load-demo"]).exit_code == 0
+    _id, name = accounts.make("admin")
+    browser.login(name, accounts.password)
+    return browser
+
+
+def test_the_detector_sees_refused_inline_code(demo_browser):
+    """Without this the other checks could pass by seeing nothing."""
+    browser = demo_browser
+    browser.get("/")
+    browser.driver.execute_script(INJECT, False)
+    browser.get("/map")
+    _wait_for_maps(browser.driver)
+    browser.driver.execute_script(INJECT, True)
+    WebDriverWait(browser.driver, 10).until(lambda d: len(browser.csp_violations()) >= 4)
+    found = browser.csp_violations(clear=True)
+    reports = [v for v in found if "directive" in v]
+    assert {(v["page"].split("?")[0].removeprefix(browser.base_url), v["directive"]) for v in reports} == {
+        ("/", "script-src-elem"), ("/", "style-src-attr"),
+        ("/map/frame", "script-src-elem"), ("/map/frame", "style-src-attr")}
+    # The frame's own inline code ran: it carries the nonce. The injected copy did not.
+    assert browser.driver.execute_script(
+        "return document.getElementById('risk-map-frame').contentWindow.__inline") is None
+    assert browser.csp_violations() == []
+
+
+def test_every_page_runs_under_the_strict_policy(app, demo_browser, tmp_path):
+    browser, driver = demo_browser, demo_browser.driver
+    records = _records(app)
+    pages = _pages(app, records)
+    assert len(pages) >= 35
+    for path in pages:
+        browser.get(path)
+        assert path == "/login" or "/login" not in driver.current_url, path  # still logged in
+        _wait_for_maps(driver)
+        assert browser.csp_violations() == [], path
+
+    # The import preview, reached by uploading a register.
+    browser.get("/import")
+    driver.find_element(By.ID, "f-file").send_keys(str(write_xlsx(tmp_path / "登记表.xlsx", [row(1), row(2)])))
+    driver.find_element(By.CSS_SELECTOR, "main form button").click()
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "import-preview"))
+    assert browser.csp_violations() == [], "/import/<token>"
+
+    # The dashboard's charts drew (Chart.js sets its canvas sizes through CSSOM only).
+    browser.get("/")
+    assert driver.execute_script("return ['chart-level','chart-county','chart-status'].map("
+                                 "id => !!Chart.getChart(document.getElementById(id)))") == [True] * 3
+    # The drill form's place picker works from its static script.
+    browser.get("/drills/new")
+    driver.find_element(By.ID, "picker").click()
+    assert driver.find_element(By.ID, "f-longitude").get_attribute("value")
+    assert driver.find_elements(By.CSS_SELECTOR, "#picker .leaflet-marker-icon")
+    assert browser.csp_violations() == []
+
+
+def test_risk_map_interactions_under_the_strict_policy(app, demo_browser):
+    browser, driver = demo_browser, demo_browser.driver
+    browser.get("/map")
+    _wait_for_maps(driver)
+    driver.switch_to.frame(driver.find_element(By.ID, "risk-map-frame"))
+    # Layer switch: the level swatches keep their colours (SVG fill, not style="").
+    fills = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.leaflet-control-layers-overlays svg.rm-swatch rect'))"
+        ".map(r => getComputedStyle(r).fill)")
+    assert fills[:3] == ["rgb(214, 39, 40)", "rgb(255, 127, 14)", "rgb(31, 119, 180)"]
+    # The river flow arrows are rotated (set through CSSOM).
+    transforms = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.rm-arrow span')).map(s => getComputedStyle(s).transform)")
+    assert transforms and all(t.startswith("matrix(") for t in transforms)
+    # Every overlay switched off and on again (the switch redraws its labels each time).
+    count = driver.execute_script(
+        "var boxes = document.querySelectorAll('.leaflet-control-layers-overlays input');"
+        "boxes.forEach(b => { b.click(); b.click(); }); return boxes.length")
+    assert count >= 9  # 3 levels, counties, rivers, sections, receptors, intercepts, drills, agreements
+    # A cluster clicked where nothing covers it: the map zooms in.
+    zoom = driver.execute_script("return window.riskMap.map.getZoom()")
+    driver.execute_script(UNCOVERED_CLUSTER).click()
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return window.riskMap.map.getZoom()") > zoom)
+    # The drills and agreements overlays: on, with a popup each.
+    for overlay in ("drills", "agreements"):
+        driver.execute_script(
+            f"var l = window.riskMap.layers.{overlay}; l.addTo(window.riskMap.map);"
+            " l.getLayers()[0].openPopup();")
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content"))
+    # The search box: type, pick, popup.
+    search = driver.find_element(By.CSS_SELECTOR, ".rm-search input")
+    name = driver.execute_script("return window.riskMap.items[0].name")
+    search.send_keys(name[:4])
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rm-search-results li[data-id]"))
+    driver.find_element(By.CSS_SELECTOR, ".rm-search-results li[data-id]").click()
+    WebDriverWait(driver, 20).until(
+        lambda d: name[:4] in d.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text)
+    assert driver.execute_script("return window.riskMap.setLevels(['serious'])") > 0
+    driver.switch_to.default_content()
+    browser.screenshot("csp-map-interactions.png")
+    assert browser.csp_violations() == []
+
+    # The enterprise page's small map (highlighted) and the downstream trace.
+    records = _records(app)
+    for path in (f"/enterprises/{records['enterprise_id']}", f"/enterprises/{records['enterprise_id']}/downstream"):
+        browser.get(path)
+        _wait_for_maps(driver)
+        driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, "iframe.map-frame"))
+        layer = "highlight" if "downstream" not in path else "trace"
+        assert driver.execute_script(f"return !!window.riskMap.layers.{layer}"), path
+        driver.switch_to.default_content()
+        assert browser.csp_violations() == [], path
