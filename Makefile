@@ -30,12 +30,16 @@ test: install
 
 # The slow hardening runs (docs/reliability.md): the API fuzzer with 100 examples per
 # operation and mode, the stored-XSS corpus on every page for every payload, the access
-# matrix and backups. Also on PostgreSQL when TEST_DATABASE_URL is set; request/status
-# figures are appended to hardening-fuzz.json.
+# matrix and backups, the fault tests (SIGKILL mid-import and mid-reminder-run, PostgreSQL
+# stopped under gunicorn), then a short load run (bench/load.py: gunicorn + wrk on the
+# scratch database bench_load; LOAD_ARGS="--duration 60 --runs 3" for the full figures).
+# Also on PostgreSQL when TEST_DATABASE_URL is set; request/status figures are appended
+# to hardening-fuzz.json.
 hardening: install
 	HARDENING_FULL=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} FUZZ_STATS=hardening-fuzz.json \
 	  REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -p no:logging tests/registry/hardening \
-	  tests/browser/test_injection.py $(PYTEST_ARGS)
+	  tests/faults tests/browser/test_injection.py $(PYTEST_ARGS)
+	$(BIN)/python bench/load.py $${LOAD_ARGS:---duration 10 --runs 1}
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -82,7 +82,12 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'registry.sqlite3'}")
     )
+    # pool_pre_ping: a connection that died with a database restart is replaced on its next
+    # checkout, so the app recovers without a restart (tests/faults/test_postgres_restart.py).
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: give up connecting after this many seconds (a request then gets a 503)
+    # rather than waiting for the operating system's TCP time-out.
+    DATABASE_CONNECT_TIMEOUT_SECONDS = env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 10)
     # Local time zone: "today" for statuses and deadlines is the date here.
     TIMEZONE = env_str("TIMEZONE", "Asia/Shanghai")
     BABEL_DEFAULT_LOCALE = env_str("DEFAULT_LOCALE", "zh_CN")

@@ -49,6 +49,7 @@ def create_app(config: Any = None) -> Flask:
 
     from registry import extensions, i18n, sqlite
 
+    _engine_options(app)
     extensions.db.init_app(app)
     sqlite.install(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
@@ -75,3 +76,15 @@ def create_app(config: Any = None) -> Flask:
 
         scheduler.start_in_process(app)
     return app
+
+
+def _engine_options(app: Flask) -> None:
+    """PostgreSQL connections get a connect time-out, so that an unreachable server costs a
+    request ``DATABASE_CONNECT_TIMEOUT_SECONDS`` at most."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    connect_args = dict(options.get("connect_args", {}))
+    connect_args.setdefault("connect_timeout", app.config.get("DATABASE_CONNECT_TIMEOUT_SECONDS", 10))
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

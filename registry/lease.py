@@ -3,7 +3,8 @@
 PostgreSQL: a session-level advisory lock on a connection kept open by the holder; the
 server drops it the moment the holder's connection dies, so a standby takes over at its
 next poll. SQLite: a row in ``leases`` with an expiry the holder renews; a standby takes
-over once it has lapsed (``ttl_seconds`` after the holder stopped renewing).
+over once it has lapsed (``ttl_seconds`` after the holder stopped renewing), or at once
+when the holder was a process on this host that no longer exists (killed, crashed).
 """
 from __future__ import annotations
 
@@ -23,6 +24,23 @@ from registry.models.base import utcnow
 
 def holder_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def holder_is_dead(holder: str) -> bool:
+    """True when ``holder`` (from ``holder_id``) names a process on this host that has
+    gone. Unknown shapes, other hosts and live (or reused) pids count as alive: the
+    lease then waits for its expiry, which is always safe."""
+    host, _sep, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
 
 
 def advisory_key(name: str) -> int:
@@ -123,9 +141,12 @@ class DbLease:
                 .values(acquired_at=now, **values)).rowcount
             if taken:
                 return True
-            exists = conn.execute(sa.select(table.c.name).where(table.c.name == self.name)).first()
-            if exists:
-                return False
+            current = conn.execute(sa.select(table.c.holder)
+                                   .where(table.c.name == self.name)).scalar()
+            if current is not None:
+                return holder_is_dead(current) and bool(conn.execute(
+                    sa.update(table).where(table.c.name == self.name, table.c.holder == current)
+                    .values(acquired_at=now, **values)).rowcount)
             try:
                 with conn.begin_nested():
                     conn.execute(sa.insert(table).values(name=self.name, acquired_at=now, **values))

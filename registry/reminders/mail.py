@@ -9,6 +9,7 @@ we need what Flask-Mail hides — one connection per run, the per-recipient refu
 """
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
@@ -51,17 +52,30 @@ def calendar_file(events: Sequence[CalendarEvent]) -> bytes:
     return cal.to_ical()
 
 
+def _sender_domain(config: Mapping) -> str:
+    return config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].strip(">") or "registry.local"
+
+
+def stable_message_id(config: Mapping, *identity) -> str:
+    """A Message-ID that depends only on ``identity`` (e.g. the outbox row and its attempt
+    count): a mail sent again after a crash carries the same ID as the copy the server
+    may already have accepted, so receiving systems can drop the repeat."""
+    digest = hashlib.sha256("|".join(map(str, identity)).encode()).hexdigest()[:24]
+    return f"<reminder.{digest}@{_sender_domain(config)}>"
+
+
 def build_message(config: Mapping, to_address: str, to_name: str, subject: str, text: str,
-                  html: str, events: Sequence[CalendarEvent] = ()) -> EmailMessage:
-    """One mail to one recipient: text + HTML alternative, the .ics attached."""
+                  html: str, events: Sequence[CalendarEvent] = (),
+                  message_id: str | None = None) -> EmailMessage:
+    """One mail to one recipient: text + HTML alternative, the .ics attached.
+    ``message_id``: a fixed Message-ID (``stable_message_id``); a fresh one by default."""
     sender = config["MAIL_DEFAULT_SENDER"]
     msg = EmailMessage()
     msg["Subject"] = subject
     msg["From"] = sender
     msg["To"] = formataddr((to_name, to_address)) if to_name else to_address
     msg["Date"] = format_datetime(datetime.now(timezone.utc))
-    domain = sender.rpartition("@")[2].strip(">") or "registry.local"
-    msg["Message-ID"] = make_msgid(domain=domain)
+    msg["Message-ID"] = message_id or make_msgid(domain=_sender_domain(config))
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")

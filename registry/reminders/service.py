@@ -2,11 +2,17 @@
 
 Exactly once: a reminder is identified by (rule, subject, milestone, recipient); the sweep
 records it (``INSERT … ON CONFLICT DO NOTHING``) and commits **before** anything is sent.
-A run then claims pending rows (an atomic conditional UPDATE), sends, and records the
-outcome row by row. Two runs at once — threads or processes — claim disjoint rows; in
-addition a run lease makes a second run wait for the first. A failed delivery stays
-``pending`` and is retried at the next run (the daily schedule is the backoff) until
-``REMINDERS_MAX_ATTEMPTS``, then ``failed``.
+A run then claims each pending row just before sending it (an atomic conditional UPDATE,
+committed), sends, and commits the outcome. Two runs at once — threads or processes —
+claim disjoint rows; in addition a run lease makes a second run wait for the first. A
+failed delivery stays ``pending`` and is retried at the next run (the daily schedule is
+the backoff) until ``REMINDERS_MAX_ATTEMPTS``, then ``failed``.
+
+A process killed mid-run holds back only the message in flight (its claim lapses after
+``REMINDERS_CLAIM_SECONDS``, then the next run sends it again, with the same Message-ID):
+the rest go out at the restart. If the server had accepted that one message before the
+kill the recipient gets it twice — at least once is the honest guarantee across an SMTP
+hand-off (tests/faults/test_kill_reminders.py).
 """
 from __future__ import annotations
 
@@ -27,7 +33,7 @@ from registry.lease import DbLease
 from registry.models import Reminder, ReminderPreference
 from registry.models.base import utcnow
 from registry.reminders.mail import (RecipientRefused, TransportDown, build_message,
-                                     transport_for)
+                                     stable_message_id, transport_for)
 from registry.reminders.rules import Due, Recipient, Subject
 from registry.reminders.schemas import ReminderQuery
 from registry.reminders.sources import ReminderSource, load_sources, source_for
@@ -170,7 +176,9 @@ def _dry_run(today: date) -> RunSummary:
 # --- delivery -------------------------------------------------------------------------
 
 def _claim(ids: list[int]) -> list[int]:
-    """Take the rows no other run is delivering; committed before anything is sent."""
+    """Take the rows no other run is delivering; committed before anything is sent. Called
+    per message (or digest) right before sending it, so that a run that dies holds back
+    only what it was sending."""
     now = utcnow()
     until = now + timedelta(seconds=current_app.config["REMINDERS_CLAIM_SECONDS"])
     claimed = []
@@ -249,22 +257,27 @@ def deliver_pending(summary: RunSummary | None = None, *, transport=None, only_i
             .where(Reminder.status == "pending").order_by(Reminder.id))
     if only_ids is not None:
         stmt = stmt.where(Reminder.id.in_(only_ids))
+    now = utcnow()
+    stmt = stmt.where(sa.or_(Reminder.claimed_until.is_(None), Reminder.claimed_until < now))
     rows = db.session.execute(stmt).all()
     subjects = _cancel_gone(rows, summary)
     rows = [r for r in rows if (r.rule, r.subject_id) in subjects]
-    claimed = set(_claim([r.id for r in rows]))
+    db.session.commit()  # end the read transaction: claims are taken one at a time below
     transport = transport or transport_for(config)
     try:
         digests: dict[str, list[int]] = defaultdict(list)
-        for n, row in enumerate(r for r in rows if r.id in claimed):
+        for n, row in enumerate(rows):
             if row.delivery == "digest":
                 digests[row.recipient].append(row.id)
                 continue
-            _deliver_one(row.id, subjects, transport, summary)
+            if _claim([row.id]):
+                _deliver_one(row.id, subjects, transport, summary)
             if lease is not None and n % 50 == 49:
                 lease.try_acquire()  # renew
         for ids in digests.values():
-            _deliver_digest(ids, subjects, transport, summary)
+            claimed = _claim(ids)
+            if claimed:
+                _deliver_digest(claimed, subjects, transport, summary)
     finally:
         transport.close()
     return summary
@@ -276,6 +289,14 @@ def _render(reminder: Reminder, subject: Subject):
         return source.render(subject, _due_of(reminder), current_app.config)
 
 
+def _message_id(reminders: list[Reminder]) -> str:
+    """The same for every try until a reminder is sent (a repeat after a crash or a reply
+    lost to a time-out has the ID of the copy the server may hold), different for a
+    deliberate resend of a sent one (its last ``sent_at`` is part of the identity)."""
+    return stable_message_id(current_app.config, *((r.id, r.created_at.isoformat(),
+                                                   r.recipient, r.sent_at) for r in reminders))
+
+
 def _deliver_one(reminder_id: int, subjects, transport, summary) -> None:
     reminder = db.session.get(Reminder, reminder_id)
     subject = subjects[(reminder.rule, reminder.subject_id)]
@@ -283,7 +304,8 @@ def _deliver_one(reminder_id: int, subjects, transport, summary) -> None:
         content = _render(reminder, subject)
         msg = build_message(current_app.config, reminder.recipient, reminder.recipient_name,
                             content.subject, content.text, content.html,
-                            [content.event] if content.event else [])
+                            [content.event] if content.event else [],
+                            message_id=_message_id([reminder]))
         error = _send(transport, msg, reminder.recipient)
     except Exception as exc:  # noqa: BLE001 - a broken mail must not stop the others
         current_app.logger.exception("reminder %s could not be built", reminder_id)
@@ -308,7 +330,8 @@ def _deliver_digest(ids: list[int], subjects, transport, summary) -> None:
                                 subject_line,
                                 render_template("reminders/mail/digest.txt", **context),
                                 render_template("reminders/mail/digest.html", **context),
-                                [c.event for _r, c in items if c.event])
+                                [c.event for _r, c in items if c.event],
+                                message_id=_message_id(reminders))
         error = _send(transport, msg, first.recipient)
     except Exception as exc:  # noqa: BLE001
         current_app.logger.exception("digest for %s could not be built", first.recipient)

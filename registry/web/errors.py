@@ -1,9 +1,12 @@
 """Domain exceptions -> HTTP, translated once: JSON under /api/, HTML elsewhere."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+import sqlite3
+
+from flask import Flask, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from registry.errors import (Conflict, DomainError, NotFound, PermissionDenied, Unauthorized,
@@ -13,7 +16,25 @@ STATUS = {ValidationFailed: 422, Unauthorized: 401, PermissionDenied: 403, NotFo
           Conflict: 409}
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-              422: "validation_failed", 500: "server_error"}
+              422: "validation_failed", 500: "server_error", 503: "database_unavailable"}
+RETRY_AFTER_SECONDS = 30
+
+
+# sqlite3 raises OperationalError for SQL mistakes too ("no such column"): only these mean
+# the database itself is unavailable.
+SQLITE_UNAVAILABLE = ("database is locked", "unable to open database file", "disk I/O error")
+
+
+def database_unavailable(exc: Exception) -> bool:
+    """The database cannot be reached or dropped the connection (server stopped or
+    restarting, network, SQLite busy past its timeout): worth a retry, not a bug."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if isinstance(exc.orig, sqlite3.OperationalError):
+        return str(exc.orig).startswith(SQLITE_UNAVAILABLE)
+    return isinstance(exc, OperationalError)
 
 
 def wants_json() -> bool:
@@ -51,6 +72,35 @@ def init_app(app: Flask) -> None:
         if wants_json():
             return error_json(exc.code, code, exc.description or exc.name)
         return render_template("error.html", status=exc.code, message=exc.description), exc.code
+
+    @app.errorhandler(DBAPIError)
+    def _database(exc: DBAPIError):
+        if not database_unavailable(exc):
+            return _unexpected(exc)
+        return _unavailable(exc)
+
+    def _unavailable(exc: DBAPIError):
+        """503 with Retry-After, one log line, no traceback. The pool drops the dead
+        connections (pool_pre_ping), so the next request after the database is back
+        succeeds without restarting the app."""
+        from flask_login import AnonymousUserMixin
+
+        from registry.extensions import db
+
+        first_line = str(getattr(exc, "orig", None) or exc).strip().splitlines()[:1]
+        app.logger.warning("database unavailable (%s %s): %s", request.method, request.path,
+                           first_line[0] if first_line else type(exc).__name__)
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session.invalidate()
+        g._login_user = AnonymousUserMixin()  # the page must not ask the database who is in
+        message = _("The database is not available at the moment; please try again in a minute.")
+        if wants_json():
+            response = error_json(503, "database_unavailable", message)
+        else:
+            response = render_template("error.html", status=503, message=message), 503
+        return *response, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

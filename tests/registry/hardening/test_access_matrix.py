@@ -143,6 +143,8 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     # Web ---------------------------------------------------------------------------------
     ("GET", "/"): [Case("302 200 200 200 200")],
     ("GET", "/login"): [Case("200 200 200 200 200")],
+    ("GET", "/healthz"): [Case("200 200 200 200 200")],
+    ("GET", "/healthz/db"): [Case("200 200 200 200 200")],
     ("POST", "/login"): [Case("401 401 401 401 401",
                               form=lambda n, r: {"username": f"nobody{n}", "password": "wrong"})],
     ("POST", "/logout"): [Case("302 302 302 302 302", form=lambda n, r: {})],

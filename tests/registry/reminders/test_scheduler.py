@@ -1,4 +1,5 @@
 """The daily job at 08:00 Asia/Shanghai; one active scheduler per database; takeover."""
+import os
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -93,3 +94,31 @@ def test_standby_takes_over_when_the_active_scheduler_dies(app):
     finally:
         first.stop()
         second.stop()
+
+
+def test_row_lease_of_a_dead_process_on_this_host_is_taken_over_at_once(app):
+    """A killed holder cannot release its lease row; when it was a process on this host
+    that no longer exists the next holder need not wait for the expiry. A live holder, one
+    on another host, or an unknown holder shape keeps it until it lapses."""
+    import socket
+    import subprocess
+    import sys
+
+    from registry.extensions import db
+    from registry.lease import DbLease
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    host = socket.gethostname()
+    cases = [(f"{host}:{gone.stdout.strip()}:dead0001", True),
+             (f"{host}:{os.getpid()}:alive001", False),
+             (f"elsewhere:{gone.stdout.strip()}:remote01", False), ("scheduler-a", False)]
+    for holder, taken in cases:
+        with app.app_context():
+            old = DbLease(db.engine, "takeover-test", ttl_seconds=600, holder=holder)
+            old.postgres = False  # the row lease, also on PostgreSQL
+            assert old.try_acquire()
+            new = DbLease(db.engine, "takeover-test", ttl_seconds=600)
+            new.postgres = False
+            assert new.try_acquire() is taken, holder
+            (new if taken else old).release()
