@@ -109,7 +109,6 @@ class Config:
     # Agreements (上下游联防联控协议): "expiring" window and when a contact goes stale.
     AGREEMENT_EXPIRING_DAYS = env_int("AGREEMENT_EXPIRING_DAYS", 60)
     CONTACT_STALE_MONTHS = env_int("CONTACT_STALE_MONTHS", 6)
-    HOME_CITY_NAME = env_str("HOME_CITY_NAME", "许昌市")  # in the annual report's wording
     # Uploads: stored outside the web root, served only through a permission check.
     UPLOAD_DIR = env_str("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)

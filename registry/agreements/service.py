@@ -20,6 +20,7 @@ from registry.agreements.schemas import (AgreementIn, AgreementPatch, AgreementQ
 from registry.clock import today as local_today
 from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
+from registry.jurisdictions.service import home_city_name
 from registry.models import (Agreement, AgreementContact, AgreementParty, AgreementSection,
                              County)
 from registry.validation import validate
@@ -31,13 +32,6 @@ ROLE_WORDS = {"upstream": "上游", "downstream": "下游", "both": "上下游"}
 
 
 # --- reading ---------------------------------------------------------------------------
-
-def home_city_name() -> str:
-    """The home city's name as the jurisdiction list spells it (许昌市)."""
-    code = current_app.config["HOME_CITY_CODE"]
-    name = db.session.scalar(sa.select(County.city_name).where(County.city_code == code).limit(1))
-    return name or code
-
 
 def status_of(agreement: Agreement, today: date | None = None) -> str:
     today = today or local_today()

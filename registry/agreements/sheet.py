@@ -15,8 +15,9 @@ from flask_babel import gettext as _
 
 from registry.agreements import permissions
 from registry.agreements.schemas import SheetQuery
-from registry.agreements.service import contact_stale, home_city_name, status_of
+from registry.agreements.service import contact_stale, status_of
 from registry.clock import today as local_today
+from registry.jurisdictions.service import home_city_name
 from registry.enterprises.service import get_enterprise
 from registry.errors import DomainError, ValidationFailed
 from registry.extensions import db

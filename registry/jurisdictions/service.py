@@ -47,6 +47,15 @@ def add_zone(actor, code: str, name: str, longitude=None, latitude=None) -> Coun
     return zone
 
 
+def home_city_name() -> str:
+    """The home city's name as the jurisdiction list spells it (许昌市): the one source for
+    the annual report, the agreements and the notification sheet. ``HOME_CITY_CODE`` when
+    the jurisdiction has no county of that city."""
+    code = current_app.config["HOME_CITY_CODE"]
+    name = db.session.scalar(sa.select(County.city_name).where(County.city_code == code).limit(1))
+    return name or code
+
+
 def rename_county(actor, code: str, name: str) -> County:
     permissions.require(permissions.can_manage_jurisdictions(actor), actor)
     county = db.session.get(County, code)

@@ -16,11 +16,11 @@ from datetime import date
 from typing import Callable
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from registry import permissions
+from registry.jurisdictions.service import home_city_name
 from registry.clock import today as local_today
 from registry.errors import ValidationFailed
 from registry.extensions import db
@@ -179,7 +179,7 @@ def annual_figures(actor, year: int, today: date | None = None) -> dict:
     with force_locale("zh_CN"):  # the report's language, whatever the page's
         results = [(s.key, s.build(actor, year, as_of))
                    for s in sorted(SECTIONS.values(), key=lambda s: s.order)]
-    return {"year": year, "as_of": as_of, "city": current_app.config.get("HOME_CITY_NAME", ""),
+    return {"year": year, "as_of": as_of, "city": home_city_name(),
             "paragraph": "".join(sentence for _k, r in results for sentence in r.sentences),
             "sections": dict(results),
             "tables": [t for _k, r in results for t in r.tables]}
