@@ -30,14 +30,23 @@ class CellError(ValueError):
         self.message = str(message)
 
 
+# A text starting with one of these is a formula to Excel. Exports write such a text with a
+# leading apostrophe (OWASP "CSV injection"), as Excel users type it; reading drops it again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def text(value) -> str | None:
     """Trimmed text with runs of spaces (also the ideographic space) collapsed; blank -> None.
-    Full-width punctuation stays: （） and ， belong in Chinese names and titles."""
+    Full-width punctuation stays: （） and ， belong in Chinese names and titles. An
+    apostrophe guarding a formula-like text (``'+86 …``, ``'=…``) is dropped."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    value = _SPACES.sub(" ", str(value).replace("\u3000", " ")).strip()
+    value = str(value)
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        value = value[1:]
+    value = _SPACES.sub(" ", value.replace("\u3000", " ")).strip()
     return value or None
 
 

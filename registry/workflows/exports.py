@@ -27,6 +27,7 @@ from flask_babel import lazy_pgettext
 from pydantic import BaseModel
 
 from registry.validation import validate
+from registry.workflows.cells import FORMULA_STARTS
 
 FORMATS = ("xlsx", "csv", "geojson")
 MAX_WIDTH = 60
@@ -98,9 +99,8 @@ def _plain(value):
     return str(value)
 
 
-# A text starting with one of these is a formula to Excel (CSV, or an .xlsx cell typed
-# as a formula): user-entered text must never run as one (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# User-entered text must never run as a formula (CSV, or an .xlsx cell typed as one):
+# see cells.FORMULA_STARTS, which the importer reads back.
 
 
 def _csv_text(value) -> str:

@@ -160,3 +160,23 @@ def test_annual_figures_paragraph_tables_and_docx(officer, register, tmp_path):
     page = officer.get("/annual?year=2023").get_data(as_text=True)
     assert "共完成环境风险企业预案备案1家" in page
     assert officer.get("/annual?year=2031").status_code == 422
+
+
+def test_formula_guarded_csv_imports_back_unchanged(app, admin_api, officer, tmp_path):
+    """The CSV export guards a text Excel would take for a formula with an apostrophe
+    ('=…', '-…'); importing that CSV again reads the text without it: nothing changes."""
+    from tests.registry.workflows.test_import import _run
+
+    e = admin_api.post("/enterprises", json=enterprise_payload(
+        7, county="411081", address="-许昌市禹州市示范路7号（待核）", industry="=化工"))
+    assert e.status_code == 201, e.json
+    assert admin_api.post("/plans", json=plan_payload(e.json["id"])).status_code == 201
+    exported = officer.get("/export/enterprises.csv").data
+    assert "'-许昌市禹州市示范路7号" in exported.decode("utf-8-sig")
+    assert "'=化工" in exported.decode("utf-8-sig")
+    path = tmp_path / "roundtrip.csv"
+    path.write_bytes(exported)
+    result = _run(app, path)
+    assert result.errors == [] and result.counts["enterprise_unchanged"] == 1, result.counts
+    stored = admin_api.get(f"/enterprises/{e.json['id']}").json
+    assert (stored["address"], stored["industry"]) == ("-许昌市禹州市示范路7号（待核）", "=化工")
