@@ -143,7 +143,10 @@ def _store_areas(api, n, payload, enterprise_id):
 
 
 AREA_PAGES = ["/drills", "/actions", "/actions?view=overdue", "/drills/schedule", "/agreements",
-              "/notification-sheet?lon=113.83&lat=34.0", "/map/frame"]
+              "/notification-sheet?lon=113.83&lat=34.0", "/map/frame",
+              # The annual figures name the agreements signed in the year (payload titles)
+              # and count the drills and actions of the year.
+              "/annual?year=2024", "/annual?year=2026"]
 
 
 def _area_pages(drill, action, agreement):
@@ -190,6 +193,9 @@ def test_stored_payloads_never_run_in_drills_and_agreements(app, browser, accoun
         main = browser.driver.find_element(By.TAG_NAME, "main").text
         assert payload in main and payload[:60] in main
     browser.screenshot("xss-drill.png")
+    browser.get("/annual?year=2024")
+    annual = browser.driver.find_element(By.TAG_NAME, "main").text
+    assert all(payload in annual for _records, payload in stored), "agreement titles shown as text"
     browser.get("/map/frame")
     browser.driver.execute_script(
         "document.querySelectorAll('.leaflet-marker-icon, .marker-cluster, path.leaflet-interactive')"
