@@ -5,11 +5,11 @@ from registry.enterprises import service
 from registry.enterprises.schemas import EnterpriseIn, EnterprisePatch, EnterpriseQuery
 
 
-def _list_item(enterprise, plan, status):
-    item = service.to_dict(enterprise)
-    item["current_plan"] = None if plan is None else {
-        "id": plan.id, "filing_number": plan.filing_number, "risk_level": plan.risk_level,
-        "review_due_on": plan.review_due_on.isoformat(), "status": status}
+def _list_item(row):
+    item = service.row_to_dict(row)
+    item["current_plan"] = None if row.plan_id is None else {
+        "id": row.plan_id, "filing_number": row.filing_number, "risk_level": row.risk_level,
+        "review_due_on": row.review_due_on.isoformat(), "status": row.status}
     return item
 
 
@@ -23,7 +23,7 @@ def create_enterprise(user, body):
            query=EnterpriseQuery, response=EnterprisePage, errors=(401, 422))
 def list_enterprises(user, query):
     rows, total = service.list_enterprises(user, query)
-    return {"items": [_list_item(*row) for row in rows], "total": total,
+    return {"items": [_list_item(row) for row in rows], "total": total,
             "page": query.page, "per_page": query.per_page}
 
 

@@ -1,5 +1,7 @@
 """Risk map API: enterprise points as GeoJSON, the reference layers, downstream and
 upstream analysis, and the data-error check."""
+from flask import Response, current_app
+
 from registry.api import bp
 from registry.api.routing import operation
 from registry.api.schemas import DownstreamOut, EnterprisePoints, Layer, MisplacedOut, UpstreamOut
@@ -11,7 +13,8 @@ from registry.map.schemas import DownstreamQuery, MapQuery, UpstreamQuery
            "Enterprises with a current plan as a GeoJSON FeatureCollection", "map",
            query=MapQuery, response=EnterprisePoints, errors=(401, 422))
 def map_enterprises(user, query):
-    return service.points_geojson(service.map_points(user, query))
+    body = service.points_geojson_body(user, query)
+    return Response(body, mimetype=current_app.json.mimetype), 200
 
 
 @operation(bp, "/layers/{layer}.geojson", "GET",

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -108,8 +109,11 @@ def create_token(username: str) -> str:
 def user_for_token(token: str) -> User | None:
     if not token:
         return None
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash_token(token),
-                                                      ApiToken.revoked.is_(False)))
+    # One round trip: the token, its user and the user's counties (for scoping) joined.
+    stmt = (sa.select(ApiToken)
+            .where(ApiToken.token_hash == _hash_token(token), ApiToken.revoked.is_(False))
+            .options(orm.joinedload(ApiToken.user).joinedload(User.counties)))
+    row = db.session.scalars(stmt).unique().first()
     if row is None or not row.user.active:
         return None
     return row.user

@@ -1,6 +1,7 @@
 """Flask-Login wiring: session users for the web UI (the API uses bearer tokens)."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
 
 from registry.extensions import db, login_manager
 from registry.models import User
@@ -13,5 +14,7 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # One round trip: the user and their counties (for scoping) joined.
+        user = (db.session.get(User, int(user_id), options=[orm.joinedload(User.counties)])
+                if user_id.isdigit() else None)
         return user if user is not None and user.active else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Callable
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 from flask_babel import gettext as _
 
 from registry import audit, permissions
@@ -115,10 +114,14 @@ def update_enterprise(actor, enterprise_id: int, data: EnterprisePatch, *,
     return enterprise
 
 
-def filtered(actor, query: EnterpriseQuery, today=None):
-    status = status_expression(today).label("status")
-    stmt = (sa.select(Enterprise, Plan, status)
-            .outerjoin(Plan, sa.and_(Plan.enterprise_id == Enterprise.id, Plan.is_current)))
+def _current_plan_join(stmt):
+    """``stmt`` (selecting from enterprises) with each enterprise's current plan, if any."""
+    return stmt.outerjoin(Plan, sa.and_(Plan.enterprise_id == Enterprise.id, Plan.is_current))
+
+
+def _where(stmt, actor, query: EnterpriseQuery, today=None):
+    """``stmt`` (enterprises outer-joined to their current plan) restricted to the
+    caller's jurisdiction and to ``query``'s filters."""
     stmt = permissions.scope(stmt, actor, Enterprise.county_code)
     if query.county_code:
         stmt = stmt.where(Enterprise.county_code == query.county_code)
@@ -137,6 +140,13 @@ def filtered(actor, query: EnterpriseQuery, today=None):
     return stmt
 
 
+def filtered(actor, query: EnterpriseQuery, today=None):
+    """(enterprise, current plan or None, status) matching ``query`` in the caller's
+    jurisdiction, as ORM objects (exports, the map)."""
+    status = status_expression(today).label("status")
+    return _where(_current_plan_join(sa.select(Enterprise, Plan, status)), actor, query, today)
+
+
 def find_by_credit_code(actor, credit_code: str) -> Enterprise | None:
     """The enterprise registered under ``credit_code`` (None if none); PermissionDenied
     when it lies outside the caller's jurisdiction."""
@@ -149,28 +159,50 @@ def find_by_credit_code(actor, credit_code: str) -> Enterprise | None:
 def all_enterprises(actor, query: EnterpriseQuery, today=None):
     """Every (enterprise, current plan or None, status) matching ``query``, unpaginated
     (exports); same filter and order as ``list_enterprises``."""
-    stmt = filtered(actor, query, today).order_by(Enterprise.county_code, Enterprise.name,
-                                                   Enterprise.id)
+    stmt = filtered(actor, query, today).order_by(*LIST_ORDER)
     return [(e, p, s if p is not None else "none")
             for e, p, s in db.session.execute(stmt).all()]
 
 
-# A list row shows the plan's number, level and review date: its documents and the
-# enterprise joined back onto it (both eager by default) load only if something asks.
-# Measured under load (docs/performance.md, bench/load.py).
-_LIST_LOADING = (orm.lazyload(Plan.documents), orm.lazyload(Plan.enterprise))
+LIST_ORDER = (Enterprise.county_code, Enterprise.name, Enterprise.id)
+
+# What a list row shows: the enterprise (as ``to_dict``), its county's name and its
+# current plan's number, level, review date and status.
+_LIST_COLUMNS = (
+    Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.county_code,
+    Enterprise.address, Enterprise.longitude, Enterprise.latitude, Enterprise.industry,
+    Enterprise.contact_name, Enterprise.contact_phone, Enterprise.contact_email,
+    Enterprise.cross_region, Enterprise.is_demo, County.name.label("county_name"),
+    Plan.id.label("plan_id"), Plan.filing_number, Plan.risk_level, Plan.review_due_on)
 
 
 def list_enterprises(actor, query: EnterpriseQuery, today=None):
-    """A page of (enterprise, current plan or None, status) and the total count."""
-    stmt = filtered(actor, query, today)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(
-        stmt.options(*_LIST_LOADING)
-        .order_by(Enterprise.county_code, Enterprise.name, Enterprise.id)
-        .limit(query.per_page).offset((query.page - 1) * query.per_page)
-    ).all()
-    return [(e, p, s if p is not None else "none") for e, p, s in rows], total
+    """A page of list rows (plain rows with the ``_LIST_COLUMNS`` and ``status``: the
+    plan's status, "none" without a current plan) and the total count.
+
+    One query: the count comes with the page (``count(*) OVER ()``) and no ORM object is
+    built — the list is the busiest page (docs/performance.md, bench/load.py). Only a page
+    past the end, which has no row to carry the count, costs a second query."""
+    status = sa.case((Plan.id.is_(None), "none"), else_=status_expression(today)).label("status")
+    stmt = _current_plan_join(
+        sa.select(*_LIST_COLUMNS, status, sa.func.count().over().label("total"))
+        .select_from(Enterprise)
+        .outerjoin(County, County.code == Enterprise.county_code))
+    stmt = _where(stmt, actor, query, today)
+    rows = db.session.execute(stmt.order_by(*LIST_ORDER).limit(query.per_page)
+                              .offset((query.page - 1) * query.per_page)).all()
+    if rows:
+        return rows, rows[0].total
+    if query.page == 1:
+        return rows, 0
+    counted = _where(_current_plan_join(sa.select(sa.func.count()).select_from(Enterprise)),
+                     actor, query, today)
+    return rows, db.session.scalar(counted)
+
+
+def row_to_dict(row) -> dict:
+    """A list row as ``to_dict`` gives its enterprise."""
+    return {key: getattr(row, key) for key in _DICT_KEYS}
 
 
 def to_dict(enterprise: Enterprise) -> dict:
@@ -184,3 +216,8 @@ def to_dict(enterprise: Enterprise) -> dict:
         "contact_email": enterprise.contact_email, "cross_region": enterprise.cross_region,
         "is_demo": enterprise.is_demo,
     }
+
+
+_DICT_KEYS = ("id", "name", "credit_code", "county_code", "county_name", "address", "longitude",
+              "latitude", "industry", "contact_name", "contact_phone", "contact_email",
+              "cross_region", "is_demo")

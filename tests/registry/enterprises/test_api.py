@@ -92,6 +92,9 @@ def test_list_search_filter_paginate(admin_api):
                                                               name=f"禹州钧瓷{n}厂" if n == 3 else f"企业{n}"))
     page = admin_api.get("/enterprises?per_page=3&page=2").json
     assert page["total"] == 7 and len(page["items"]) == 3 and page["page"] == 2
+    past_end = admin_api.get("/enterprises?per_page=3&page=4").json  # no row carries the count
+    assert past_end["total"] == 7 and past_end["items"] == []
+    assert admin_api.get("/enterprises?county_code=411082&per_page=3&page=2").json["total"] == 3
     assert admin_api.get("/enterprises?county_code=411081").json["total"] == 4
     found = admin_api.get("/enterprises?q=钧瓷").json
     assert [i["name"] for i in found["items"]] == ["禹州钧瓷3厂"]

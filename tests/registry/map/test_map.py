@@ -39,6 +39,34 @@ def test_enterprise_points_filtered_and_scoped(client, accounts, admin_api):
     assert client.get("/api/v1/map/enterprises.geojson").status_code == 401
 
 
+def test_cached_points_follow_every_change(app, admin_api):
+    """The GeoJSON is cached per worker by data version: an API change, a plan filed, and
+    a Core update whose time is older than the newest (a change committed after a later
+    one) each show at once."""
+    import sqlalchemy as sa
+
+    from registry.extensions import db
+    from registry.models import Enterprise
+
+    def names():
+        r = admin_api.get("/map/enterprises.geojson")
+        assert r.status_code == 200 and r.mimetype == "application/json"
+        return sorted(f["properties"]["name"] for f in r.json["features"])
+
+    e1, _ = _enterprise(admin_api, 1, "411025", 113.48, 33.85, name="甲厂")
+    assert names() == ["甲厂"] and names() == ["甲厂"]  # the second from the cache
+    admin_api.patch(f"/enterprises/{e1['id']}", json={"name": "乙厂"})
+    assert names() == ["乙厂"]
+    _enterprise(admin_api, 2, "411025", 113.49, 33.86, name="丙厂")
+    assert names() == ["丙厂", "乙厂"]
+    with app.app_context():
+        oldest = db.session.scalar(sa.select(sa.func.min(Enterprise.updated_at)))
+        db.session.execute(sa.update(Enterprise).where(Enterprise.id == e1["id"])
+                           .values(name="丁厂", updated_at=oldest.replace(year=oldest.year - 1)))
+        db.session.commit()
+    assert names() == ["丁厂", "丙厂"]
+
+
 @pytest.mark.parametrize("layer", ["counties", "rivers", "sections", "receptors", "intercepts"])
 def test_layers_carry_chinese_names(admin_api, layer):
     r = admin_api.get(f"/layers/{layer}.geojson")
