@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import snapshots
+
 os.environ.setdefault("REGISTRY_ENV", "testing")
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -58,6 +60,7 @@ def _reset_postgres(url: str) -> None:
     engine = sa.create_engine(normalise_database_url(url))
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{snapshots.SCHEMA}" CASCADE'))
         conn.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
 
@@ -210,6 +213,26 @@ def app(database_url, tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+_DEMO: dict[str, tuple] = {}  # database URL -> (load-demo's result, snapshot)
+
+
+@pytest.fixture
+def demo(app, runner, database_url, tmp_path_factory):
+    """The Xuchang demo data on this test's database, as `flask load-demo` leaves it; returns
+    the command's result (``exit_code``, ``output``). The command runs once per database and
+    process; later tests get a copy of its rows and files (tests/snapshots.py), because a
+    load takes 15-40 s. Tests of what load-demo does may rely on this: it really ran."""
+    if database_url in _DEMO:
+        result, snapshot = _DEMO[database_url]
+        snapshots.restore(app, snapshot)
+        return result
+    result = runner.invoke(args=["load-demo"])
+    if result.exit_code == 0:  # otherwise every test asking for it runs (and fails) again
+        directory = tmp_path_factory.mktemp("snapshot")
+        _DEMO[database_url] = (result, snapshots.take(app, "demo", directory))
+    return result
 
 
 @pytest.fixture
