@@ -25,8 +25,12 @@ run: install
 	$(FLASK) load-demo --if-empty
 	SCHEDULER_ENABLED=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
+# Tests run in parallel (pytest-xdist): one worker per core by default, each on its own
+# SQLite file and its own PostgreSQL database (<TEST_DATABASE_URL's name>_gw0, _gw1…).
+# `make test TEST_WORKERS=3`, or serially: `make test PYTEST_ARGS=-n0` (the last -n wins).
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The slow hardening runs (docs/reliability.md): the API fuzzer with 100 examples per
 # operation and mode, the stored-XSS corpus on every page for every payload, the access

@@ -54,7 +54,8 @@ def create_user(actor, username: str, role: str, password: str, county_codes=(),
         raise ValidationFailed(fields)
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
         raise Conflict(_("User name %(name)s is taken.", name=username))
-    user = User(username=username, role=role, password_hash=generate_password_hash(password),
+    user = User(username=username, role=role, password_hash=generate_password_hash(
+                    password, method=current_app.config["PASSWORD_HASH_METHOD"]),
                 email=email, display_name=display_name, counties=counties, is_demo=is_demo)
     db.session.add(user)
     db.session.flush()

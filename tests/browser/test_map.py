@@ -22,8 +22,8 @@ def _open_map(browser, path):
     return browser.driver
 
 
-def test_risk_map_on_demo_data(runner, browser, accounts, admin_api):
-    assert runner.invoke(args=["load-demo"]).exit_code == 0
+def test_risk_map_on_demo_data(demo, browser, accounts, admin_api):
+    assert demo.exit_code == 0
     e = admin_api.post("/enterprises", json=enterprise_payload(900, county="411081", name=XSS)).json
     admin_api.post("/plans", json=plan_payload(e["id"], risk_level="serious"))
     _id, name = accounts.make("admin")

@@ -11,8 +11,8 @@ def _fits(browser, path):
     assert width <= 1366, f"{path} is {width}px wide"
 
 
-def test_dashboard_import_report_and_annual(browser, accounts, runner, tmp_path):
-    assert runner.invoke(args=["load-demo"]).exit_code == 0
+def test_dashboard_import_report_and_annual(demo, browser, accounts, tmp_path):
+    assert demo.exit_code == 0
     _id, name = accounts.make("officer", ["411081", "411082", "411002", "411003", "411024", "411025"])
     browser.login(name, accounts.password)
 

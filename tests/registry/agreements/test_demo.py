@@ -1,9 +1,8 @@
 """`load-demo` adds Xuchang's three agreements (domain.md §6–7), marked as demo."""
 
 
-def test_demo_agreements(runner, admin_api):
-    r = runner.invoke(args=["load-demo"])
-    assert r.exit_code == 0, r.output
+def test_demo_agreements(demo, admin_api):
+    assert demo.exit_code == 0, demo.output
     items = admin_api.get("/agreements").json["items"]
     by_city = {a["parties"][0]["city_name"]: a for a in items}
     assert set(by_city) == {"漯河市", "周口市", "平顶山市"}

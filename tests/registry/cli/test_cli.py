@@ -21,10 +21,9 @@ def test_create_user_errors_are_clear(runner):
     assert r.exit_code != 0 and "nobody" in r.output
 
 
-def test_load_demo_reproduces_the_report_and_refuses_twice(runner, app):
-    r = runner.invoke(args=["load-demo"])
-    assert r.exit_code == 0, r.output
-    assert "admin" in r.output
+def test_load_demo_reproduces_the_report_and_refuses_twice(demo, runner, app):
+    assert demo.exit_code == 0, demo.output
+    assert "admin" in demo.output
     with app.app_context():
         from registry.extensions import db
         from registry.models import Enterprise, Plan

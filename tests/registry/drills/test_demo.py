@@ -3,9 +3,8 @@ fewer; the current year is not empty; everything marked as demo."""
 import sqlalchemy as sa
 
 
-def test_demo_drills(runner, app):
-    r = runner.invoke(args=["load-demo"])
-    assert r.exit_code == 0, r.output
+def test_demo_drills(demo, app):
+    assert demo.exit_code == 0, demo.output
     with app.app_context():
         from registry.drills.service import drill_stats
         from registry.extensions import db

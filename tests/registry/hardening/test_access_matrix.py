@@ -432,7 +432,11 @@ def _records(app, n: int, rule: str = "/") -> dict:
     plan document and a superseded earlier version) and one without a plan; for the routes
     of the areas (see AREA_RECORDS) a drill with a corrective action and files, a closed
     drill, an agreement with its roster, a meeting and the signed document, and a sent
-    plan-review reminder."""
+    plan-review reminder.
+
+    The rows are written in one transaction (``commit=False``) and the ids read before it
+    commits: a commit expires every object, and reading an id back costs a query each;
+    the uploads, which commit themselves, come last."""
     from registry.enterprises.schemas import EnterpriseIn
     from registry.enterprises.service import create_enterprise
     from registry.permissions import SYSTEM
@@ -441,60 +445,73 @@ def _records(app, n: int, rule: str = "/") -> dict:
     from registry.plans.service import file_plan, revise_plan
 
     with app.test_request_context():
-        e = create_enterprise(SYSTEM, EnterpriseIn(**enterprise_payload(n, COUNTY_A)))
-        bare = create_enterprise(SYSTEM, EnterpriseIn(**enterprise_payload(n + 500, COUNTY_A)))
+        e = create_enterprise(SYSTEM, EnterpriseIn(**enterprise_payload(n, COUNTY_A)), commit=False)
+        bare = create_enterprise(SYSTEM, EnterpriseIn(**enterprise_payload(n + 500, COUNTY_A)),
+                                 commit=False)
         first = file_plan(SYSTEM, PlanIn(enterprise_id=e.id, title="突发环境事件应急预案（2023年版）",
                                          signed_on="2023-08-01", filed_on="2023-08-10",
-                                         risk_level="general"))
+                                         risk_level="general"), commit=False)
         plan = revise_plan(SYSTEM, first.id, RevisionIn(
             title="突发环境事件应急预案（2026年版）", signed_on="2026-03-02",
-            filed_on="2026-03-20", risk_level="general", reason="生产工艺变化"))
-        documents.attach_document(SYSTEM, plan.id, "plan", "应急预案.pdf", io.BytesIO(PDF))
+            filed_on="2026-03-20", risk_level="general", reason="生产工艺变化"), commit=False)
         records = {"enterprise_id": e.id, "bare_enterprise_id": bare.id, "plan_id": plan.id,
                    "superseded_plan_id": first.id, "credit_code": e.credit_code, "kind": "plan"}
+        uploads = [lambda: documents.attach_document(SYSTEM, records["plan_id"], "plan",
+                                                     "应急预案.pdf", io.BytesIO(PDF))]
         if _needs(rule, "drills"):
-            records.update(_drill_records(e.id))
+            uploads += _drill_records(e.id, records)
         if _needs(rule, "agreements"):
-            records.update(_agreement_records())
+            uploads += _agreement_records(records)
+        for upload in uploads:
+            upload()  # the first one commits the rows above
         if _needs(rule, "reminders"):
             records.update(_reminder_records(n))
         return records
 
 
-def _drill_records(enterprise_id: int) -> dict:
+def _drill_records(enterprise_id: int, records: dict) -> list[Callable]:
     """A county drill in county A exercising the enterprise (and so its current plan), with a
     corrective action that has an owner and a due date, an evaluation report and an evidence
-    file; and a closed drill (no actions may be added to it)."""
+    file; and a closed drill (no actions may be added to it). Adds their ids to ``records``
+    and returns the uploads still to make."""
     from registry.drills import actions, attachments, service
     from registry.drills.schemas import ActionIn, DrillIn, DrillPatch
     from registry.permissions import SYSTEM
 
-    drill = service.create_drill(SYSTEM, DrillIn(**drill_payload(enterprise_ids=[enterprise_id])))
-    action = actions.add_action(SYSTEM, drill.id, ActionIn(**action_payload()))
-    report = attachments.attach_file(SYSTEM, drill.id, "report", "演练评估报告.pdf", io.BytesIO(PDF))
-    attachments.attach_file(SYSTEM, drill.id, "other", "整改照片说明.pdf", io.BytesIO(PDF),
-                            action_id=action.id)
+    drill = service.create_drill(SYSTEM, DrillIn(**drill_payload(enterprise_ids=[enterprise_id])),
+                                 commit=False)
+    action = actions.add_action(SYSTEM, drill.id, ActionIn(**action_payload()), commit=False)
     closed = service.create_drill(SYSTEM, DrillIn(**drill_payload(title="禹州市重污染天气应急演练",
-                                                                  theme="heavy_pollution_weather")))
-    service.update_drill(SYSTEM, closed.id, DrillPatch(status="closed"))
-    return {"drill_id": drill.id, "action_id": action.id, "attachment_id": report.id,
-            "closed_drill_id": closed.id}
+                                                                  theme="heavy_pollution_weather")),
+                                  commit=False)
+    service.update_drill(SYSTEM, closed.id, DrillPatch(status="closed"), commit=False)
+    records.update(drill_id=drill.id, action_id=action.id, closed_drill_id=closed.id)
+
+    def report():
+        records["attachment_id"] = attachments.attach_file(
+            SYSTEM, records["drill_id"], "report", "演练评估报告.pdf", io.BytesIO(PDF)).id
+
+    def evidence():
+        attachments.attach_file(SYSTEM, records["drill_id"], "other", "整改照片说明.pdf",
+                                io.BytesIO(PDF), action_id=records["action_id"])
+    return [report, evidence]
 
 
-def _agreement_records() -> dict:
-    """The Xuchang–Luohe agreement with its roster (two Luohe contacts), a joint meeting and
-    the signed document."""
+def _agreement_records(records: dict) -> list[Callable]:
+    """The Xuchang–Luohe agreement with its roster (two Luohe contacts) and a joint meeting;
+    adds their ids to ``records`` and returns the upload of the signed document."""
     from registry.agreements import documents as agreement_documents, roster, service
     from registry.agreements.schemas import AgreementIn, MeetingIn
     from registry.permissions import SYSTEM
 
-    agreement = service.create_agreement(SYSTEM, AgreementIn(**luohe()))
+    agreement = service.create_agreement(SYSTEM, AgreementIn(**luohe()), commit=False)
     roster.add_meeting(SYSTEM, agreement.id, MeetingIn(
         held_on="2026-04-10", place="漯河市生态环境局三楼会议室", participants="两市生态环境局、水利局",
-        summary="通报颍河交界断面水质，商定汛期联合采样频次"))
-    agreement_documents.attach_document(SYSTEM, agreement.id, "联防联控协议.pdf", io.BytesIO(PDF))
+        summary="通报颍河交界断面水质，商定汛期联合采样频次"), commit=False)
     party = agreement.parties[0]
-    return {"agreement_id": agreement.id, "party_id": party.id, "contact_id": party.contacts[0].id}
+    records.update(agreement_id=agreement.id, party_id=party.id, contact_id=party.contacts[0].id)
+    return [lambda: agreement_documents.attach_document(
+        SYSTEM, records["agreement_id"], "联防联控协议.pdf", io.BytesIO(PDF))]
 
 
 def _reminder_records(n: int) -> dict:

@@ -7,8 +7,8 @@ import re
 import sqlalchemy as sa
 
 
-def test_area_panels_on_the_demo(runner, app, client, accounts):
-    assert runner.invoke(args=["load-demo"]).exit_code == 0
+def test_area_panels_on_the_demo(demo, app, client, accounts):
+    assert demo.exit_code == 0
     accounts.make("admin", username="chief")
     accounts.login(client, "chief")
     page = client.get("/").get_data(as_text=True)

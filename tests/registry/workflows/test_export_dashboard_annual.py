@@ -127,8 +127,8 @@ def test_dashboard_panel_registry(app, officer, register, tmp_path):
         dashboard.PANELS.pop("test")
 
 
-def test_demo_dashboard_shows_the_report_figures(app, client, accounts, runner):
-    assert runner.invoke(args=["load-demo"]).exit_code == 0
+def test_demo_dashboard_shows_the_report_figures(demo, client, accounts):
+    assert demo.exit_code == 0
     _id, name = accounts.make("admin")
     accounts.login(client, name)
     page = client.get("/").get_data(as_text=True)
