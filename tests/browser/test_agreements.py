@@ -3,6 +3,7 @@ errors, nothing fetched from outside, fit 1366x768; the sheet prints on one A4 p
 import base64
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -44,7 +45,8 @@ def test_agreement_pages(city_browser):
     assert len(rows) == 1                                 # 赵红, stale
     rows[0].find_element(By.CSS_SELECTOR, "button.btn-outline-success").click()
     # The form posts and redirects back: wait for the new page, not the old one.
-    WebDriverWait(city_browser.driver, 30).until(
+    # (The old page's <main> may go stale between finding it and reading it: retry then.)
+    WebDriverWait(city_browser.driver, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: "标记为今日核实" in d.find_element(By.TAG_NAME, "main").text)
     assert city_browser.driver.find_elements(By.CSS_SELECTOR, "table.roster tr.table-warning") == []
     assert city_browser.console_errors() == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -179,7 +180,7 @@ def test_risk_map_interactions_under_the_strict_policy(app, demo_browser):
     search.send_keys(name[:4])
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rm-search-results li[data-id]"))
     driver.find_element(By.CSS_SELECTOR, ".rm-search-results li[data-id]").click()
-    WebDriverWait(driver, 20).until(
+    WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: name[:4] in d.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text)
     assert driver.execute_script("return window.riskMap.setLevels(['serious'])") > 0
     driver.switch_to.default_content()
