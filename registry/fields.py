@@ -19,6 +19,12 @@ LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
+# A list page number: a page past a million (at most 500 rows a page) is past any list
+# this registry holds, and the database's 32-bit OFFSET would overflow far beyond it.
+MAX_PAGE = 1_000_000
+Page = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+
+
 def halfwidth(value):
     return value.translate(_FULLWIDTH).strip() if isinstance(value, str) else value
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.fields import Latitude, Longitude
+from registry.fields import Latitude, Longitude, Page
 
 Level = Literal["enterprise", "county", "city", "joint"]
 Content = Literal["comprehensive", "single"]
@@ -87,7 +87,7 @@ class DrillQuery(BaseModel):
     theme: Theme | None = None
     enterprise_id: int | None = None
     status: Literal["open", "closed"] | None = None
-    page: int = Field(1, ge=1)
+    page: Page = 1
     per_page: int = Field(20, ge=1, le=200)
 
 
@@ -136,7 +136,7 @@ class ActionQuery(BaseModel):
     closed_year: int | None = Field(None, ge=1990, le=2100)
     drill_id: int | None = None
     owner: str | None = Field(None, max_length=100)
-    page: int = Field(1, ge=1)
+    page: Page = 1
     per_page: int = Field(50, ge=1, le=500)
 
 
@@ -145,7 +145,7 @@ class ScheduleQuery(BaseModel):
 
     county_code: str | None = None
     overdue: bool | None = None
-    page: int = Field(1, ge=1)
+    page: Page = 1
     per_page: int = Field(50, ge=1, le=500)
 
 

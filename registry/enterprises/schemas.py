@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from registry.fields import CreditCode, Email, Latitude, Longitude, Name, Phone, halfwidth
+from registry.fields import CreditCode, Email, Latitude, Longitude, Name, Page, Phone, halfwidth
 
 Code = Annotated[str, BeforeValidator(halfwidth), Field(min_length=1, max_length=12)]
 
@@ -52,5 +52,5 @@ class EnterpriseQuery(BaseModel):
     county_code: str | None = None
     risk_level: Literal["general", "major", "serious"] | None = None
     status: Literal["filed", "due_soon", "overdue", "revision_required", "none"] | None = None
-    page: int = Field(1, ge=1)
+    page: Page = 1
     per_page: int = Field(20, ge=1, le=200)

@@ -6,7 +6,7 @@ from typing import Literal
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from registry.fields import RiskLevel, RiskNotation
+from registry.fields import Page, RiskLevel, RiskNotation
 from registry.validation import FieldError
 
 DocumentName = Literal["filing_form", "plan", "risk_assessment", "resource_survey", "expert_review"]
@@ -98,7 +98,7 @@ class PlanQuery(BaseModel):
     enterprise_id: int | None = None
     current: bool = False  # current versions only (the dashboard's figures)
     due_within_days: int | None = Field(None, ge=1, le=3650)  # review due in the next N days
-    page: int = Field(1, ge=1)
+    page: Page = 1
     per_page: int = Field(20, ge=1, le=200)
 
 

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from registry.fields import Page
 from registry.models.reminders import REMINDER_STATUSES
 
 Status = Literal[REMINDER_STATUSES]  # type: ignore[valid-type]
@@ -17,7 +18,7 @@ class ReminderQuery(BaseModel):
     rule: str | None = Field(None, max_length=64)
     county_code: str | None = Field(None, max_length=12)
     q: str | None = Field(None, max_length=100)  # recipient or subject contains
-    page: int = Field(1, ge=1)
+    page: Page = 1
     per_page: int = Field(50, ge=1, le=200)
 
 
