@@ -1,6 +1,8 @@
 """Enterprises: register, change, list and read — within the caller's jurisdiction."""
 from __future__ import annotations
 
+import functools
+import operator
 from typing import Callable
 
 import sqlalchemy as sa
@@ -11,7 +13,8 @@ from registry.enterprises.schemas import EnterpriseIn, EnterprisePatch, Enterpri
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
 from registry.models import County, Enterprise, Plan
-from registry.plans.status import status_expression
+from registry.clock import today as local_today
+from registry.plans.status import due_soon_until, status_case
 
 AUDITED = ("name", "credit_code", "county_code", "address", "longitude", "latitude", "industry",
            "contact_name", "contact_phone", "contact_email", "cross_region")
@@ -119,32 +122,78 @@ def _current_plan_join(stmt):
     return stmt.outerjoin(Plan, sa.and_(Plan.enterprise_id == Enterprise.id, Plan.is_current))
 
 
-def _where(stmt, actor, query: EnterpriseQuery, today=None):
-    """``stmt`` (enterprises outer-joined to their current plan) restricted to the
-    caller's jurisdiction and to ``query``'s filters."""
-    stmt = permissions.scope(stmt, actor, Enterprise.county_code)
+# The list filters, as a statement *shape* (which filters apply) and the values to bind.
+# A shape's statements are built once (``_list_statement``) and run with new values: the
+# list is the busiest page, and building and cache-keying a SQLAlchemy statement costs
+# more CPU than running it (docs/performance.md).
+Shape = tuple[bool, bool, bool, str | None, bool]
+
+
+def _shape(actor, query: EnterpriseQuery) -> Shape:
+    """(scoped to counties, county filter, risk filter, status filter: None, "none" or
+    "status", name/credit-code search)."""
+    status = None if not query.status else ("none" if query.status == "none" else "status")
+    return (permissions.visible_county_codes(actor) is not None, bool(query.county_code),
+            bool(query.risk_level), status, bool(query.q))
+
+
+def _values(actor, query: EnterpriseQuery, today=None) -> dict:
+    """The values ``_where``'s bound parameters take for ``query`` (a parameter without
+    a value fails loudly rather than matching anything)."""
+    today = today or local_today()
+    values = {"today": today, "due_soon_until": due_soon_until(today)}
+    codes = permissions.visible_county_codes(actor)
+    if codes is not None:
+        values["visible_counties"] = sorted(codes)
     if query.county_code:
-        stmt = stmt.where(Enterprise.county_code == query.county_code)
+        values["county_code"] = query.county_code
     if query.risk_level:
-        stmt = stmt.where(Plan.risk_level == query.risk_level)
-    if query.status == "none":
-        stmt = stmt.where(Plan.id.is_(None))
-    elif query.status:
-        stmt = stmt.where(Plan.id.is_not(None), status_expression(today) == query.status)
+        values["risk_level"] = query.risk_level
+    if query.status and query.status != "none":
+        values["status"] = query.status
     if query.q:
         term = query.q.strip()
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{escaped}%"
-        stmt = stmt.where(sa.or_(Enterprise.name.like(like, escape="\\"),
-                                 Enterprise.credit_code == term.upper()))
+        values["name_like"] = f"%{escaped}%"
+        values["credit_code"] = term.upper()
+    return values
+
+
+def _where(stmt, shape: Shape):
+    """``stmt`` (enterprises outer-joined to their current plan) restricted by ``shape``'s
+    filters, each a bound parameter named as in ``_values``. The caller's jurisdiction
+    is ``permissions.visible_county_codes`` (None: every county)."""
+    scoped, county, risk, status, search = shape
+    if scoped:
+        stmt = stmt.where(Enterprise.county_code.in_(
+            sa.bindparam("visible_counties", expanding=True, type_=sa.String)))
+    if county:
+        stmt = stmt.where(Enterprise.county_code == sa.bindparam("county_code", type_=sa.String))
+    if risk:
+        stmt = stmt.where(Plan.risk_level == sa.bindparam("risk_level", type_=sa.String))
+    if status == "none":
+        stmt = stmt.where(Plan.id.is_(None))
+    elif status:
+        stmt = stmt.where(Plan.id.is_not(None),
+                          _status_case() == sa.bindparam("status", type_=sa.String))
+    if search:
+        stmt = stmt.where(sa.or_(
+            Enterprise.name.like(sa.bindparam("name_like", type_=sa.String), escape="\\"),
+            Enterprise.credit_code == sa.bindparam("credit_code", type_=sa.String)))
     return stmt
+
+
+def _status_case():
+    return status_case(sa.bindparam("today", type_=sa.Date),
+                       sa.bindparam("due_soon_until", type_=sa.Date))
 
 
 def filtered(actor, query: EnterpriseQuery, today=None):
     """(enterprise, current plan or None, status) matching ``query`` in the caller's
     jurisdiction, as ORM objects (exports, the map)."""
-    status = status_expression(today).label("status")
-    return _where(_current_plan_join(sa.select(Enterprise, Plan, status)), actor, query, today)
+    stmt = sa.select(Enterprise, Plan, _status_case().label("status"))
+    return (_where(_current_plan_join(stmt), _shape(actor, query))
+            .params(_values(actor, query, today)))
 
 
 def find_by_credit_code(actor, credit_code: str) -> Enterprise | None:
@@ -180,29 +229,54 @@ def list_enterprises(actor, query: EnterpriseQuery, today=None):
     """A page of list rows (plain rows with the ``_LIST_COLUMNS`` and ``status``: the
     plan's status, "none" without a current plan) and the total count.
 
-    One query: the count comes with the page (``count(*) OVER ()``) and no ORM object is
-    built — the list is the busiest page (docs/performance.md, bench/load.py). Only a page
-    past the end, which has no row to carry the count, costs a second query."""
-    status = sa.case((Plan.id.is_(None), "none"), else_=status_expression(today)).label("status")
-    stmt = _current_plan_join(
-        sa.select(*_LIST_COLUMNS, status, sa.func.count().over().label("total"))
-        .select_from(Enterprise)
-        .outerjoin(County, County.code == Enterprise.county_code))
-    stmt = _where(stmt, actor, query, today)
-    rows = db.session.execute(stmt.order_by(*LIST_ORDER).limit(query.per_page)
-                              .offset((query.page - 1) * query.per_page)).all()
+    One query and no ORM object — the list is the busiest page (docs/performance.md,
+    bench/load.py). The total is an uncorrelated scalar subquery, which the database
+    evaluates once and which joins the plans only when a filter needs them; the page is
+    read in ``LIST_ORDER`` off ``ix_enterprises_list_order`` and stops after ``per_page``
+    rows. (A ``count(*) OVER ()`` would instead join and sort every enterprise in reach.)
+    Only a page past the end, which has no row to carry the count, costs a second query."""
+    shape = _shape(actor, query)
+    values = _values(actor, query, today)
+    rows = db.session.execute(_list_statement(shape), {
+        **values, "limit": query.per_page, "offset": (query.page - 1) * query.per_page}).all()
     if rows:
         return rows, rows[0].total
     if query.page == 1:
         return rows, 0
-    counted = _where(_current_plan_join(sa.select(sa.func.count()).select_from(Enterprise)),
-                     actor, query, today)
-    return rows, db.session.scalar(counted)
+    return rows, db.session.scalar(_count_statement(shape), values)
+
+
+@functools.cache  # one per shape: 2 × 2 × 2 × 3 × 2
+def _list_statement(shape: Shape):
+    status = sa.case((Plan.id.is_(None), "none"), else_=_status_case()).label("status")
+    total = (_count_statement(shape).correlate(None)  # same tables, not correlated
+             .scalar_subquery().label("total"))
+    stmt = _current_plan_join(
+        sa.select(*_LIST_COLUMNS, status, total)
+        .select_from(Enterprise)
+        .outerjoin(County, County.code == Enterprise.county_code))
+    # LIMIT and OFFSET are written into the SQL text (literal_execute): PostgreSQL plans a
+    # prepared statement once only if its generic plan is not dearer than a custom one,
+    # and with LIMIT a parameter it costs the generic plan for 10 % of the rows and plans
+    # anew on every run (0.4 ms, three times the query itself).
+    return (_where(stmt, shape).order_by(*LIST_ORDER)
+            .limit(sa.bindparam("limit", type_=sa.Integer, literal_execute=True))
+            .offset(sa.bindparam("offset", type_=sa.Integer, literal_execute=True)))
+
+
+@functools.cache
+def _count_statement(shape: Shape):
+    """How many enterprises match. The current plan is joined only for a plan filter: it
+    is at most one row per enterprise, so without one it cannot change the count."""
+    stmt = sa.select(sa.func.count()).select_from(Enterprise)
+    if shape[2] or shape[3]:
+        stmt = _current_plan_join(stmt)
+    return _where(stmt, shape)
 
 
 def row_to_dict(row) -> dict:
     """A list row as ``to_dict`` gives its enterprise."""
-    return {key: getattr(row, key) for key in _DICT_KEYS}
+    return dict(zip(_DICT_KEYS, _dict_values(row)))
 
 
 def to_dict(enterprise: Enterprise) -> dict:
@@ -221,3 +295,4 @@ def to_dict(enterprise: Enterprise) -> dict:
 _DICT_KEYS = ("id", "name", "credit_code", "county_code", "county_name", "address", "longitude",
               "latitude", "industry", "contact_name", "contact_phone", "contact_email",
               "cross_region", "is_demo")
+_dict_values = operator.attrgetter(*_DICT_KEYS)

@@ -14,7 +14,17 @@ from registry.rules.plan_status import plan_status
 
 def status_expression(today: date | None = None):
     today = today or local_today()
-    soon = today + timedelta(days=current_app.config["DUE_SOON_DAYS"])
+    return status_case(today, due_soon_until(today))
+
+
+def due_soon_until(today: date) -> date:
+    """The last review date that counts as due soon on ``today``."""
+    return today + timedelta(days=current_app.config["DUE_SOON_DAYS"])
+
+
+def status_case(today, soon):
+    """The status ``CASE``, with ``today`` and ``soon`` (``due_soon_until``) as dates or
+    as bound parameters (a statement built once and run with new dates each day)."""
     return sa.case(
         (Plan.is_current.is_(False), "superseded"),
         (Plan.revision_required.is_(True), "revision_required"),
