@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from registry.agreements.demo import load_demo_agreements
 from registry.auth.service import create_user
+from registry.bulk_insert import refresh_statistics
 from registry.enterprises.schemas import EnterpriseIn
 from registry.enterprises.service import create_enterprise
 from registry.errors import Conflict
@@ -175,8 +176,10 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
     db.session.commit()
     from registry.reminders.demo import load_reminders_demo
 
+    reminders = load_reminders_demo(today)
+    refresh_statistics(*db.metadata.sorted_tables)  # every table was filled from empty
     return {"enterprises": len(levels), "revised": revised, "users": passwords, **drills,
-            "reminders": load_reminders_demo(today)}
+            "reminders": reminders}
 
 
 def _demo_users() -> list[tuple[str, str, str]]:

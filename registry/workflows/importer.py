@@ -30,7 +30,9 @@ from registry import audit
 from registry.enterprises.schemas import EnterpriseIn
 from registry.errors import Conflict, DomainError, ValidationFailed
 from registry.extensions import db
+from registry.bulk_insert import refresh_statistics
 from registry.jurisdictions.service import list_counties
+from registry.models import Enterprise, Plan
 from registry.plans.schemas import PlanIn
 from registry.validation import validate
 from registry.workflows import bulk, cells
@@ -223,4 +225,5 @@ def run_import(actor, register: Register, *, dry_run: bool = False,
             raise Conflict(_("Another change to these records was saved at the same time; "
                              "nothing was imported. Import the file again.")) from None
     result.committed = True
+    refresh_statistics(Enterprise.__table__, Plan.__table__)  # imports are rare and large
     return result
