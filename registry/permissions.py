@@ -5,6 +5,8 @@ assigned to them; ``viewer`` reads the assigned counties and writes nothing.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 
 from registry.errors import PermissionDenied, Unauthorized
@@ -64,6 +66,21 @@ def require_read_county(user, county_code: str) -> None:
 
 def require_write_county(user, county_code: str) -> None:
     require(can_write_county(user, county_code), user)
+
+
+@dataclass(frozen=True)
+class TokenActor:
+    """An API request's caller: the token's user as plain values. The API reads the
+    token on every request, so no ORM object is built for it; services see the same
+    ``id``/``username``/``role``/``county_codes`` as on a ``User`` or ``SystemActor``."""
+
+    id: int
+    username: str
+    role: str
+    county_codes: frozenset[str]
+    locale: str | None = None
+    is_authenticated = True
+    is_active = True  # only an active user's token yields an actor
 
 
 class SystemActor:
