@@ -45,9 +45,10 @@ def create_app(config: Any = None) -> Flask:
     else:
         app.config.from_object(config)
 
-    app.json.ensure_ascii = False  # Chinese stays readable in API responses
-
     from registry import extensions, i18n, sqlite
+    from registry.json_provider import OrjsonProvider
+
+    app.json = OrjsonProvider(app)
 
     _engine_options(app)
     extensions.db.init_app(app)
