@@ -45,7 +45,7 @@ def create_app(config: Any = None) -> Flask:
     else:
         app.config.from_object(config)
 
-    from registry import extensions, i18n, sqlite
+    from registry import extensions, i18n, postgres, sqlite
     from registry.json_provider import OrjsonProvider
 
     app.json = OrjsonProvider(app)
@@ -53,6 +53,7 @@ def create_app(config: Any = None) -> Flask:
     _engine_options(app)
     extensions.db.init_app(app)
     sqlite.install(app)
+    postgres.install(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)

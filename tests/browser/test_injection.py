@@ -171,7 +171,7 @@ def test_stored_payloads_never_run_in_drills_and_agreements(app, browser, accoun
     for n, payload in enumerate(PAYLOADS, 1):
         e, _first, plan = _store(admin_api, n, payload)
         drill, action, agreement = _store_areas(admin_api, n, payload, e["id"])
-        with app.test_request_context():
+        with app.test_request_context(method="POST"):  # writes: not a read-only GET
             roster.add_meeting(SYSTEM, agreement["id"], MeetingIn(
                 held_on=date(2026, 5, 28), place=payload[:150], participants=payload,
                 summary=payload))

@@ -444,7 +444,7 @@ def _records(app, n: int, rule: str = "/") -> dict:
     from registry.plans.schemas import PlanIn, RevisionIn
     from registry.plans.service import file_plan, revise_plan
 
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):  # writes: not a read-only GET
         e = create_enterprise(SYSTEM, EnterpriseIn(**enterprise_payload(n, COUNTY_A)), commit=False)
         bare = create_enterprise(SYSTEM, EnterpriseIn(**enterprise_payload(n + 500, COUNTY_A)),
                                  commit=False)

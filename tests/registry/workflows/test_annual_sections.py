@@ -46,7 +46,7 @@ def year_2025(app, filed):
     from registry.permissions import SYSTEM
 
     yuzhou = filed["411081"][0]["id"]
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):  # writes: not a read-only GET
         for payload in (PINGDINGSHAN, luohe(), zhoukou()):
             create_agreement(SYSTEM, AgreementIn(**payload))
 

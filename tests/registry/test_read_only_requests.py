@@ -1,0 +1,47 @@
+"""Read-only requests (registry/postgres.py): on PostgreSQL a GET runs READ ONLY and ends
+with COMMIT, so the connection keeps its prepared statements; writes are unaffected. On
+SQLite nothing changes (sqlite3 keeps its own statement cache)."""
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+
+from registry.extensions import db
+from tests.conftest import enterprise_payload
+
+
+def _postgres(app) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+
+
+def test_a_get_request_cannot_write_and_a_post_can(app):
+    insert = sa.text("INSERT INTO counties (code, name, city_code, city_name, kind, retired) "
+                     "VALUES ('419999', '测试县', '4199', '测试市', 'county', false)")
+    with app.test_request_context("/enterprises", method="GET"):
+        if _postgres(app):
+            assert db.session.execute(sa.text("SHOW transaction_read_only")).scalar() == "on"
+            with pytest.raises(DBAPIError, match="read-only transaction"):
+                db.session.execute(insert)
+        db.session.rollback()
+    with app.test_request_context("/enterprises", method="POST"):
+        db.session.execute(insert)
+        db.session.commit()
+    with app.app_context():  # the command line and the scheduler write as before
+        if _postgres(app):
+            assert db.session.execute(sa.text("SHOW transaction_read_only")).scalar() == "off"
+        assert db.session.scalar(sa.text("SELECT name FROM counties WHERE code = '419999'")) == "测试县"
+
+
+def test_reads_keep_prepared_statements_and_writes_follow(app, admin_api):
+    """After a few list requests the list query is a prepared statement on the (one)
+    pooled connection, and a POST on that connection after a GET writes normally."""
+    for n in range(1, 4):
+        assert admin_api.post("/enterprises", json=enterprise_payload(n)).status_code == 201
+        for _ in range(7):  # psycopg prepares a statement on its sixth run
+            listed = admin_api.get("/enterprises")
+            assert listed.status_code == 200 and listed.json["total"] == n
+    if not _postgres(app):
+        return
+    with app.test_request_context("/enterprises", method="GET"):
+        prepared = db.session.scalars(sa.text(
+            "SELECT statement FROM pg_prepared_statements")).all()
+    assert any("FROM enterprises" in s and "LIMIT 20" in s for s in prepared), prepared
