@@ -85,7 +85,9 @@ def _env(database_url: str) -> dict[str, str]:
 
 class Prober(threading.Thread):
     """Requests the API list and a logged-in web page in turn until stopped, recording
-    (phase, what, status or error, seconds)."""
+    (phase, what, status or error, seconds); a request begun in one phase and answered in
+    the next counts as "between phases" (a 503 from a request begun just before the stop
+    is right, not a failure of the "up" phase)."""
 
     def __init__(self, app: App, token: str):
         super().__init__(daemon=True)
@@ -102,6 +104,8 @@ class Prober(threading.Thread):
                     outcome = r.status_code
                 except requests.RequestException as exc:
                     outcome = type(exc).__name__
+                if self.phase != phase:  # in flight while the phase changed: either is right
+                    phase = "between phases"
                 self.results.append((phase, what, outcome, time.monotonic() - started))
             time.sleep(0.05)
 
