@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app registry
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Links in mails and the log-in address load-demo prints follow HOST and PORT unless set.
+BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install run test translations bench hardening clean
 
@@ -22,8 +24,8 @@ translations: $(VENV)/.installed
 run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
-	$(FLASK) load-demo --if-empty
-	SCHEDULER_ENABLED=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	BASE_URL=$(BASE_URL) $(FLASK) load-demo --if-empty
+	BASE_URL=$(BASE_URL) SCHEDULER_ENABLED=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Tests run in parallel (pytest-xdist): one worker per core by default, each on its own
 # SQLite file and its own PostgreSQL database (<TEST_DATABASE_URL's name>_gw0, _gw1…).
