@@ -20,7 +20,9 @@ noise hits them alike; the table
 gives medians over the runs. ``ratio`` is requests/s over the floor's in the same run
 (target ≥ 0.3 for the list); the ratio to ``healthz/db`` (one database round trip) is
 given too. ``non-2xx/3xx`` and ``socket errors`` are totals; any of them
-makes the exit status 1. After the runs the filed plans are checked: serials gapless.
+makes the exit status 1. ``app CPU`` and ``database CPU`` are the CPU the gunicorn workers
+and the PostgreSQL server processes spent per request during the run (from /proc): where
+a request's cost goes. After the runs the filed plans are checked: serials gapless.
 """
 from __future__ import annotations
 
@@ -48,6 +50,53 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of process ``pid`` so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def _pids(marker: str, exclude: int | None = None) -> list[int]:
+    """Processes whose command line contains ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != exclude:
+            try:
+                if marker in (entry / "cmdline").read_bytes().decode(errors="ignore"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+class CpuMeter:
+    """CPU spent during a run by the gunicorn workers and by the PostgreSQL server
+    processes (read from /proc; Linux), to divide by the requests served: where each
+    request's cost goes, which the ratio alone does not say."""
+
+    def __init__(self, server: "Server"):
+        self.server = server
+
+    def _now(self) -> tuple[float, float]:
+        workers = _pids("gunicorn", exclude=self.server.proc.pid)
+        return (sum(map(_cpu_seconds, workers)),
+                sum(map(_cpu_seconds, _pids("postgres: "))))
+
+    def __enter__(self):
+        self.start = self._now()
+        return self
+
+    def __exit__(self, *_exc):
+        end = self._now()
+        self.app, self.database = end[0] - self.start[0], end[1] - self.start[1]
 
 
 def flask(args: list[str], env: dict[str, str]) -> str:
@@ -225,8 +274,11 @@ def main() -> int:
         for run in range(args.runs):
             for name, path, headers, script in targets:
                 server.drain()
-                result = run_wrk(wrk, server.base, path, headers, script, args,
-                                 {"LOAD_TOKEN": token, "LOAD_NONCE": CHARS[run % 30]})
+                with CpuMeter(server) as cpu:
+                    result = run_wrk(wrk, server.base, path, headers, script, args,
+                                     {"LOAD_TOKEN": token, "LOAD_NONCE": CHARS[run % 30]})
+                result["app_ms"] = 1000 * cpu.app / max(result["requests"], 1)
+                result["db_ms"] = 1000 * cpu.database / max(result["requests"], 1)
                 rows.setdefault(name, []).append(result)
                 print(f"run {run + 1}/{args.runs} {name:<15} {result['rps']:8.1f} req/s",
                       file=sys.stderr, flush=True)
@@ -247,8 +299,8 @@ def table(rows: dict[str, list[dict]], args) -> str:
              f"{args.connections} connections, {args.duration} s per endpoint, "
              f"median of {args.runs} run(s)", "",
              "| endpoint | requests/s | ratio to floor | ratio to healthz/db | p50 ms | p99 ms "
-             "| non-2xx/3xx | socket errors |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| app CPU ms/req | database CPU ms/req | non-2xx/3xx | socket errors |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for name, results in rows.items():
         ratio = med(r["rps"] / f["rps"] for r, f in zip(results, floor))
         db_ratio = med(r["rps"] / f["rps"] for r, f in zip(results, db_floor))
@@ -256,6 +308,8 @@ def table(rows: dict[str, list[dict]], args) -> str:
                      f"{db_ratio:.2f} | "
                      f"{med(r['p50'] for r in results) / 1000:.1f} | "
                      f"{med(r['p99'] for r in results) / 1000:.1f} | "
+                     f"{med(r['app_ms'] for r in results):.2f} | "
+                     f"{med(r['db_ms'] for r in results):.2f} | "
                      f"{sum(r['status'] for r in results)} | {sum(r['socket'] for r in results)} |")
     mix = rows.get("filing mix")
     if mix:
