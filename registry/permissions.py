@@ -78,6 +78,7 @@ class TokenActor:
     username: str
     role: str
     county_codes: frozenset[str]
+    display_name: str | None = None  # owner matching and "verified by" (drills/actions.py)
     locale: str | None = None
     is_authenticated = True
     is_active = True  # only an active user's token yields an actor

@@ -112,8 +112,8 @@ _tokens, _users = ApiToken.__table__, User.__table__
 # Built once: the API checks a token on every request, and a prebuilt Core statement
 # skips the ORM (compiled once, then cached by SQLAlchemy and prepared by psycopg).
 _TOKEN_ACTOR = (
-    sa.select(_users.c.id, _users.c.username, _users.c.role, _users.c.locale,
-              user_counties.c.county_code)
+    sa.select(_users.c.id, _users.c.username, _users.c.role, _users.c.display_name,
+              _users.c.locale, user_counties.c.county_code)
     .select_from(_tokens.join(_users, _users.c.id == _tokens.c.user_id)
                  .outerjoin(user_counties, user_counties.c.user_id == _users.c.id))
     .where(_tokens.c.token_hash == sa.bindparam("token_hash"), _tokens.c.revoked.is_(False),
@@ -131,7 +131,8 @@ def user_for_token(token: str) -> permissions.TokenActor | None:
         return None
     first = rows[0]
     return permissions.TokenActor(
-        id=first.id, username=first.username, role=first.role, locale=first.locale,
+        id=first.id, username=first.username, role=first.role,
+        display_name=first.display_name, locale=first.locale,
         county_codes=frozenset(r.county_code for r in rows if r.county_code is not None))
 
 

@@ -134,6 +134,29 @@ def test_owner_by_name_cannot_verify(client, accounts, filed, admin_api):
                              json={"status": "verified"}).status_code == 403
 
 
+def test_owner_by_display_name_cannot_verify_through_the_api(client, accounts, app, filed,
+                                                            admin_api):
+    """An action's owner may be named by display name (王科长), and the API caller's
+    display name counts too; the verifier is recorded by display name."""
+    from registry.auth.service import create_user
+    from registry.permissions import SystemActor
+
+    with app.app_context():
+        for username, display in (("wang", "王科长"), ("li", "李科长")):
+            create_user(SystemActor("test"), username, "officer", accounts.password,
+                        ["411081"], display_name=display)
+    wang, li = Api(client, accounts.token("wang")), Api(client, accounts.token("li"))
+    drill = admin_api.post("/drills", json=drill_payload()).json
+    action = admin_api.post(f"/drills/{drill['id']}/actions",
+                            json=action_payload(owner_name="王科长", evidence="已整改")).json
+    for status in ("in_progress", "done"):
+        assert admin_api.patch(f"/actions/{action['id']}", json={"status": status}).status_code == 200
+    r = wang.patch(f"/actions/{action['id']}", json={"status": "verified"})
+    assert r.status_code == 403 and "责任人" in r.json["error"]["message"]
+    r = li.patch(f"/actions/{action['id']}", json={"status": "verified"})
+    assert r.status_code == 200 and r.json["verified_by"] == "李科长"
+
+
 def test_other_county_cannot_touch_actions(client, accounts, officer, admin_api):
     drill = officer.post("/drills", json=drill_payload()).json
     action = officer.post(f"/drills/{drill['id']}/actions", json=action_payload()).json
