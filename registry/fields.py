@@ -20,7 +20,8 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
 # A list page number: a page past a million (at most 500 rows a page) is past any list
-# this registry holds, and the database's 32-bit OFFSET would overflow far beyond it.
+# this registry holds; unbounded, it overflowed the 32-bit integer SQLAlchemy binds
+# PostgreSQL's OFFSET as (a 500).
 MAX_PAGE = 1_000_000
 Page = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 

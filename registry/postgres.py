@@ -14,7 +14,7 @@ enterprise list, 1.38 → 0.43 ms of server CPU a request (docs/performance.md).
 """
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -38,7 +38,9 @@ def install(app: Flask) -> None:
         # Every transaction decides afresh, before its first statement (psycopg has not
         # sent its BEGIN yet): READ ONLY in a read-only request, the default elsewhere
         # (writes, the command line, the scheduler).
-        conn.connection.dbapi_connection.read_only = True if _read_only_request() else None
+        read_only = _read_only_request()
+        conn.connection.dbapi_connection.read_only = True if read_only else None
+        conn.info["read_only_request"] = read_only  # kept with the pooled connection
 
     @app.teardown_request
     def _commit_read_only(exc):
@@ -50,6 +52,13 @@ def install(app: Flask) -> None:
         if not session.in_transaction():
             return
         try:
-            session.commit()
-        except SQLAlchemyError:
-            session.rollback()
+            # Only a transaction this read-only request began READ ONLY: one begun outside
+            # it (an app context kept across requests, as in tests) is left to roll back.
+            if session.connection().info.get("read_only_request"):
+                session.commit()
+        except SQLAlchemyError as error:  # a failed transaction: roll back, as before
+            current_app.logger.warning("read-only transaction could not commit: %s", error)
+            try:
+                session.rollback()
+            except SQLAlchemyError:
+                session.close()
