@@ -202,3 +202,38 @@ def test_stored_payloads_never_run_in_drills_and_agreements(app, browser, accoun
         ".forEach(m => m.dispatchEvent(new MouseEvent('click', {bubbles: true})))")
     _assert_clean(browser, "/map/frame (markers clicked)")
     assert browser.console_errors() == []
+
+
+# --- import previews ----------------------------------------------------------------------
+
+def test_uploaded_payloads_never_run_in_import_previews(browser, accounts, tmp_path):
+    """A register whose every text cell is a payload, and one whose invalid cells are
+    payloads (the error list shows the raw value back), uploaded through the import page:
+    neither preview runs one, and the names show as typed."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.registry.workflows.helpers import row, write_xlsx
+
+    text_cells = ("详细地址", "行业类别", "联系人")
+    good = [row(n, **{"企业名称": payload + f"化工厂{n}", "预案名称": payload,
+                      **{c: payload[:60] for c in text_cells}})
+            for n, payload in enumerate(PAYLOADS, 1)]
+    bad = [row(100 + n, **{"环境风险等级": payload[:60], "经度": payload[:60],
+                           "所在县（市、区）": payload[:30], "签署发布日期": payload[:30]})
+           for n, payload in enumerate(PAYLOADS, 1)]
+    _id, name = accounts.make("admin", username="xss-importer")
+    browser.login(name, accounts.password)
+    for rows, file_name, shown in ((good, "登记表.xlsx", "import-preview"),
+                                   (bad, "错误登记表.xlsx", "import-errors")):
+        browser.get("/import")
+        browser.driver.find_element(By.ID, "f-file").send_keys(str(write_xlsx(tmp_path / file_name, rows)))
+        browser.driver.find_element(By.CSS_SELECTOR, "main form button").click()
+        WebDriverWait(browser.driver, 20).until(lambda d: d.find_elements(By.ID, shown))
+        _assert_clean(browser, f"/import/<token> ({file_name})")
+        text = browser.driver.find_element(By.ID, shown).text
+        if shown == "import-preview":
+            assert all(f"化工厂{n}" in text for n in range(1, len(PAYLOADS) + 1))
+            assert "<script>window.__xss=1,alert(1)</script>化工厂1" in text
+        else:
+            assert "<img src=x onerror=" in text  # the refused value, shown back as text
+    assert browser.console_errors() == []
