@@ -33,15 +33,17 @@ def test_admin_registers_and_term_sets_expiry(admin_api):
 
 def test_city_officer_writes_county_officer_and_viewer_read_only(client, accounts, admin_api,
                                                                  city_api, county_api):
-    assert city_api.post("/agreements", json=luohe()).status_code == 201
+    created = city_api.post("/agreements", json=luohe())
+    assert created.status_code == 201
+    path = f"/agreements/{created.json['id']}"  # not /agreements/1: ids are the database's
     assert county_api.post("/agreements", json=zhoukou()).status_code == 403
     viewer = accounts.api(client, "viewer", XUCHANG_COUNTIES)
     assert viewer.post("/agreements", json=zhoukou()).status_code == 403
     assert client.post("/api/v1/agreements", json=zhoukou()).status_code == 401
     assert county_api.get("/agreements").json["total"] == 1
-    assert viewer.get("/agreements/1").status_code == 200
-    assert county_api.patch("/agreements/1", json={"title": "改"}).status_code == 403
-    assert city_api.patch("/agreements/1", json={"title": "许昌—漯河协议（修订）"}).status_code == 200
+    assert viewer.get(path).status_code == 200
+    assert county_api.patch(path, json={"title": "改"}).status_code == 403
+    assert city_api.patch(path, json={"title": "许昌—漯河协议（修订）"}).status_code == 200
 
 
 def test_officer_missing_one_county_cannot_write(client, accounts):
