@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from registry.agreements.schemas import AgreementQuery
-from registry.errors import ValidationFailed
-from registry.validation import validate
+from registry.web.queries import read_query
 
 SPLIT = re.compile(r"[,，、;；\s]+")
 
@@ -54,9 +53,5 @@ def flat_errors(fields: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def list_query(args) -> AgreementQuery:
     """The register's filter (status, counterpart city) from its query string; a filter
-    that does not validate shows the whole register, as the page does."""
-    values = {k: v for k, v in args.items() if k in AgreementQuery.model_fields and v != ""}
-    try:
-        return validate(AgreementQuery, values)
-    except ValidationFailed:
-        return AgreementQuery()
+    that does not validate is dropped and named on the page (``web.queries``)."""
+    return read_query(AgreementQuery, args)

@@ -7,10 +7,10 @@ from flask import request
 from registry import permissions
 from registry.clock import today
 from registry.drills.schemas import ActionQuery, DrillQuery
-from registry.errors import ValidationFailed
 from registry.extensions import db
 from registry.models import Enterprise
-from registry.validation import form_data, validate
+from registry.validation import form_data
+from registry.web.queries import read_query
 
 
 def drill_form_data(form) -> dict:
@@ -30,18 +30,6 @@ def action_form_data(form) -> dict:
     data = form_data(form, booleans=("plan_needs_revision",))
     data.pop("next", None)
     return data
-
-
-def read_query(schema, args, **defaults):
-    """A page's filters from its query string ``args``: defaults for absent ones (a filter
-    given empty means "any", and overrides its default); bad ones dropped."""
-    given = {k: v for k, v in args.items() if k in schema.model_fields}
-    values = {k: v for k, v in {**defaults, **given}.items() if v != ""}
-    try:
-        return validate(schema, values)
-    except ValidationFailed as exc:
-        good = {k: v for k, v in values.items() if k not in exc.fields}
-        return validate(schema, good)
 
 
 def query(schema, **defaults):

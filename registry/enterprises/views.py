@@ -9,6 +9,7 @@ from registry.errors import Conflict, ValidationFailed
 from registry.jurisdictions.service import list_counties
 from registry.plans.service import history
 from registry.validation import form_data, validate
+from registry.web.queries import read_query
 
 bp = Blueprint("enterprises", __name__)
 
@@ -16,11 +17,7 @@ bp = Blueprint("enterprises", __name__)
 @bp.get("/enterprises")
 @login_required
 def index():
-    args = {k: v for k, v in request.args.items() if v != ""}
-    try:
-        query = validate(EnterpriseQuery, args)
-    except ValidationFailed:
-        query = EnterpriseQuery()
+    query = read_query(EnterpriseQuery, request.args)
     rows, total = service.list_enterprises(current_user, query)
     return render_template("enterprises/index.html", rows=rows, total=total, query=query,
                            counties=list_counties())

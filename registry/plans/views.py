@@ -9,6 +9,7 @@ from registry.plans import documents, service
 from registry.plans.schemas import CorrectionIn, PlanIn, PlanQuery, RevisionIn, nested_form
 from registry.plans.status import status_of
 from registry.validation import form_data, validate
+from registry.web.queries import read_query
 
 bp = Blueprint("plans", __name__)
 
@@ -16,11 +17,7 @@ bp = Blueprint("plans", __name__)
 @bp.get("/plans")
 @login_required
 def index():
-    args = {k: v for k, v in request.args.items() if v != ""}
-    try:
-        query = validate(PlanQuery, args)
-    except ValidationFailed:
-        query = PlanQuery()
+    query = read_query(PlanQuery, request.args)
     rows, total = service.list_plans(current_user, query)
     return render_template("plans/index.html", rows=rows, total=total, query=query)
 

@@ -5,11 +5,12 @@ from flask_login import current_user, login_required
 
 from registry import permissions
 from registry.clock import today
-from registry.errors import Conflict, ValidationFailed
+from registry.errors import Conflict
 from registry.reminders import service
 from registry.reminders.schemas import PreferenceIn, ReminderQuery
 from registry.reminders.sources import load_sources
 from registry.validation import form_data, validate
+from registry.web.queries import read_query
 
 bp = Blueprint("reminders", __name__)
 
@@ -48,11 +49,7 @@ def _context():
 @bp.get("/reminders")
 @login_required
 def index():
-    args = {k: v for k, v in request.args.items() if v != ""}
-    try:
-        query = validate(ReminderQuery, args)
-    except ValidationFailed:
-        query = ReminderQuery()
+    query = read_query(ReminderQuery, request.args)
     rows, total = service.list_reminders(current_user, query)
     return render_template("reminders/index.html", rows=rows, total=total, query=query,
                            counts=service.outbox_counts(current_user),
