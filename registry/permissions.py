@@ -26,7 +26,9 @@ def visible_county_codes(user) -> set[str] | None:
 
 
 def scope(stmt, user, county_column):
-    """``stmt`` restricted to the counties ``user`` may read (every list query uses this)."""
+    """``stmt`` restricted to the counties ``user`` may read. Every list query uses this,
+    except the enterprise list, whose statement is built once and binds
+    ``visible_county_codes`` as a parameter instead (enterprises/service.py:_where)."""
     codes = visible_county_codes(user)
     return stmt if codes is None else stmt.where(county_column.in_(sorted(codes)))
 
