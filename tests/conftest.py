@@ -115,7 +115,9 @@ def _clean(db) -> None:
     from registry.models import County
 
     db.session.remove()
-    tables = list(reversed(db.metadata.sorted_tables))
+    # Not data_version: the deletes change its token (triggers), so answers a worker kept
+    # for an earlier test are not reused (registry/data_version.py).
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "data_version"]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Every sequence, not only those read from (last_value not null): a restored
@@ -301,17 +303,22 @@ class Accounts:
 
 
 class Api:
+    """The API as one token's holder calls it; ``headers=`` adds to the token's."""
+
     def __init__(self, client, token):
         self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
 
+    def _headers(self, kw) -> dict:
+        return {**self.headers, **kw.pop("headers", {})}
+
     def get(self, path, **kw):
-        return self.client.get("/api/v1" + path, headers=self.headers, **kw)
+        return self.client.get("/api/v1" + path, headers=self._headers(kw), **kw)
 
     def post(self, path, json=None, **kw):
-        return self.client.post("/api/v1" + path, json=json, headers=self.headers, **kw)
+        return self.client.post("/api/v1" + path, json=json, headers=self._headers(kw), **kw)
 
     def patch(self, path, json=None, **kw):
-        return self.client.patch("/api/v1" + path, json=json, headers=self.headers, **kw)
+        return self.client.patch("/api/v1" + path, json=json, headers=self._headers(kw), **kw)
 
 
 @pytest.fixture

@@ -1,7 +1,12 @@
+from flask import Response, current_app
+
+from registry import data_version, permissions
 from registry.api import bp
 from registry.api.routing import operation
 from registry.api.schemas import EnterpriseOut, EnterprisePage
+from registry.clock import today as local_today
 from registry.enterprises import service
+from registry.plans.status import due_soon_until
 from registry.enterprises.schemas import EnterpriseIn, EnterprisePatch, EnterpriseQuery
 
 
@@ -22,9 +27,26 @@ def create_enterprise(user, body):
 @operation(bp, "/enterprises", "GET", "List enterprises in your jurisdiction", "enterprises",
            query=EnterpriseQuery, response=EnterprisePage, errors=(401, 422))
 def list_enterprises(user, query):
-    rows, total = service.list_enterprises(user, query)
-    return {"items": [_list_item(row) for row in rows], "total": total,
-            "page": query.page, "per_page": query.per_page}
+    # Kept per worker while the data stand still (registry/data_version.py): the key holds
+    # all else the page depends on: the caller's counties, the filters and the day.
+    today = local_today()
+    codes = permissions.visible_county_codes(user)
+    key = (None if codes is None else tuple(sorted(codes)), query.q, query.county_code,
+           query.risk_level, query.status, query.page, query.per_page,
+           today, due_soon_until(today))
+
+    def build() -> bytes:
+        rows, total = service.list_enterprises(user, query, today)
+        return current_app.json.response({
+            "items": [_list_item(row) for row in rows], "total": total,
+            "page": query.page, "per_page": query.per_page}).get_data()
+
+    body = data_version.cached("api_enterprise_list", key, build, size=LIST_CACHE_SIZE)
+    return Response(body, mimetype=current_app.json.mimetype), 200
+
+
+# Pages kept per worker (one per caller's scope, filter and page).
+LIST_CACHE_SIZE = 256
 
 
 @operation(bp, "/enterprises/{enterprise_id}", "GET", "One enterprise", "enterprises",

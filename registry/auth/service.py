@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from registry import audit, permissions
+from registry import audit, data_version, permissions
 from registry.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from registry.extensions import db
 from registry.models import ApiToken, County, LoginFailure, User
@@ -113,7 +113,7 @@ _tokens, _users = ApiToken.__table__, User.__table__
 # skips the ORM (compiled once, then cached by SQLAlchemy and prepared by psycopg).
 _TOKEN_ACTOR = (
     sa.select(_users.c.id, _users.c.username, _users.c.role, _users.c.display_name,
-              _users.c.locale, user_counties.c.county_code)
+              _users.c.locale, user_counties.c.county_code, data_version.token_column())
     .select_from(_tokens.join(_users, _users.c.id == _tokens.c.user_id)
                  .outerjoin(user_counties, user_counties.c.user_id == _users.c.id))
     .where(_tokens.c.token_hash == sa.bindparam("token_hash"), _tokens.c.revoked.is_(False),
@@ -123,13 +123,15 @@ _TOKEN_ACTOR = (
 def user_for_token(token: str) -> permissions.TokenActor | None:
     """The caller a bearer token stands for, or None when the token is empty, unknown or
     revoked or its user is deactivated. One round trip: the token, its user and the
-    user's counties joined (a row per county)."""
+    user's counties joined (a row per county), and the data token, so that an answer
+    kept by it costs no query of its own (registry/data_version.py)."""
     if not token:
         return None
     rows = db.session.execute(_TOKEN_ACTOR, {"token_hash": _hash_token(token)}).all()
     if not rows:
         return None
     first = rows[0]
+    data_version.seen(first.data_token)
     return permissions.TokenActor(
         id=first.id, username=first.username, role=first.role,
         display_name=first.display_name, locale=first.locale,

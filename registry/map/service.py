@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from geodata import analysis, layers as geolayers
-from registry import permissions
+from registry import data_version, permissions
 from registry.clock import today as local_today
 from registry.enterprises.schemas import EnterpriseQuery
 from registry.enterprises.service import filtered, get_enterprise
@@ -24,7 +24,6 @@ from registry.map.schemas import MapQuery
 from registry.models import Enterprise, Plan
 
 _lock = threading.Lock()
-_points_lock = threading.Lock()  # the points cache (separate: layers load under _lock)
 _cache: dict = {}
 
 # Functions that add to a downstream trace, as "module:function" (resolved when used, so
@@ -152,51 +151,23 @@ def _point(enterprise: Enterprise, plan: Plan, status: str) -> dict:
             "lon": enterprise.longitude, "lat": enterprise.latitude}
 
 
-def _sum_of_times(column):
-    """The sum of a timestamp column as a number (seconds or days): it moves whenever any
-    row's time moves, even when the maximum does not."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return sa.func.sum(sa.func.julianday(column))
-    return sa.func.sum(sa.extract("epoch", column))
-
-
-def data_version() -> tuple:
-    """What the map points are built from, in one small query: per table (enterprises,
-    plans) the row count, the highest id and the maximum and sum of ``updated_at`` (set
-    on every ORM and Core update). Any insert, delete or update changes it — the sum
-    also catches a change committed after a later one, whose time is not the maximum."""
-    parts = []
-    for model in (Enterprise, Plan):
-        parts += [sa.select(sa.func.count(), sa.func.max(model.id), sa.func.max(model.updated_at),
-                            _sum_of_times(model.updated_at)).select_from(model).subquery()]
-    both = parts[0].join(parts[1], sa.true())  # one row each: a cross join
-    return tuple(db.session.execute(sa.select(both)).one())
-
-
-# Built point collections per app (one per worker process), at most this many (one per
-# caller's scope and filter); all dropped when the data version moves.
+# Built point collections kept per worker (one per caller's scope and filter) while the
+# data stand still (registry/data_version.py).
 POINTS_CACHE_SIZE = 256
 
 
 def points_geojson_body(actor, query: MapQuery, today=None) -> bytes:
     """The JSON body of ``points_geojson(map_points(actor, query, today))``, served from
-    a per-worker cache while the data version, the day and the caller's scope are the
-    same: one small query instead of the points query and building ~100 ms of GeoJSON."""
+    a per-worker cache while the data token, the day and the caller's scope are the
+    same: a one-row lookup instead of the points query and building ~100 ms of GeoJSON."""
     today = today or local_today()
     codes = permissions.visible_county_codes(actor)
-    version = data_version()
     key = (None if codes is None else tuple(sorted(codes)), query.county_code,
            query.risk_level, query.status, today, current_app.config["DUE_SOON_DAYS"])
-    cache = current_app.extensions.setdefault("map_points_cache", {"version": None, "bodies": {}})
-    with _points_lock:
-        if cache["version"] == version and key in cache["bodies"]:
-            return cache["bodies"][key]
-    body = current_app.json.response(points_geojson(map_points(actor, query, today))).get_data()
-    with _points_lock:
-        if cache["version"] != version or len(cache["bodies"]) >= POINTS_CACHE_SIZE:
-            cache["version"], cache["bodies"] = version, {}
-        cache["bodies"][key] = body
-    return body
+    return data_version.cached(
+        "map_points", key, size=POINTS_CACHE_SIZE,
+        build=lambda: current_app.json.response(
+            points_geojson(map_points(actor, query, today))).get_data())
 
 
 def popup_details(actor, enterprise_id: int) -> dict:

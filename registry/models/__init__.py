@@ -11,3 +11,4 @@ from registry.models.agreements import (Agreement, AgreementContact, AgreementMe
                                         AgreementParty, AgreementSection)
 from registry.models.drills import CorrectiveAction, Drill, DrillAttachment  # noqa: F401
 from registry.models.reminders import Lease, Reminder, ReminderPreference  # noqa: F401
+from registry.models.data_version import data_version  # noqa: F401

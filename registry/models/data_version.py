@@ -1,0 +1,15 @@
+import sqlalchemy as sa
+
+from registry.extensions import db
+
+# One row (id 1): a token that changes with every committed change to the tables the
+# enterprise list and the map are built from. Database triggers set it (migration 0007,
+# registry/data_version.py); no code writes it.
+data_version = sa.Table(
+    "data_version",
+    db.metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("token", sa.BigInteger, nullable=False),
+    # PostgreSQL: the transaction that last set the token, so it is set once per transaction.
+    sa.Column("xid", sa.BigInteger),
+)
