@@ -82,9 +82,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'registry.sqlite3'}")
     )
-    # pool_pre_ping: a connection that died with a database restart is replaced on its next
-    # checkout, so the app recovers without a restart (tests/faults/test_postgres_restart.py).
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping: on PostgreSQL a connection that died with a database restart is
+    # found at checkout without a round trip and replaced, so the app recovers without a
+    # restart (registry/postgres.py, tests/faults/test_postgres_restart.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # PostgreSQL: give up connecting after this many seconds (a request then gets a 503)
     # rather than waiting for the operating system's TCP time-out.
     DATABASE_CONNECT_TIMEOUT_SECONDS = env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 10)

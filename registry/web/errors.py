@@ -81,7 +81,7 @@ def init_app(app: Flask) -> None:
 
     def _unavailable(exc: DBAPIError):
         """503 with Retry-After, one log line, no traceback. The pool drops the dead
-        connections (pool_pre_ping), so the next request after the database is back
+        connections (registry/postgres.py), so the next request after the database is back
         succeeds without restarting the app."""
         from flask_login import AnonymousUserMixin
 

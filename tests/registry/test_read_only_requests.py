@@ -47,3 +47,29 @@ def test_reads_keep_prepared_statements_and_writes_follow(app, admin_api):
             "SELECT statement FROM pg_prepared_statements")).all()
     assert any("FROM enterprises" in s and "LIMIT 20" in s for s in prepared), prepared
 
+
+def test_a_connection_the_server_closed_is_replaced_without_a_failed_request(app, admin_api):
+    """PostgreSQL: a pooled connection whose backend is gone (here terminated, as by a
+    restart) is found at checkout, without a round trip, and replaced: no request fails.
+    (SQLite has no server; the requests simply go on.)"""
+    import time
+
+    import psycopg
+
+    assert admin_api.post("/enterprises", json=enterprise_payload(1)).status_code == 201
+    if _postgres(app):
+        with app.app_context():
+            url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(url, autocommit=True) as other:
+            pids = [row[0] for row in other.execute(
+                "SELECT pg_terminate_backend(pid), pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()]
+            assert pids, "the app's pooled connection was not found"
+            deadline = time.monotonic() + 10
+            while other.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                "current_database() AND pid <> pg_backend_pid()").fetchone()[0]:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+    for _ in range(3):
+        r = admin_api.get("/enterprises")
+        assert r.status_code == 200 and r.json["total"] == 1
