@@ -19,6 +19,7 @@ the fresh answer stored), as a browser's forced reload expects.
 """
 from __future__ import annotations
 
+import secrets
 import threading
 from typing import Callable, Hashable
 
@@ -46,6 +47,17 @@ def current() -> int | None:
     if _read_only_request() and "data_token" in g:
         return g.data_token
     return db.session.execute(_TOKEN).scalar()
+
+
+def renew(conn) -> None:
+    """Give the data a token no worker has seen, on ``conn`` (a Core connection in a
+    transaction). For a restore: it brings back an earlier token with the earlier rows,
+    but an answer kept under that token may hold rows newer than it (read above), and
+    a worker may still have it. A database of a schema before the token has none."""
+    if not sa.inspect(conn).has_table("data_version"):
+        return
+    conn.execute(sa.update(data_version).where(data_version.c.id == 1)
+                 .values(token=secrets.randbits(62)))
 
 
 def token_column():

@@ -7,9 +7,10 @@ token together with the earlier rows, and a counter would later reach again a nu
 that a worker still holds answers for, built from other rows.
 
 PostgreSQL: a deferred constraint trigger per row sets the token at commit, once per
-transaction (the ``xid`` guard). At commit, so the one row is locked only for the
-moment of the commit: a lock taken at the first write would be held through the whole
-transaction, serialise all writers and could deadlock with the filing-serial lock.
+transaction (a transaction-local setting marks it done; the other rows' calls return at
+once). At commit, so the one row is locked only for the moment of the commit: a lock
+taken at the first write would be held through the whole transaction, serialise all
+writers and could deadlock with the filing-serial lock.
 SQLite: a trigger per row and event; SQLite has one writer at a time anyway.
 
 Revision ID: 0007_data_version
@@ -32,7 +33,6 @@ def upgrade():
         "data_version",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("token", sa.BigInteger, nullable=False),
-        sa.Column("xid", sa.BigInteger),
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("INSERT INTO data_version (id, token) VALUES (1, (random() * 9e18)::bigint)")
@@ -40,10 +40,11 @@ def upgrade():
             CREATE FUNCTION registry_bump_data_version() RETURNS trigger
             LANGUAGE plpgsql AS $$
             BEGIN
-                INSERT INTO data_version (id, token, xid)
-                VALUES (1, (random() * 9e18)::bigint, txid_current())
-                ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token, xid = EXCLUDED.xid
-                WHERE data_version.xid IS DISTINCT FROM EXCLUDED.xid;
+                IF current_setting('registry.data_version_set', true) IS DISTINCT FROM 'on' THEN
+                    PERFORM set_config('registry.data_version_set', 'on', true);
+                    INSERT INTO data_version (id, token) VALUES (1, (random() * 9e18)::bigint)
+                    ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token;
+                END IF;
                 RETURN NULL;
             END $$""")
         for table in TABLES:

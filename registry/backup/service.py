@@ -31,6 +31,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from registry import data_version
 from registry.extensions import db
 
 FORMAT = 1
@@ -165,6 +166,16 @@ def restore(path: str | os.PathLike) -> dict:
     if manifest["database"] != kind:
         raise BackupError(f"the bundle holds a {manifest['database']} database; this app uses "
                           f"{kind} (convert with an export instead)")
+    if kind == "postgresql":
+        # pg_restore --clean drops only what the dump holds: a bundle of an earlier schema
+        # would leave the later tables, functions and triggers behind, in a state that no
+        # migration expects. (SQLite's file is replaced whole, so any revision restores.)
+        live = _revision(engine)
+        if live is not None and manifest.get("revision") != live:
+            raise BackupError(
+                f"the bundle is at schema revision {manifest.get('revision')}, this database "
+                f"at {live}: restore it into a new, empty database (createdb), then run "
+                f"flask --app registry db upgrade")
     dirs = {label: Path(current_app.config[setting]) for label, setting in FILE_DIRS.items()}
     work = Path(tempfile.mkdtemp(prefix=".restore-", dir=_common_parent(dirs.values())))
     try:
@@ -185,6 +196,8 @@ def restore(path: str | os.PathLike) -> dict:
             args, env = _pg_args(engine)
             _run(["pg_restore", "--clean", "--if-exists", "--single-transaction", "--no-owner",
                   "--no-privileges", "--exit-on-error", *args, str(dump)], env)
+        with engine.begin() as conn:  # answers kept under the restored token are not its
+            data_version.renew(conn)
         for label, directory in dirs.items():
             fresh = work / "files" / label
             old = directory.with_name(directory.name + ".before-restore")

@@ -136,11 +136,15 @@ def import_layer(actor, path: str, name: str) -> dict:
 
 def map_points(actor, query: MapQuery, today=None) -> list[dict]:
     """Enterprises with a current plan in the actor's jurisdiction, as map points."""
+    return [_point(e, p, status)
+            for e, p, status in db.session.execute(points_statement(actor, query, today))]
+
+
+def points_statement(actor, query: MapQuery, today=None):
     stmt = filtered(actor, EnterpriseQuery(county_code=query.county_code,
                                            risk_level=query.risk_level, status=query.status),
                     today)
-    stmt = stmt.where(Plan.id.is_not(None)).order_by(Enterprise.id)
-    return [_point(e, p, status) for e, p, status in db.session.execute(stmt)]
+    return stmt.where(Plan.id.is_not(None)).order_by(Enterprise.id)
 
 
 def _point(enterprise: Enterprise, plan: Plan, status: str) -> dict:

@@ -10,6 +10,4 @@ data_version = sa.Table(
     db.metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("token", sa.BigInteger, nullable=False),
-    # PostgreSQL: the transaction that last set the token, so it is set once per transaction.
-    sa.Column("xid", sa.BigInteger),
 )

@@ -99,6 +99,22 @@ def test_triggers_cover_what_the_list_reads(app):
             read |= {t.name for t in sa.sql.util.find_tables(
                 statement, check_columns=True, include_aliases=True, include_joins=True,
                 include_selects=True) if isinstance(t, sa.Table)}
+    # The map's points.
+    from datetime import date
+
+    from registry.map.schemas import MapQuery
+    from registry.map.service import points_statement
+    from registry.permissions import SystemActor, TokenActor
+
+    officer = TokenActor(id=1, username="o", role="officer", county_codes=frozenset({"411081"}))
+    for actor in (SystemActor("test"), officer):
+        for query in (MapQuery(), MapQuery(county_code="411081", risk_level="major",
+                                           status="overdue")):
+            with app.app_context():
+                statement = points_statement(actor, query, date(2026, 11, 27))
+            read |= {t.name for t in sa.sql.util.find_tables(
+                statement, check_columns=True, include_aliases=True, include_joins=True,
+                include_selects=True) if isinstance(t, sa.Table)}
     assert read <= set(data_version.TABLES), read - set(data_version.TABLES)
 
 
@@ -216,37 +232,48 @@ def test_the_token_moves_at_commit_and_writers_do_not_wait_on_it(app, admin_api)
     would wait on the first's update while the first waits on the second's filing-serial
     lock, a deadlock. (SQLite has one writer at a time: that part does not apply.)"""
     admin_api.post("/enterprises", json=enterprise_payload(1))
+    sql(app, "INSERT INTO filing_serials (county_code, year, last_serial) VALUES ('411002', 2031, 1)")
     before = token(app)
     with app.app_context():
         engine = db.engine
     one, two = engine.connect(), engine.connect()
+    errors = []
+
+    def in_thread(work):
+        def run():
+            try:
+                work()
+            except Exception as exc:  # re-raised below
+                errors.append(exc)
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    serial = "UPDATE filing_serials SET last_serial = last_serial + 1 " \
+             "WHERE county_code = '411002' AND year = 2031"
     try:
         one.execute(sa.text("UPDATE enterprises SET name = '甲' WHERE id = (SELECT min(id) FROM enterprises)"))
         assert token_elsewhere(app, engine) == before  # not committed
         if _postgres(app):
-            two.execute(sa.text("INSERT INTO filing_serials (county_code, year, last_serial) "
-                                "VALUES ('411002', 2031, 1)"))
-            done = threading.Event()
-
-            def second():
-                two.execute(sa.text("UPDATE counties SET name = name WHERE code = '411081'"))
-                done.set()
-
-            worker = threading.Thread(target=second)
-            worker.start()
-            assert done.wait(10), "the second writer waited on the first's token lock"
-            worker.join()
+            two.execute(sa.text(serial))  # two holds the serial
+            second = in_thread(lambda: two.execute(sa.text(
+                "UPDATE counties SET name = name WHERE code = '411081'")))
+            second.join(10)
+            assert not second.is_alive(), "the second writer waited on the first's token lock"
+            first = in_thread(lambda: (one.execute(sa.text(serial)), one.commit()))
+            first.join(0.5)
+            assert first.is_alive()  # waiting for the serial, as a filing would
             assert token(app) == before
-            blocked = threading.Thread(target=lambda: (one.execute(sa.text(
-                "SELECT * FROM filing_serials WHERE county_code = '411002' AND year = 2031 "
-                "FOR UPDATE")), one.commit()))
-            blocked.start()
             two.commit()
-            blocked.join(10)
-            assert not blocked.is_alive()
+            first.join(10)
+            assert not first.is_alive()
         else:
             one.commit()
     finally:
         one.close()
         two.close()
+    assert not errors, errors
     assert token(app) != before
+    with app.app_context():
+        assert db.session.scalar(sa.text(
+            "SELECT last_serial FROM filing_serials WHERE year = 2031")) == (3 if _postgres(app) else 1)

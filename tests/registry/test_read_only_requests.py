@@ -62,7 +62,7 @@ def test_a_connection_the_server_closed_is_replaced_without_a_failed_request(app
             url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         with psycopg.connect(url, autocommit=True) as other:
             pids = [row[0] for row in other.execute(
-                "SELECT pg_terminate_backend(pid), pid FROM pg_stat_activity "
+                "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()]
             assert pids, "the app's pooled connection was not found"
             deadline = time.monotonic() + 10

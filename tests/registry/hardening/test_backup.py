@@ -137,3 +137,54 @@ def test_bundle_of_the_other_database_refused(app, runner, admin_api, tmp_path):
     result = runner.invoke(args=["restore", "--yes", str(other)])
     assert result.exit_code == 1 and f"holds a {flipped} database" in result.output
     assert "nothing was changed" in result.output
+
+
+def test_restore_gives_the_data_a_new_token(app, runner, admin_api, tmp_path):
+    """Answers a worker keeps by data token (registry/data_version.py) may hold rows newer
+    than their token; the restored token must not be one a worker may still have."""
+    from registry import data_version
+
+    admin_api.post("/enterprises", json=enterprise_payload(1))
+    with app.app_context():
+        in_bundle = data_version.current()
+    bundle = tmp_path / "b.tar"
+    assert runner.invoke(args=["backup", str(bundle)]).exit_code == 0
+    assert runner.invoke(args=["restore", "--yes", str(bundle)]).exit_code == 0
+    with app.app_context():
+        restored = data_version.current()
+    assert restored is not None and restored != in_bundle
+    assert admin_api.get("/enterprises").json["total"] == 1
+
+
+def test_bundle_of_another_schema_revision(app, runner, admin_api, tmp_path):
+    """PostgreSQL: refused with nothing changed (pg_restore --clean would leave the later
+    schema's objects behind); the message says how to restore it. SQLite: the file is
+    replaced whole, so it restores, at the bundle's revision."""
+    import sqlalchemy as sa
+
+    from registry.extensions import db
+
+    admin_api.post("/enterprises", json=enterprise_payload(1))
+    bundle = tmp_path / "b.tar"
+    assert runner.invoke(args=["backup", str(bundle)]).exit_code == 0
+    with app.app_context():
+        head = db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))
+        db.session.execute(sa.text("UPDATE alembic_version SET version_num = '9999_later'"))
+        db.session.commit()
+    try:
+        admin_api.post("/enterprises", json=enterprise_payload(2))
+        result = runner.invoke(args=["restore", "--yes", str(bundle)])
+        with app.app_context():
+            revision = db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))
+        if _kind(app) == "postgresql":
+            assert result.exit_code == 1
+            assert f"schema revision {head}, this database at 9999_later" in result.output
+            assert "db upgrade" in result.output and "nothing was changed" in result.output
+            assert revision == "9999_later" and admin_api.get("/enterprises").json["total"] == 2
+        else:
+            assert result.exit_code == 0, result.output
+            assert revision == head and admin_api.get("/enterprises").json["total"] == 1
+    finally:
+        with app.app_context():
+            db.session.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+            db.session.commit()
