@@ -79,23 +79,35 @@ def _no_cache_requested() -> bool:
     return has_request_context() and "no-cache" in request.headers.get("Cache-Control", "")
 
 
-def cached(name: str, key: Hashable, build: Callable[[], bytes], *, size: int) -> bytes:
+def cached(name: str, key: Hashable, build: Callable[[], bytes], *, max_bytes: int) -> bytes:
     """``build()``'s answer for ``key``, reused while the data token stands.
 
-    ``name`` separates the callers' entries (each keeps at most ``size`` keys; past that
-    they are all dropped and the count starts again)."""
+    ``name`` separates the callers' entries; each keeps at most ``max_bytes`` of answers
+    (past that they are all dropped and the count starts again, as when the token moves).
+    An answer larger than that on its own is not kept."""
     token = current()
     caches = current_app.extensions.setdefault("data_version_cache", {})
     if token is not None and not _no_cache_requested():
         with _lock:
             entry = caches.get(name)
-            if entry is not None and entry[0] == token and key in entry[1]:
-                return entry[1][key]
+            if entry is not None and entry.token == token and key in entry.bodies:
+                return entry.bodies[key]
     body = build()
-    if token is not None:
+    if token is not None and len(body) <= max_bytes:
         with _lock:
             entry = caches.get(name)
-            if entry is None or entry[0] != token or len(entry[1]) >= size:
-                entry = caches[name] = (token, {})
-            entry[1][key] = body
+            if entry is None or entry.token != token or entry.size + len(body) > max_bytes:
+                entry = caches[name] = _Entry(token)
+            if key not in entry.bodies:
+                entry.size += len(body)
+            entry.bodies[key] = body
     return body
+
+
+class _Entry:
+    """The answers one caller keeps under one token."""
+
+    __slots__ = ("token", "bodies", "size")
+
+    def __init__(self, token: int):
+        self.token, self.bodies, self.size = token, {}, 0

@@ -41,12 +41,12 @@ def list_enterprises(user, query):
             "items": [_list_item(row) for row in rows], "total": total,
             "page": query.page, "per_page": query.per_page}).get_data()
 
-    body = data_version.cached("api_enterprise_list", key, build, size=LIST_CACHE_SIZE)
+    body = data_version.cached("api_enterprise_list", key, build, max_bytes=LIST_CACHE_BYTES)
     return Response(body, mimetype=current_app.json.mimetype), 200
 
 
-# Pages kept per worker (one per caller's scope, filter and page).
-LIST_CACHE_SIZE = 256
+# Pages kept per worker (one per caller's scope, filter and page): 20 rows are ~10 KB.
+LIST_CACHE_BYTES = 16 * 2**20
 
 
 @operation(bp, "/enterprises/{enterprise_id}", "GET", "One enterprise", "enterprises",

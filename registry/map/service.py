@@ -156,8 +156,8 @@ def _point(enterprise: Enterprise, plan: Plan, status: str) -> dict:
 
 
 # Built point collections kept per worker (one per caller's scope and filter) while the
-# data stand still (registry/data_version.py).
-POINTS_CACHE_SIZE = 256
+# data stand still (registry/data_version.py): ~400 bytes an enterprise.
+POINTS_CACHE_BYTES = 64 * 2**20
 
 
 def points_geojson_body(actor, query: MapQuery, today=None) -> bytes:
@@ -169,7 +169,7 @@ def points_geojson_body(actor, query: MapQuery, today=None) -> bytes:
     key = (None if codes is None else tuple(sorted(codes)), query.county_code,
            query.risk_level, query.status, today, current_app.config["DUE_SOON_DAYS"])
     return data_version.cached(
-        "map_points", key, size=POINTS_CACHE_SIZE,
+        "map_points", key, max_bytes=POINTS_CACHE_BYTES,
         build=lambda: current_app.json.response(
             points_geojson(map_points(actor, query, today))).get_data())
 

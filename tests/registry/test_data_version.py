@@ -2,7 +2,6 @@
 the API's enterprise list and the map's points."""
 import threading
 
-import pytest
 import sqlalchemy as sa
 
 from registry import data_version
@@ -277,3 +276,21 @@ def test_the_token_moves_at_commit_and_writers_do_not_wait_on_it(app, admin_api)
     with app.app_context():
         assert db.session.scalar(sa.text(
             "SELECT last_serial FROM filing_serials WHERE year = 2031")) == (3 if _postgres(app) else 1)
+
+
+def test_kept_answers_are_bounded_in_bytes(app):
+    built = []
+
+    def answer(key, size):
+        def build():
+            built.append(key)
+            return b"x" * size
+        return data_version.cached("test", key, build, max_bytes=100)
+
+    with app.test_request_context("/api/v1/enterprises", method="GET"):
+        answer("a", 40), answer("a", 40)    # built, then kept
+        answer("b", 40)                     # 80 bytes kept
+        answer("c", 40)                     # 120 > 100: all dropped, c kept
+        answer("c", 40), answer("a", 40)    # c kept; a built again
+        answer("big", 200), answer("big", 200)  # larger than the bound: never kept
+    assert built == ["a", "b", "c", "a", "big", "big"]
