@@ -2,7 +2,8 @@
 alike, and errors come back as ``field -> [messages]`` in the user's language."""
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import re
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -73,6 +74,28 @@ def rule_message(exc: RuleViolation) -> str:
         return exc.message
 
 
+# Labels of coded choices, for a refused choice's message: field name -> the tables (code
+# -> label) that may hold its codes. The web layer, which knows the labels, sets it
+# (registry/web/labels.py); without one the message names the codes alone.
+_choice_labels: Callable[[str], Iterable[Mapping[str, Any]]] = lambda field: ()
+
+
+def set_choice_labels(lookup: Callable[[str], Iterable[Mapping[str, Any]]]) -> None:
+    global _choice_labels
+    _choice_labels = lookup
+
+
+def _choices(field: str, expected: str) -> str:
+    """pydantic's list of allowed values ("'general', 'major' or 'serious'") as an officer
+    reads it: "一般（general）、较大（major）、重大（serious）", when one table labels them all."""
+    codes = re.findall(r"'([^']*)'", expected)
+    for labels in _choice_labels(field):
+        if codes and all(code in labels for code in codes):
+            return _(", ").join(_("%(label)s (%(code)s)", label=labels[code], code=code)
+                                for code in codes)
+    return expected
+
+
 def _error_message(err: dict[str, Any]) -> str:
     ctx = dict(err.get("ctx") or {})
     cause = ctx.get("error")
@@ -83,6 +106,9 @@ def _error_message(err: dict[str, Any]) -> str:
     template = TYPE_MESSAGES.get(err["type"])
     if template is None:
         return err["msg"]
+    if err["type"] == "literal_error" and "expected" in ctx:
+        field = next((part for part in reversed(err["loc"]) if isinstance(part, str)), "")
+        ctx["expected"] = _choices(field, str(ctx["expected"]))
     ctx = {k: (str(v) if not isinstance(v, (int, float)) else v) for k, v in ctx.items()}
     try:
         return str(template) % ctx

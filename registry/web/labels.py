@@ -62,6 +62,16 @@ FIELDS = {"name": _l("Enterprise name"), "credit_code": _l("Unified social credi
 AUDIT_VALUES: dict[str, dict] = {}
 
 
+def choice_labels(field: str) -> list[dict]:
+    """The tables that may label ``field``'s codes, for a refused choice's message
+    (``registry.validation.set_choice_labels``): the core's, then the areas' audit tables."""
+    core = {"risk_level": LEVELS, "status": STATUSES, "role": ROLES, "document": DOCUMENTS}
+    tables = [core[field]] if field in core else []
+    tables += [labels for key, labels in AUDIT_VALUES.items()
+               if key == field or key.endswith("." + field)]
+    return tables
+
+
 # Header navigation: (endpoint, label, who sees it). Areas append their entries.
 NAV = [
     ("web.index", _l("Home"), "all"),
@@ -116,6 +126,9 @@ def local_time(value: datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from registry import validation
+
+    validation.set_choice_labels(choice_labels)
     app.jinja_env.filters["audit_value"] = audit_value
     app.jinja_env.filters["local_time"] = local_time
     from registry.demo import demo_present
