@@ -27,8 +27,8 @@ import sqlalchemy as sa
 from flask import current_app, g, has_request_context, request
 
 from registry.extensions import db
-from registry.postgres import READ_ONLY_METHODS
 from registry.models import data_version
+from registry.postgres import READ_ONLY_METHODS
 
 # The tables whose changes move the token (the triggers of migration 0007; a later change
 # here needs a migration, and tests/registry/test_data_version.py checks both agree).
