@@ -29,9 +29,28 @@ def _require_browser():
     pytest.skip("chromium / chromedriver not installed")
 
 
+def _closing(app):
+    """``app`` with every response body closed once the server lets go of it. werkzeug's
+    development server does not close it when the client drops the connection
+    mid-response (a browser navigating away from a page still loading its assets): its
+    clean-up reads the reset socket first, which raises. A file left open then warns when
+    collected, and pytest.ini makes that warning fail whichever test is running
+    (tests/browser/test_live_server.py). A generator is closed when collected, and its
+    ``finally`` closes the body."""
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
