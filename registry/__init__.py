@@ -8,23 +8,6 @@ from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Every blueprint, in one explicit list: "module:attribute".
-BLUEPRINTS = (
-    "registry.auth.views:bp",
-    "registry.web.views:bp",
-    "registry.enterprises.views:bp",
-    "registry.plans.views:bp",
-    "registry.jurisdictions.views:bp",
-    "registry.map.views:bp",
-    "registry.drills.views:bp",
-    "registry.agreements.views:bp",
-    "registry.api:bp",
-    "registry.reminders.views:bp",
-    "registry.workflows.views:bp",
-    "registry.workflows.annual_views:bp",
-)
-
-
 def create_app(config: Any = None) -> Flask:
     """Build the app. No side effects: no DB creation, no network; the scheduler
     starts only when ``SCHEDULER_ENABLED`` is set.
@@ -32,8 +15,6 @@ def create_app(config: Any = None) -> Flask:
     ``config``: a config class/object, or a mapping of overrides on top of the
     environment's config (tests pass a mapping).
     """
-    import importlib
-
     from config import config_from_env
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
@@ -59,20 +40,16 @@ def create_app(config: Any = None) -> Flask:
     extensions.login_manager.init_app(app)
     i18n.init_app(app)
 
+    from registry import areas
     from registry.auth import session as auth_session
+    from registry.installed import AREAS
     from registry.web import errors, headers, labels
 
     auth_session.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
+    areas.init_app(app, AREAS)
     labels.init_app(app)
-    for target in BLUEPRINTS:
-        module_name, attr = target.split(":")
-        app.register_blueprint(getattr(importlib.import_module(module_name), attr))
-
-    from registry import cli
-
-    cli.init_app(app)
     if app.config.get("SCHEDULER_ENABLED"):
         from registry import scheduler
 

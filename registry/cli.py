@@ -1,53 +1,20 @@
-"""Thin command-line commands over the services (``flask --app registry ...``)."""
+"""Core command-line commands (``flask --app registry ...``): the demo data and the
+scheduler; each area declares its own commands in its ``Area(commands=...)``. ``fail`` turns a
+domain error into the command's error message."""
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
-from flask import Flask, current_app
 
 from registry.errors import DomainError, ValidationFailed
 
 
-def _fail(exc: DomainError) -> None:
+def fail(exc: DomainError) -> None:
     if isinstance(exc, ValidationFailed):
         lines = [f"{field}: {' '.join(msgs)}" for field, msgs in exc.fields.items()]
         raise click.ClickException("\n".join(lines))
     raise click.ClickException(str(exc.message or exc.code))
-
-
-@click.command("create-user")
-@with_appcontext
-@click.argument("username")
-@click.option("--role", type=click.Choice(["admin", "officer", "viewer"]), required=True)
-@click.option("--county", "counties", multiple=True, help="County code (repeatable).")
-@click.option("--password", required=True)
-@click.option("--email", default=None)
-def create_user_command(username, role, counties, password, email):
-    """Create a user."""
-    from registry.auth.service import create_user
-    from registry.permissions import SystemActor
-
-    try:
-        user = create_user(SystemActor("cli"), username, role, password, counties, email=email)
-    except DomainError as exc:
-        _fail(exc)
-    click.echo(f"created user {user.username} ({user.role}) counties: "
-               f"{', '.join(sorted(user.county_codes)) or 'all'}")
-
-
-@click.command("create-token")
-@with_appcontext
-@click.argument("username")
-def create_token_command(username):
-    """Issue an API token; the token is the last line printed."""
-    from registry.auth.service import create_token
-
-    try:
-        token = create_token(username)
-    except DomainError as exc:
-        _fail(exc)
-    click.echo(f"API token for {username} (shown once; store it safely):")
-    click.echo(token)
 
 
 @click.command("load-demo")
@@ -77,35 +44,6 @@ def load_demo_command(if_empty):
     click.echo(f"log in at {current_app.config['BASE_URL']}/login")
 
 
-@click.group("geodata")
-def geodata_group():
-    """Map layers: replace the shipped layers with official ones."""
-
-
-@geodata_group.command("import")
-@with_appcontext
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--layer", required=True,
-              type=click.Choice(["counties", "rivers", "sections", "receptors", "intercepts"]))
-def geodata_import_command(path, layer):
-    """Validate FILE (GeoJSON, GeoPackage or shapefile) and make it the LAYER layer.
-
-    The whole file is refused, with every problem listed, if anything is wrong."""
-    from geodata.layers import LayerError
-    from registry.map.service import import_layer
-    from registry.permissions import SYSTEM
-
-    try:
-        result = import_layer(SYSTEM, path, layer)
-    except LayerError as exc:
-        click.echo(f"geodata: {path} refused as the {layer} layer; nothing changed:", err=True)
-        for problem in exc.problems:
-            click.echo(f"  - {problem}", err=True)
-        raise SystemExit(1) from None
-    click.echo(f"geodata: {result['features']} features imported as the {layer} layer "
-               f"({result['path']}).")
-
-
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command():
@@ -123,12 +61,4 @@ def scheduler_command():
                     report=lambda msg: click.echo(msg, nl=True)).run(stop)
 
 
-def init_app(app: Flask) -> None:
-    from registry.backup.cli import COMMANDS as BACKUP_COMMANDS
-    from registry.reminders.cli import reminders_group
-    from registry.workflows.cli import import_command
-
-    for command in (create_user_command, create_token_command, load_demo_command,
-                    geodata_group, scheduler_command, reminders_group, import_command,
-                    *BACKUP_COMMANDS):
-        app.cli.add_command(command)
+COMMANDS = (load_demo_command, scheduler_command)

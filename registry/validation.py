@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
+from flask import has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
@@ -74,15 +75,14 @@ def rule_message(exc: RuleViolation) -> str:
         return exc.message
 
 
-# Labels of coded choices, for a refused choice's message: field name -> the tables (code
-# -> label) that may hold its codes. The web layer, which knows the labels, sets it
-# (registry/web/labels.py); without one the message names the codes alone.
-_choice_labels: Callable[[str], Iterable[Mapping[str, Any]]] = lambda field: ()
+def _choice_labels(field: str) -> list[Mapping[str, Any]]:
+    """The tables (code -> label) that may hold ``field``'s codes, declared by the areas
+    (``registry.areas``); outside an app, none: the message names the codes alone."""
+    if not has_app_context():
+        return []
+    from registry.areas import registry
 
-
-def set_choice_labels(lookup: Callable[[str], Iterable[Mapping[str, Any]]]) -> None:
-    global _choice_labels
-    _choice_labels = lookup
+    return registry().choice_tables(field)
 
 
 def _choices(field: str, expected: str) -> str:

@@ -12,8 +12,6 @@ from registry.drills import actions, attachments, schedule, service
 from registry.drills import permissions as drill_permissions
 from registry.drills.forms import (action_form_data, action_list_query, action_view,
                                    drill_form_data, drill_list_query, enterprise_choices, query)
-from registry.drills.labels import AUDIT_FIELDS, GLOBALS
-from registry.drills.labels import AUDIT_VALUES as AUDIT_LABELS
 from registry.drills.schemas import (ActionIn, ActionPatch, DrillIn, DrillPatch, DrillQuery,
                                      ScheduleQuery)
 from registry.errors import Conflict, ValidationFailed
@@ -23,20 +21,7 @@ from registry.validation import validate
 bp = Blueprint("drills", __name__)
 
 
-@bp.record_once
-def _globals(state):
-    state.app.jinja_env.globals.update(GLOBALS)
-    from registry.drills.plan_links import revision_sources
-    from registry.web.labels import AUDIT_VALUES, FIELDS
-
-    state.app.jinja_env.globals["drill_revision_sources"] = revision_sources
-    state.app.jinja_env.globals["enterprise_drills"] = _enterprise_drills
-    AUDIT_VALUES.update(AUDIT_LABELS)
-    for key, label in AUDIT_FIELDS.items():
-        FIELDS.setdefault(key, label)
-
-
-def _enterprise_drills(enterprise_id: int):
+def enterprise_drills(enterprise_id: int):
     """For the enterprise page: every drill exercising the enterprise that the user may
     read, newest first (the drill list's own query, all years)."""
     return service.all_drills(current_user, DrillQuery(enterprise_id=enterprise_id))

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from geodata import analysis, layers as geolayers
-from registry import data_version, permissions
+from registry import areas, data_version, permissions
 from registry.clock import today as local_today
 from registry.enterprises.schemas import EnterpriseQuery
 from registry.enterprises.service import filtered, get_enterprise
@@ -26,30 +26,10 @@ from registry.models import Enterprise, Plan
 _lock = threading.Lock()
 _cache: dict = {}
 
-# Functions that add to a downstream trace, as "module:function" (resolved when used, so
-# this module imports no area above it): each takes the trace dict, returns extra keys.
-DOWNSTREAM_EXTENSIONS = [
-    "registry.agreements.sheet:trace_extension",  # agreements covering the cities reached
-]
-
-
-# Optional overlays other areas put on the risk map, "module:function(actor) -> dict" in
-# the shape of ``geodata.maps.build_risk_map(extras=...)``.
-MAP_OVERLAYS = [
-    "registry.agreements.maplayer:map_overlay",
-    "registry.drills.map:map_overlay",
-]
-
-
-def _resolve(target: str):
-    import importlib
-
-    module_name, attr = target.split(":")
-    return getattr(importlib.import_module(module_name), attr)
-
-
 def map_overlays(actor) -> list[dict]:
-    return [_resolve(target)(actor) for target in MAP_OVERLAYS]
+    """The overlays the areas put on the risk map (``Area.map_overlays``), each a dict in
+    the shape of ``geodata.maps.build_risk_map(extras=...)``."""
+    return [overlay(actor) for overlay in areas.registry().map_overlays]
 
 
 # --- layers -------------------------------------------------------------------------
@@ -205,8 +185,8 @@ def downstream(actor, enterprise_id: int, max_km: float | None = None) -> dict:
 def downstream_of(lon: float, lat: float, max_km: float | None = None) -> dict:
     result = network().trace(lon, lat, max_km=max_km).to_dict()
     result["flow_speed_mps_default"] = current_app.config["RIVER_FLOW_SPEED_MPS"]
-    for target in DOWNSTREAM_EXTENSIONS:
-        result.update(_resolve(target)(result))
+    for extension in areas.registry().downstream_extensions:  # Area.downstream_extensions
+        result.update(extension(result))
     return result
 
 

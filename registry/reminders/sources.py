@@ -1,29 +1,17 @@
 """The rule registry: each area plugs its reminder rules in here.
 
-An area (plans now; drills, corrective actions and agreements as they land) exports a
-:class:`ReminderSource` — or a list of them — and adds one line ``"module:attribute"`` to
-:data:`SOURCES`, like ``BLUEPRINTS`` in ``registry/__init__.py``. The sweep, the outbox, the
-mail, the digest, retries and the preview then work for it without further changes.
+An area declares its :class:`ReminderSource` objects in its ``Area(reminder_sources=...)``
+(registry/areas.py). The sweep, the outbox, the mail, the digest, retries and the preview
+then work for it without further changes.
 See ``docs/architecture.md`` (“Reminders: plugging in a rule”).
 """
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from registry.reminders.rules import Due, Subject
-
-# Areas append their sources here: "module:attribute" (a ReminderSource or a list of them).
-SOURCES: list[str] = [
-    "registry.reminders.plan_source:SOURCE",
-    "registry.drills.reminders:SOURCE",
-    "registry.drills.drill_reminders:SOURCE",
-    "registry.agreements.reminders:SOURCE",
-    "registry.agreements.reminders:STALE_SOURCE",
-]
-
 
 @dataclass(frozen=True)
 class CalendarEvent:
@@ -80,14 +68,13 @@ class ReminderSource:
 
 
 def load_sources() -> list[ReminderSource]:
-    """Every registered source, in :data:`SOURCES` order."""
-    found: list[ReminderSource] = []
-    for target in SOURCES:
-        module_name, attr = target.split(":")
-        value = getattr(importlib.import_module(module_name), attr)
-        found.extend(value if isinstance(value, (list, tuple)) else [value])
-    return found
+    """Every area's source, in ``AREAS`` order (``Area.reminder_sources``)."""
+    from registry.areas import registry
+
+    return list(registry().reminder_sources)
 
 
 def source_for(rule: str) -> ReminderSource | None:
-    return next((s for s in load_sources() if s.rule == rule), None)
+    from registry.areas import registry
+
+    return registry().source_for(rule)

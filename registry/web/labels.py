@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
+from registry.areas import registry
+
 LEVELS = {"general": _l("General"), "major": _l("Major"), "serious": _l("Serious")}
 LEVEL_BADGES = {"general": "primary", "major": "warning", "serious": "danger"}
 STATUSES = {"filed": _l("Filed"), "due_soon": _l("Review due soon"), "overdue": _l("Review overdue"),
@@ -56,44 +58,22 @@ FIELDS = {"name": _l("Enterprise name"), "credit_code": _l("Unified social credi
           "drill": _l("Drill"), "kind": _l("Kind"), "action": _l("Corrective action")}
 
 
-# Labels of coded audit values by field, or by "<entity type>.<field>" where entities share
-# a field name with different codes, e.g. {"category": {"plan": "预案", ...}}. Areas add
-# theirs (see ``registry.drills.labels.AUDIT_VALUES``) so histories never show codes.
-AUDIT_VALUES: dict[str, dict] = {}
+# The core's code tables that name a refused choice (``registry.validation``); areas add
+# theirs, and their ``audit_values``, in their ``Area`` (registry/areas.py).
+CHOICE_LABELS = {"risk_level": LEVELS, "status": STATUSES, "role": ROLES, "document": DOCUMENTS}
 
 
-def choice_labels(field: str) -> list[dict]:
-    """The tables that may label ``field``'s codes, for a refused choice's message
-    (``registry.validation.set_choice_labels``): the core's, then the areas' audit tables."""
-    core = {"risk_level": LEVELS, "status": STATUSES, "role": ROLES, "document": DOCUMENTS}
-    tables = [core[field]] if field in core else []
-    tables += [labels for key, labels in AUDIT_VALUES.items()
-               if key == field or key.endswith("." + field)]
-    return tables
-
-
-# Header navigation: (endpoint, label, who sees it). Areas append their entries.
-NAV = [
-    ("web.index", _l("Home"), "all"),
-    ("enterprises.index", _l("Enterprises"), "all"),
-    ("plans.index", _l("Plans"), "all"),
-    ("map.index", _l("Risk map"), "all"),
-    ("drills.index", _l("Drills"), "all"),
-    ("drills.improvement_plan", _l("Corrective actions"), "all"),
-    ("jurisdictions.index", _l("Jurisdictions"), "all"),
-    ("agreements.index", _l("Joint prevention agreements"), "all"),
-    ("reminders.index", _l("Reminders"), "all"),
-    ("annual.index", _l("Annual figures"), "all"),
-    ("auth.users", _l("Users"), "admin"),
-]
+# Header navigation: each area declares its entries (``Area.nav``), placed by ``order``:
+# home 10, enterprises 20, plans 30, risk map 40, drills 50, corrective actions 60,
+# jurisdictions 70, agreements 80, reminders 90, annual figures 100, users 200.
 
 
 def nav_items():
     from flask_login import current_user
 
     role = getattr(current_user, "role", None)
-    return [(endpoint, label) for endpoint, label, who in NAV
-            if who == "all" or who == role]
+    return [(item.endpoint, item.label) for item in registry().nav
+            if item.who == "all" or item.who == role]
 
 
 def audit_value(value, field: str = "", entity_type: str = ""):
@@ -104,7 +84,8 @@ def audit_value(value, field: str = "", entity_type: str = ""):
         return _l("Yes") if value else _l("No")
     if field == "risk_level":
         return LEVELS.get(value, value)
-    labels = AUDIT_VALUES.get(f"{entity_type}.{field}") or AUDIT_VALUES.get(field, {})
+    audit_values = registry().audit_values
+    labels = audit_values.get(f"{entity_type}.{field}") or audit_values.get(field, {})
     if isinstance(value, str) and value in labels:
         return labels[value]
     if isinstance(value, list):
@@ -125,22 +106,23 @@ def local_time(value: datetime | None) -> str:
     return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
 
 
-def init_app(app: Flask) -> None:
-    from registry import validation
-
-    validation.set_choice_labels(choice_labels)
-    app.jinja_env.filters["audit_value"] = audit_value
-    app.jinja_env.filters["local_time"] = local_time
+def template_globals() -> dict:
+    """The core's names for every template (globals, so imported macros see them too)."""
     from registry.demo import demo_present
     from registry.plans.status import status_of
 
-    # Globals (not a context processor) so imported macros see them too.
-    app.jinja_env.globals.update(
-        nav_items=nav_items, demo_data_present=demo_present, status_of=status_of,
-        LEVELS=LEVELS, LEVEL_BADGES=LEVEL_BADGES, STATUSES=STATUSES,
-        STATUS_BADGES=STATUS_BADGES, DOCUMENTS=DOCUMENTS, ROLES=ROLES, ACTIONS=ACTIONS,
-        FIELDS=FIELDS)
+    return {"nav_items": nav_items, "demo_data_present": demo_present, "status_of": status_of,
+            "LEVELS": LEVELS, "LEVEL_BADGES": LEVEL_BADGES, "STATUSES": STATUSES,
+            "STATUS_BADGES": STATUS_BADGES, "DOCUMENTS": DOCUMENTS, "ROLES": ROLES,
+            "ACTIONS": ACTIONS}
 
-    @app.context_processor
-    def _settings():
-        return {"demo_banner": current_app.config.get("DEMO_MODE_BANNER", True)}
+
+def settings_context() -> dict:
+    return {"demo_banner": current_app.config.get("DEMO_MODE_BANNER", True)}
+
+
+def init_app(app: Flask) -> None:
+    """Filters, and ``FIELDS``: the field names of every area (after ``areas.init_app``)."""
+    app.jinja_env.filters["audit_value"] = audit_value
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["FIELDS"] = registry(app).field_labels

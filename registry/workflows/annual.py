@@ -1,7 +1,7 @@
 """Annual figures (年度情况): what a bureau writes in its yearly report, from the data.
 
 The plans section is built here; agreements, drills and corrective actions add their own
-(named in ``AREA_SECTIONS``, registered on first use) — each a function
+(declared in their ``Area(annual_sections=...)``) — each a function
 ``(actor, year, as_of) -> SectionResult`` giving the sentences for the paragraph and the
 tables behind them. The paragraph is the report's text and is always Chinese.
 
@@ -24,7 +24,7 @@ from registry.jurisdictions.service import home_city_name
 from registry.clock import today as local_today
 from registry.errors import ValidationFailed
 from registry.extensions import db
-from registry.hooks import register_named
+from registry.areas import registry
 from registry.jurisdictions.service import county_names
 from registry.models import Enterprise, Plan
 from registry.rules.hj941 import LEVELS, LEVEL_ZH
@@ -52,14 +52,6 @@ class Section:
     key: str
     build: Callable[[object, int, date], SectionResult]
     order: int = 100
-
-
-SECTIONS: dict[str, Section] = {}
-
-
-def register_section(section: Section) -> Section:
-    SECTIONS[section.key] = section
-    return section
 
 
 def check_year(year: int, today: date | None = None) -> int:
@@ -155,18 +147,7 @@ def _plan_section(actor, year: int, as_of: date) -> SectionResult:
                           "revised": revised, "late": late})
 
 
-register_section(Section("plans", _plan_section, order=10))
-
-# The other areas' sections, "module:attribute" (a Section).
-AREA_SECTIONS = [
-    "registry.agreements.annual:SECTION",
-    "registry.drills.annual:DRILLS",
-    "registry.drills.annual:ACTIONS",
-]
-
-
-def _register_area_sections() -> None:
-    register_named(AREA_SECTIONS, SECTIONS, lambda section: section.key)
+PLANS_SECTION = Section("plans", _plan_section, order=10)
 
 
 def annual_figures(actor, year: int, today: date | None = None) -> dict:
@@ -175,10 +156,9 @@ def annual_figures(actor, year: int, today: date | None = None) -> dict:
     today = today or local_today()
     check_year(year, today)
     as_of = min(date(year, 12, 31), today)
-    _register_area_sections()
     with force_locale("zh_CN"):  # the report's language, whatever the page's
         results = [(s.key, s.build(actor, year, as_of))
-                   for s in sorted(SECTIONS.values(), key=lambda s: s.order)]
+                   for s in sorted(registry().annual_sections.values(), key=lambda s: s.order)]
     return {"year": year, "as_of": as_of, "city": home_city_name(),
             "paragraph": "".join(sentence for _k, r in results for sentence in r.sentences),
             "sections": dict(results),

@@ -17,7 +17,7 @@ from registry.errors import DomainError
               help="Write the error report (.xlsx, bad cells highlighted) here.")
 def import_command(file: Path, dry_run: bool, report_path: Path | None):
     """Import enterprises and plans from an .xlsx or .csv register (all or nothing)."""
-    from registry.cli import _fail
+    from registry.cli import fail
     from registry.permissions import SystemActor
     from registry.workflows.importer import run_import
     from registry.workflows.source import read_register
@@ -29,7 +29,7 @@ def import_command(file: Path, dry_run: bool, report_path: Path | None):
             result = run_import(SystemActor("cli-import"), register, dry_run=dry_run,
                                 progress=bar.update)
     except DomainError as exc:
-        _fail(exc)
+        fail(exc)
     counts = ", ".join(f"{k}={v}" for k, v in result.counts.items())
     click.echo(f"{result.rows} rows read; {counts}")
     if result.errors:

@@ -1,7 +1,7 @@
 """The dashboard's figures, and the registry of its panels.
 
 Plans come from the plans service. Other areas (drills, corrective actions, agreements)
-add a panel with one ``register_panel(Panel(...))`` call: a template under
+declare a :class:`Panel` in their ``Area(dashboard_panels=...)``: a template under
 templates/<area>/ and a function ``(actor, today) -> dict`` giving its context.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import date
 from typing import Callable
 
 from registry.clock import today as local_today
-from registry.hooks import register_named
+from registry.areas import registry
 from registry.plans.schemas import PlanQuery
 from registry.plans.service import list_plans, plan_stats
 
@@ -27,15 +27,6 @@ class Panel:
     width: str = "col-lg-4"                 # Bootstrap column class
 
 
-PANELS: dict[str, Panel] = {}
-
-
-def register_panel(panel: Panel) -> Panel:
-    """Show ``panel`` on the dashboard (replaces a panel with the same key)."""
-    PANELS[panel.key] = panel
-    return panel
-
-
 def plan_figures(actor, today: date | None = None) -> dict:
     """Current plans by level, county and status; reviews due in the next 30/90 days
     (counts and the first few), all within the caller's jurisdiction."""
@@ -48,19 +39,8 @@ def plan_figures(actor, today: date | None = None) -> dict:
     return figures
 
 
-# The other areas' panels, "module:attribute" (a Panel), registered on first use.
-AREA_PANELS = [
-    "registry.drills.panel:PANEL",
-    "registry.agreements.panel:PANEL",
-]
-
-
-def _register_area_panels() -> None:
-    register_named(AREA_PANELS, PANELS, lambda panel: panel.key)
-
-
 def panels(actor, today: date | None = None) -> list[tuple[Panel, dict]]:
-    """The registered panels in order, each with its context."""
-    _register_area_panels()
+    """The areas' panels in order, each with its context."""
     today = today or local_today()
-    return [(p, p.context(actor, today)) for p in sorted(PANELS.values(), key=lambda p: p.order)]
+    return [(p, p.context(actor, today))
+            for p in sorted(registry().dashboard_panels.values(), key=lambda p: p.order)]

@@ -1,19 +1,19 @@
 """The lists that can be exported. Headers match the import template where the field is
 the same, so an exported register can be edited and imported again.
 
-The core registers enterprises and plans here; the other areas' lists are named in
-``AREA_EXPORTS`` and registered on first use (the core never imports an area at load)."""
+The core's lists (enterprises, plans) are here, declared by the workflows area; the other
+areas declare theirs in their ``Area(exports=...)`` (registry/areas.py)."""
 from __future__ import annotations
 
 from registry.enterprises.schemas import EnterpriseQuery
 from registry.enterprises.service import all_enterprises
-from registry.hooks import register_named
+from registry.areas import registry
 from registry.plans.schemas import PlanQuery
 from registry.plans.service import all_plans
 from registry.rules.hj941 import LEVEL_ZH
 from registry.rules.plan_status import missing_documents
 from registry.web.labels import DOCUMENTS, STATUSES
-from registry.workflows.exports import EXPORTS, Column, ExportSpec, register
+from registry.workflows.exports import Column, ExportSpec
 
 
 def _level(plan):
@@ -34,7 +34,7 @@ def _p(attr):
     return lambda row: getattr(row[1], attr) if row[1] is not None else None
 
 
-ENTERPRISES = register(ExportSpec(
+ENTERPRISES = ExportSpec(
     name="enterprises", title="企业名录", query=EnterpriseQuery, rows=all_enterprises,
     columns=(
         Column("企业名称", lambda r: r[0].name),
@@ -60,10 +60,10 @@ ENTERPRISES = register(ExportSpec(
     ),
     feature=lambda r: {"id": r[0].id, "geometry": {
         "type": "Point", "coordinates": [r[0].longitude, r[0].latitude]}},
-))
+)
 
 # Rows are (plan, status).
-PLANS = register(ExportSpec(
+PLANS = ExportSpec(
     name="plans", title="预案备案清单", query=PlanQuery, rows=all_plans,
     columns=(
         Column("备案编号", lambda r: r[0].filing_number),
@@ -83,23 +83,9 @@ PLANS = register(ExportSpec(
         Column("缺少的备案文件", lambda r: _missing(r[0])),
         Column("备案编号不规范", lambda r: r[0].filing_number_irregular),
     ),
-))
-
-
-# The other areas' lists, "module:attribute" (an ExportSpec).
-AREA_EXPORTS = [
-    "registry.drills.exports:DRILLS",
-    "registry.drills.exports:ACTIONS",
-    "registry.agreements.exports:AGREEMENTS",
-]
-
-
-def register_area_exports() -> None:
-    register_named(AREA_EXPORTS, EXPORTS, lambda spec: spec.name)
+)
 
 
 def spec_named(name: str) -> ExportSpec | None:
-    """The export called ``name`` (core or area), or None."""
-    if name not in EXPORTS:
-        register_area_exports()
-    return EXPORTS.get(name)
+    """The export called ``name`` (any area's), or None."""
+    return registry().exports.get(name)

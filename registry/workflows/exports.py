@@ -1,7 +1,7 @@
 """Exports of filtered lists: .xlsx (Chinese headers, frozen header row, fitted widths),
 CSV (UTF-8 with BOM, so Excel opens it) and, where rows have a place, GeoJSON.
 
-A list joins the exports with one ``register(ExportSpec(...))``: its name (the URL
+A list joins the exports as an ``ExportSpec`` in its area's ``Area(exports=...)``: its name (the URL
 ``/export/<name>.<format>``), the list page's query schema (or the page's own reading of
 its query string, defaults and tabs included), the service function that returns every
 matching row for the caller (the same filter the page pages through), and its columns.
@@ -70,15 +70,6 @@ class ExportSpec:
     def title_text(self) -> str:
         with self.language():
             return str(self.title)
-
-
-EXPORTS: dict[str, ExportSpec] = {}
-
-
-def register(spec: ExportSpec) -> ExportSpec:
-    """Make ``spec`` downloadable at /export/<spec.name>.<format>."""
-    EXPORTS[spec.name] = spec
-    return spec
 
 
 def query_from(spec: ExportSpec, args: dict) -> BaseModel:

@@ -9,13 +9,5 @@ IMPORT_OUTCOMES = {"created": _l("New"), "updated": _l("Updated"), "unchanged": 
                    "filed": _l("Filed (new)"), "revised": _l("Revised (new version)"),
                    "corrected": _l("Corrected")}
 
-
-@bp.record_once
-def _template_globals(state) -> None:
-    from registry.workflows.export_specs import spec_named
-
-    # Globals, not a context processor, so imported macros see them too.
-    state.app.jinja_env.globals.update(export_spec=spec_named, IMPORT_OUTCOMES=IMPORT_OUTCOMES)
-
 # Imported for their routes (they add themselves to bp).
 from registry.workflows import export_views, import_views  # noqa: E402,F401

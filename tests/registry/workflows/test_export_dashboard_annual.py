@@ -114,17 +114,19 @@ def test_dashboard_numbers_link_to_lists_that_hold_them(officer, register):
 
 
 def test_dashboard_panel_registry(app, officer, register, tmp_path):
+    from registry.areas import registry
     from registry.workflows import dashboard
 
     template = tmp_path / "panel.html"
     template.write_text('<div class="card" id="test-panel">演练 {{ panel_data.count }}</div>')
     app.jinja_loader.searchpath.append(str(tmp_path))
-    dashboard.register_panel(dashboard.Panel("test", "panel.html", lambda actor, today: {"count": 41}))
+    panels = registry(app).dashboard_panels
+    panels["test"] = dashboard.Panel("test", "panel.html", lambda actor, today: {"count": 41})
     try:
         page = officer.get("/").get_data(as_text=True)
         assert 'data-panel="test"' in page and "演练 41" in page
     finally:
-        dashboard.PANELS.pop("test")
+        panels.pop("test")
 
 
 def test_demo_dashboard_shows_the_report_figures(demo, client, accounts):

@@ -1,0 +1,18 @@
+"""The agreements area: upstream–downstream joint prevention agreements (联防联控协议)."""
+from flask_babel import lazy_gettext as _l
+
+from registry.agreements import annual, api, exports, maplayer, panel, reminders, sheet, views
+from registry.areas import Area, NavItem
+
+area = Area(
+    name="agreements",
+    blueprints=(views.bp,),
+    api=(api,),
+    reminder_sources=(reminders.SOURCE, reminders.STALE_SOURCE),
+    map_overlays=(maplayer.map_overlay,),
+    downstream_extensions=(sheet.trace_extension,),
+    dashboard_panels=(panel.PANEL,),
+    exports=(exports.AGREEMENTS,),
+    annual_sections=(annual.SECTION,),
+    nav=(NavItem("agreements.index", _l("Joint prevention agreements"), order=80),),
+)

@@ -1,0 +1,23 @@
+"""The drills area: drills, corrective actions (整改) and the drill schedule."""
+from flask_babel import lazy_gettext as _l
+
+from registry.areas import Area, NavItem
+from registry.drills import (annual, api, drill_reminders, exports, labels, map, panel,
+                             plan_links, reminders, views)
+
+area = Area(
+    name="drills",
+    blueprints=(views.bp,),
+    api=(api,),
+    reminder_sources=(reminders.SOURCE, drill_reminders.SOURCE),
+    map_overlays=(map.map_overlay,),
+    dashboard_panels=(panel.PANEL,),
+    exports=(exports.DRILLS, exports.ACTIONS),
+    annual_sections=(annual.DRILLS, annual.ACTIONS),
+    audit_values=labels.AUDIT_VALUES,
+    field_labels=labels.AUDIT_FIELDS,
+    nav=(NavItem("drills.index", _l("Drills"), order=50),
+         NavItem("drills.improvement_plan", _l("Corrective actions"), order=60)),
+    template_globals={**labels.GLOBALS, "drill_revision_sources": plan_links.revision_sources,
+                      "enterprise_drills": views.enterprise_drills},
+)

@@ -1,0 +1,11 @@
+"""The enterprises area: the register of enterprises."""
+from flask_babel import lazy_gettext as _l
+
+from registry.areas import Area, NavItem
+from registry.enterprises import views
+
+area = Area(
+    name="enterprises",
+    blueprints=(views.bp,),
+    nav=(NavItem("enterprises.index", _l("Enterprises"), order=20),),
+)

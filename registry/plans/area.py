@@ -1,0 +1,11 @@
+"""The plans area: filing, revision and correction of contingency plans."""
+from flask_babel import lazy_gettext as _l
+
+from registry.areas import Area, NavItem
+from registry.plans import views
+
+area = Area(
+    name="plans",
+    blueprints=(views.bp,),
+    nav=(NavItem("plans.index", _l("Plans"), order=30),),
+)

@@ -1,0 +1,14 @@
+"""The reminders area: the outbox, the plan-review rule, the reminder pages and commands."""
+from flask_babel import lazy_gettext as _l
+
+from registry.areas import Area, NavItem
+from registry.reminders import api, cli, plan_source, views
+
+area = Area(
+    name="reminders",
+    blueprints=(views.bp,),
+    api=(api,),
+    commands=(cli.reminders_group,),
+    reminder_sources=(plan_source.SOURCE,),
+    nav=(NavItem("reminders.index", _l("Reminders"), order=90),),
+)

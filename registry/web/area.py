@@ -1,0 +1,17 @@
+"""The web area: the core's pages and labels, the demo and scheduler commands."""
+from flask_babel import lazy_gettext as _l
+
+from registry import cli
+from registry.areas import Area, NavItem
+from registry.web import labels, views
+
+area = Area(
+    name="web",
+    blueprints=(views.bp,),
+    commands=cli.COMMANDS,
+    choice_labels=labels.CHOICE_LABELS,
+    field_labels=labels.FIELDS,
+    nav=(NavItem("web.index", _l("Home"), order=10),),
+    template_globals=labels.template_globals(),
+    template_context=(labels.settings_context,),
+)

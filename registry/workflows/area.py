@@ -1,0 +1,16 @@
+"""The workflows area: import, export, the dashboard and the annual figures."""
+from flask_babel import lazy_gettext as _l
+
+from registry.areas import Area, NavItem
+from registry.workflows import annual, annual_views, cli, export_specs, views
+
+area = Area(
+    name="workflows",
+    blueprints=(views.bp, annual_views.bp),
+    commands=(cli.import_command,),
+    exports=(export_specs.ENTERPRISES, export_specs.PLANS),
+    annual_sections=(annual.PLANS_SECTION,),
+    nav=(NavItem("annual.index", _l("Annual figures"), order=100),),
+    template_globals={"export_spec": export_specs.spec_named,
+                      "IMPORT_OUTCOMES": views.IMPORT_OUTCOMES},
+)
