@@ -84,7 +84,7 @@ class CpuMeter:
     processes (read from /proc; Linux), to divide by the requests served: where each
     request's cost goes, which the ratio alone does not say."""
 
-    def __init__(self, server: "Server"):
+    def __init__(self, server: Server):
         self.server = server
 
     def _now(self) -> tuple[float, float]:
@@ -207,7 +207,7 @@ def run_wrk(wrk: str, base: str, path: str, headers: list[str], script: str, arg
         command += ["-H", header]
     done = subprocess.run(command + [base + path], capture_output=True, text=True,
                           env=dict(os.environ, **extra_env))
-    line = next((l for l in done.stdout.splitlines() if l.startswith("@@LOAD ")), None)
+    line = next((out for out in done.stdout.splitlines() if out.startswith("@@LOAD ")), None)
     if done.returncode or line is None:
         sys.exit(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     result = json.loads(line[len("@@LOAD "):])
@@ -276,7 +276,7 @@ def main() -> int:
             wanted = [w.strip() for w in args.only.split(",")]
             targets = [t for t in targets if t[0] in ("floor /healthz", "healthz/db")
                        or any(t[0].startswith(w) for w in wanted)]
-        for name, path, headers, script in targets:  # warm every worker's caches
+        for _name, path, headers, script in targets:  # warm every worker's caches
             quick = argparse.Namespace(**{**vars(args), "duration": 2})
             server.drain()
             run_wrk(wrk, server.base, path, headers, script, quick,

@@ -59,12 +59,11 @@ def build(app, n: int) -> None:
                           deadline_approximate=False, filed_late=False, risk_level="general",
                           review_due_on=due, is_current=True, revision_required=False,
                           is_demo=False, created_at=now, updated_at=now))
-    with app.app_context():
-        with db.engine.begin() as conn:
-            conn.execute(sa.insert(Enterprise.__table__), enterprises)
-            conn.execute(sa.insert(Plan.__table__), plans)
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("ANALYZE")
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(sa.insert(Enterprise.__table__), enterprises)
+        conn.execute(sa.insert(Plan.__table__), plans)
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("ANALYZE")
 
 
 def sweep(app):

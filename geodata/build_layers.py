@@ -218,7 +218,8 @@ def rivers() -> gpd.GeoDataFrame:
         lines[main] = target
         coords = list(lines[trib].coords)
         lines[trib] = LineString(coords[:-1] + [(snapped.x, snapped.y)])
-    rows = [{"name": n, "flow_speed_mps": SPEEDS[n], "source": "WDB-II" if n in WDB_RIVERS or n == "沙颍河" else "drawn",
+    rows = [{"name": n, "flow_speed_mps": SPEEDS[n],
+             "source": "WDB-II" if n in WDB_RIVERS or n == "沙颍河" else "drawn",
              "geometry": g} for n, g in lines.items()]
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
 

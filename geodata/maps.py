@@ -193,7 +193,7 @@ def layers_json(layers: Mapping, *, shift_gcj02: bool = False) -> bytes:
     data = _json(out)
     refs = [(name, weakref.ref(gdf)) for name, gdf in layers.items()]
     _layer_cache[token] = (refs, data)
-    for ref_name, ref in refs:
+    for ref_name, _ref in refs:
         weakref.finalize(layers[ref_name], _layer_cache.pop, token, None)
     return data
 
@@ -255,7 +255,8 @@ def _skeleton(layers_blob: bytes, asset_base: str, config_blob: bytes, title: st
     page = MacroElement()
     page._name = "RiskMap"
     page._template = Template(
-        "{% macro header(this, kwargs) %}<link rel=\"icon\" href=\"data:,\"><style>{{ this.css }}</style><script>{{ this.js }}</script>{% endmacro %}"
+        "{% macro header(this, kwargs) %}<link rel=\"icon\" href=\"data:,\">"
+        "<style>{{ this.css }}</style><script>{{ this.js }}</script>{% endmacro %}"
         "{% macro html(this, kwargs) %}"
         '<script type="application/json" id="risk-map-config">{{ this.config }}</script>'
         '<script type="application/json" id="risk-map-layers">{{ this.layers }}</script>'

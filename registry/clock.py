@@ -14,6 +14,3 @@ def today() -> date:
         return date.fromisoformat(str(pinned))
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
-
-def now_local() -> datetime:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"]))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from typing import Callable, Hashable
+from collections.abc import Callable, Hashable
 
 import sqlalchemy as sa
 from flask import current_app, g, has_request_context, request

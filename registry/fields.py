@@ -33,7 +33,7 @@ def halfwidth(value):
 def _credit_code(value: str) -> str:
     try:
         return validate_credit_code(value)
-    except RuleViolation as exc:
+    except RuleViolation:
         raise  # a RuleViolation is a ValueError: pydantic keeps it, validate() translates it
 
 
@@ -42,7 +42,7 @@ def _risk_level(value):
         return None
     try:
         return parse_level(str(value))
-    except RuleViolation as exc:
+    except RuleViolation:
         raise  # a RuleViolation is a ValueError: pydantic keeps it, validate() translates it
 
 
@@ -51,7 +51,7 @@ def _risk_notation(value):
         return None
     try:
         return format_notation(parse_notation(str(value)))
-    except RuleViolation as exc:
+    except RuleViolation:
         raise  # a RuleViolation is a ValueError: pydantic keeps it, validate() translates it
 
 

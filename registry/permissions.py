@@ -94,7 +94,7 @@ class SystemActor:
     is_authenticated = True
     is_active = True
     id = None
-    county_codes: set[str] = set()
+    county_codes: frozenset[str] = frozenset()  # all counties (an administrator's rights)
 
     def __init__(self, username: str = "system"):
         self.username = username

@@ -3,7 +3,8 @@ alike, and errors come back as ``field -> [messages]`` in the user's language.""
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Mapping
 
 from flask import has_app_context
 from flask_babel import gettext as _
@@ -150,7 +151,7 @@ def validate(schema: type[M], data: Any) -> M:
 def form_data(form, *, booleans: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> dict:
     """An HTML form as schema input: blank fields become None, checkboxes booleans."""
     data: dict[str, Any] = {}
-    for key in form.keys():
+    for key in form.keys():  # noqa: SIM118 (a MultiDict: keys, not one value per key)
         if key == "csrf_token" or key in lists:
             continue
         value = form.get(key, "").strip()

@@ -126,10 +126,6 @@ class AgreementPatch(_In):
     note: Annotated[str | None, Field(max_length=1000)] = None
 
 
-class ContactAdd(ContactIn):
-    """Add a contact to one party's roster (web form)."""
-
-
 class MeetingIn(_In):
     """A joint meeting (联席会议) held under the agreement."""
 

@@ -21,8 +21,7 @@ from registry.clock import today as local_today
 from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
 from registry.jurisdictions.service import home_city_name
-from registry.models import (Agreement, AgreementContact, AgreementParty, AgreementSection,
-                             County)
+from registry.models import (Agreement, AgreementContact, AgreementParty, AgreementSection)
 from registry.validation import validate
 
 SCALARS = ("title", "rivers", "signed_on", "term_years", "expires_on", "renewal_on",

@@ -33,10 +33,6 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
-def current_api_user():
-    return g.api_user
-
-
 def _authenticate():
     header = request.headers.get("Authorization", "")
     scheme, _sep, token = header.partition(" ")

@@ -6,7 +6,6 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash

@@ -25,7 +25,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -124,7 +124,7 @@ def backup(path: str | os.PathLike) -> dict:
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
                   "--file", str(dump), *args], env)
         manifest = {"format": FORMAT, "database": kind, "revision": _revision(engine),
-                    "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                     "counts": _counts(engine), "files": {}}
         partial = Path(tmp) / "bundle.tar"
         with tarfile.open(partial, "w") as tar:

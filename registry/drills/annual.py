@@ -104,7 +104,7 @@ def _action_sentence(total: dict, year: int, as_of: date) -> str:
     text = f"针对演练发现的问题，{period}" + "，".join(d for d in done if d)
     if not total["unverified"]:
         return text + f"，{until}已全部整改到位。"
-    text = (text + "；" if any(done) else f"针对演练发现的问题，") + \
+    text = (text + "；" if any(done) else "针对演练发现的问题，") + \
         f"{until}，尚有{total['unverified']}项整改未完成验收"
     if total["overdue"]:
         text += f"，其中{total['overdue']}项已超过整改期限"

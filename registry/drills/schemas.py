@@ -147,7 +147,3 @@ class ScheduleQuery(BaseModel):
     overdue: bool | None = None
     page: Page = 1
     per_page: int = Field(50, ge=1, le=500)
-
-
-class StatsYear(BaseModel):
-    year: int | None = Field(None, ge=1990, le=2100)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -194,15 +194,6 @@ def filtered(actor, query: EnterpriseQuery, today=None):
     stmt = sa.select(Enterprise, Plan, _status_case().label("status"))
     return (_where(_current_plan_join(stmt), _shape(actor, query))
             .params(_values(actor, query, today)))
-
-
-def find_by_credit_code(actor, credit_code: str) -> Enterprise | None:
-    """The enterprise registered under ``credit_code`` (None if none); PermissionDenied
-    when it lies outside the caller's jurisdiction."""
-    enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.credit_code == credit_code))
-    if enterprise is not None:
-        permissions.require_read_county(actor, enterprise.county_code)
-    return enterprise
 
 
 def all_enterprises(actor, query: EnterpriseQuery, today=None):

@@ -54,18 +54,3 @@ def home_city_name() -> str:
     code = current_app.config["HOME_CITY_CODE"]
     name = db.session.scalar(sa.select(County.city_name).where(County.city_code == code).limit(1))
     return name or code
-
-
-def rename_county(actor, code: str, name: str) -> County:
-    permissions.require(permissions.can_manage_jurisdictions(actor), actor)
-    county = db.session.get(County, code)
-    if county is None:
-        raise ValidationFailed({"code": [_("Unknown county code %(code)s.", code=code)]})
-    name = (name or "").strip()
-    if not name or len(name) > 64:
-        raise ValidationFailed({"name": [_("Give a name of at most 64 characters.")]})
-    audit.record(actor, "county.rename", "county", 0, {"code": code, "name": county.name},
-                 {"code": code, "name": name})
-    county.name = name
-    db.session.commit()
-    return county

@@ -1,6 +1,6 @@
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 
 def utcnow() -> datetime:
     """Timestamps are stored in UTC (naive, same on SQLite and PostgreSQL)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

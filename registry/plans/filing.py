@@ -9,7 +9,7 @@ import's plain records — raise domain exceptions, and never commit.
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import current_app

@@ -164,15 +164,6 @@ def all_plans(actor, query: PlanQuery, today=None):
     return [(p, s) for p, s in db.session.execute(stmt).all()]
 
 
-def find_by_filing_number(actor, number: str) -> Plan | None:
-    """The plan version holding ``number`` (None if none); PermissionDenied outside
-    the caller's jurisdiction."""
-    plan = db.session.scalar(sa.select(Plan).where(Plan.filing_number == number))
-    if plan is not None:
-        permissions.require_read_county(actor, plan.enterprise.county_code)
-    return plan
-
-
 def list_plans(actor, query: PlanQuery, today=None):
     """A page of (plan, status) with the total, newest filings first."""
     stmt = _plans_filtered(actor, query, today)

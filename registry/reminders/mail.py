@@ -9,11 +9,12 @@ we need what Flask-Mail hides — one connection per run, the per-recipient refu
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from email.message import EmailMessage
 from email.utils import formataddr, format_datetime, make_msgid
 from pathlib import Path
@@ -37,7 +38,7 @@ def calendar_file(events: Sequence[CalendarEvent]) -> bytes:
     cal.add("prodid", "-//registry//reminders//ZH")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
-    stamp = datetime.now(timezone.utc)
+    stamp = datetime.now(UTC)
     for item in events:
         event = Event()
         event.add("uid", item.uid)
@@ -74,7 +75,7 @@ def build_message(config: Mapping, to_address: str, to_name: str, subject: str, 
     msg["Subject"] = subject
     msg["From"] = sender
     msg["To"] = formataddr((to_name, to_address)) if to_name else to_address
-    msg["Date"] = format_datetime(datetime.now(timezone.utc))
+    msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = message_id or make_msgid(domain=_sender_domain(config))
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
     msg.set_content(text)
@@ -145,10 +146,8 @@ class SmtpTransport:
 
     def close(self) -> None:
         if self._smtp is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 self._smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
             self._smtp = None
 
 

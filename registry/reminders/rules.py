@@ -28,7 +28,7 @@ class Recipient:
 
     @classmethod
     def of(cls, email: str | None, fallback_key: str, name: str, locale: str,
-           user_id: int | None = None, digest: bool = False) -> "Recipient":
+           user_id: int | None = None, digest: bool = False) -> Recipient:
         address = (email or "").strip()
         return cls(key=address.lower() if address else fallback_key, email=address or None,
                    name=name, locale=locale, user_id=user_id, digest=digest)
@@ -77,7 +77,7 @@ class Schedule:
         object.__setattr__(self, "days_before", tuple(sorted(set(self.days_before), reverse=True)))
 
     @classmethod
-    def parse(cls, days_before: str, overdue_every: int, setting: str = "days_before") -> "Schedule":
+    def parse(cls, days_before: str, overdue_every: int, setting: str = "days_before") -> Schedule:
         """From a setting such as ``"90,30,7,0"``; ValueError names the setting and value."""
         if str(days_before).strip().lower() in ("", "none", "off"):
             return cls((), int(overdue_every))  # the rule is switched off ahead of the date

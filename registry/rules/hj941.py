@@ -225,10 +225,8 @@ def check_level_agrees(level: str, assessment: Assessment) -> None:
 
 
 def _medium_notation(medium: str, grade_: MediumGrade) -> str:
-    if grade_.q_class == Q_CLASSES[0]:
-        factors = grade_.q_class
-    else:
-        factors = f"{grade_.q_class}-{grade_.m_class}-{grade_.e}"
+    factors = (grade_.q_class if grade_.q_class == Q_CLASSES[0]
+               else f"{grade_.q_class}-{grade_.m_class}-{grade_.e}")
     return f"{LEVEL_ZH[grade_.level]}-{MEDIUM_ZH[medium]}({factors})"
 
 

@@ -1,5 +1,5 @@
 """Display names of coded values, in the user's language (officialese from domain.md §1)."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -102,7 +102,7 @@ def local_time(value: datetime | None) -> str:
     if value is None:
         return ""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
 
 

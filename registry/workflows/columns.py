@@ -6,7 +6,7 @@ here appears in all three.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from registry.workflows import cells
 

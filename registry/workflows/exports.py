@@ -19,7 +19,8 @@ import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Callable, Iterable
+from typing import Any
+from collections.abc import Callable, Iterable
 
 from flask_babel import force_locale
 from flask_babel import gettext as _

@@ -1,4 +1,5 @@
-"""Import pages (routes on the workflows blueprint): upload -> preview (a dry run) -> confirm; template and error report."""
+"""Import pages (routes on the workflows blueprint): upload -> preview (a dry run) -> confirm;
+template and error report."""
 from __future__ import annotations
 
 import io

@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -68,7 +68,7 @@ class ImportResult:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ImportResult":
+    def from_dict(cls, data: dict) -> ImportResult:
         errors = [RowError(**e) for e in data.pop("errors", [])]
         return cls(errors=errors, **data)
 

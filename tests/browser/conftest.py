@@ -8,6 +8,7 @@ scripts run records each ``securitypolicyviolation`` event in the origin's local
 which survives navigation and is shared with the same-origin map frame."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -68,7 +69,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
              sample: e.sample, at: e.sourceFile + ":" + e.lineNumber});
   localStorage.setItem("%s", JSON.stringify(list));
 }, true);
-""" % (CSP_KEY, CSP_KEY)
+""" % (CSP_KEY, CSP_KEY)  # noqa: UP031 (JavaScript braces would need doubling in a format string)
 
 
 class Browser:
@@ -110,10 +111,8 @@ class Browser:
         driver on the top document (loading one of the origin if it was elsewhere)."""
         from selenium.common.exceptions import NoAlertPresentException
 
-        try:
+        with contextlib.suppress(NoAlertPresentException):
             self.driver.switch_to.alert.dismiss()  # a failed XSS test may leave one open
-        except NoAlertPresentException:
-            pass
         self.driver.switch_to.default_content()
         if not self.driver.current_url.startswith(self.base_url + "/"):
             self.get("/static/app.css")  # any document of the origin can read its storage

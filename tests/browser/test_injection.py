@@ -228,7 +228,7 @@ def test_uploaded_payloads_never_run_in_import_previews(browser, accounts, tmp_p
         browser.get("/import")
         browser.driver.find_element(By.ID, "f-file").send_keys(str(write_xlsx(tmp_path / file_name, rows)))
         browser.driver.find_element(By.CSS_SELECTOR, "main form button").click()
-        WebDriverWait(browser.driver, 20).until(lambda d: d.find_elements(By.ID, shown))
+        WebDriverWait(browser.driver, 20).until(lambda d: d.find_elements(By.ID, shown))  # noqa: B023
         _assert_clean(browser, f"/import/<token> ({file_name})")
         text = browser.driver.find_element(By.ID, shown).text
         if shown == "import-preview":

@@ -38,7 +38,8 @@ def test_xlsx_keeps_the_status_filter_and_labels(client, accounts, register, tmp
     assert row["协议名称"] == "许昌市—漯河市跨界突发水污染事件联防联控协议"
     assert (row["签约城市"], row["涉及河流"], row["协议状态"]) == ("漯河市", "颍河、清潩河", "有效")
     assert row["签订日期"] == datetime(2024, 3, 18) and row["有效期至"] == datetime(2029, 3, 17)
-    assert (row["联系人（人）"], row["待核实联系人（人）"], row["通报时限（小时）"]) == (2, 1, 1)  # 赵红 verified 2025-10-01
+    # 赵红 verified 2025-10-01
+    assert (row["联系人（人）"], row["待核实联系人（人）"], row["通报时限（小时）"]) == (2, 1, 1)
     assert row["跨界断面"] == "颍河许昌—漯河交界断面、清潩河许昌—漯河交界断面"
     assert sheet.column_dimensions["A"].width >= 2 * len(row["协议名称"])
 

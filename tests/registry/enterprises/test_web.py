@@ -1,9 +1,8 @@
 """Enterprise and plan pages driven through their HTML forms, in Chinese."""
-import re
 
 import pytest
 
-from tests.conftest import credit_code, csrf_token, enterprise_payload, plan_payload
+from tests.conftest import csrf_token, enterprise_payload, plan_payload
 
 
 @pytest.fixture

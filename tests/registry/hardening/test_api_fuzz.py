@@ -90,7 +90,7 @@ def _valid_body(label: str, records: dict) -> dict | None:
 def _real_shaped(case, label: str, records: dict, pick: int):
     """Point the generated request at real records and, for creating bodies, lay the
     generated free text over a valid body: so 200/201 answers get checked too."""
-    for name, value in list((case.path_parameters or {}).items()):
+    for name in list(case.path_parameters or {}):
         if name in records and isinstance(records[name], list):
             case.path_parameters[name] = records[name][pick % len(records[name])]
     base = _valid_body(label, records)

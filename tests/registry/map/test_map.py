@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import csrf_token, enterprise_payload, plan_payload
+from tests.conftest import enterprise_payload, plan_payload
 
 # On 颍河 near 禹州 (411081): downstream reaches 漯河市 then 周口市.
 YINGHE_YUZHOU = (113.47, 34.15)

@@ -139,7 +139,7 @@ def test_officer_digest_one_mail_for_everything_due(app, smtp, accounts, admin_a
         set_digest(db.session.get(User, user_id), True)
     assert run(app).line() == "due 4, sent 4, failed 0, skipped 0"
     (digest,) = smtp.to("officer.yuzhou@example.com")
-    assert "【每日提醒汇总】辖区内共有2项待办提醒" == str(digest["Subject"])
+    assert str(digest["Subject"]) == "【每日提醒汇总】辖区内共有2项待办提醒"
     text = digest.get_body(("plain",)).get_content()
     assert p1["filing_number"] in text and p2["filing_number"] in text
     (ics,) = list(digest.iter_attachments())

@@ -1,13 +1,13 @@
 """The daily job at 08:00 Asia/Shanghai; one active scheduler per database; takeover."""
 import os
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
 from tests.registry.reminders.conftest import file_plan, outbox
 
-UTC = timezone.utc
+
 
 
 def test_daily_run_fires_at_0800_shanghai_with_coalesce_and_grace(app):

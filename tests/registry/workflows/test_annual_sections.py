@@ -35,7 +35,7 @@ def _step(action_id: int, *moves):
 
 
 @pytest.fixture
-def year_2025(app, filed):
+def year_2025(app, filed):  # noqa: F811 (the imported fixture, requested by name)
     """2025 in 禹州 (411081), 襄城 (411025) and the city: four drills (and one in 2024),
     their findings in every state, and three agreements (one signed, one renewed in 2025)."""
     from registry.agreements.schemas import AgreementIn

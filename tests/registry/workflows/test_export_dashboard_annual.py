@@ -141,7 +141,8 @@ def test_demo_dashboard_shows_the_report_figures(demo, client, accounts):
 def test_annual_figures_paragraph_tables_and_docx(officer, register, tmp_path):
     page = officer.get("/annual?year=2025").get_data(as_text=True)
     paragraph = re.search(r'id="annual-paragraph">(.*?)</p>', page, re.S).group(1)
-    assert paragraph == ("2025年，督促指导企业及时修编环境应急预案，全年新增环境风险企业预案备案1家、修订后重新备案0家。"
+    assert paragraph == ("2025年，督促指导企业及时修编环境应急预案，"
+                         "全年新增环境风险企业预案备案1家、修订后重新备案0家。"
                          "截至2025年底，辖区内共完成环境风险企业预案备案2家，其中一般风险等级1家，"
                          "较大风险等级0家，重大环境风险等级1家。")
     assert "按县（市、区）" in page and "长葛市" in page
