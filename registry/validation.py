@@ -151,7 +151,7 @@ def validate(schema: type[M], data: Any) -> M:
 def form_data(form, *, booleans: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> dict:
     """An HTML form as schema input: blank fields become None, checkboxes booleans."""
     data: dict[str, Any] = {}
-    for key in form.keys():  # noqa: SIM118 (a MultiDict: keys, not one value per key)
+    for key in form:
         if key == "csrf_token" or key in lists:
             continue
         value = form.get(key, "").strip()

@@ -31,7 +31,7 @@ def nested(form, *, lists_of_text: tuple[str, ...] = ()) -> dict:
     """``request.form`` → nested dict: blank → None, ``lists_of_text`` fields split on
     commas/、/spaces into lists, repeated groups into lists."""
     root: dict = {}
-    for key in form.keys():  # noqa: SIM118 (a MultiDict: keys, not one value per key)
+    for key in form:
         if key == "csrf_token":
             continue
         value = form.get(key, "").strip()

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from registry.areas import Area, NavItem
 from registry.drills import (annual, api, drill_reminders, exports, labels, map, panel,
-                             plan_links, reminders, views)
+                             plan_links, reminders, rules, views)
 
 area = Area(
     name="drills",
@@ -19,5 +19,6 @@ area = Area(
     nav=(NavItem("drills.index", _l("Drills"), order=50),
          NavItem("drills.improvement_plan", _l("Corrective actions"), order=60)),
     template_globals={**labels.GLOBALS, "drill_revision_sources": plan_links.revision_sources,
-                      "enterprise_drills": views.enterprise_drills},
+                      "enterprise_drills": views.enterprise_drills,
+                      "action_overdue": rules.action_overdue},
 )

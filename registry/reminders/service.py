@@ -344,10 +344,25 @@ def _deliver_digest(ids: list[int], subjects, transport, summary) -> None:
 
 # --- outbox, resend, preview, preferences -----------------------------------------------
 
-def _require_outbox_write(actor, reminder: Reminder) -> None:
-    allowed = (permissions.can_write_county(actor, reminder.county_code) if reminder.county_code
-               else permissions.can_manage_users(actor))
-    permissions.require(allowed, actor)
+# A reminder in these states can be sent again (skipped: no address; cancelled: no longer due).
+RESENDABLE = ("pending", "sent", "failed")
+
+
+def can_write_outbox(actor, reminder: Reminder) -> bool:
+    """Officers act on their counties' reminders, administrators on all (the ones with no
+    county, e.g. the stale-contacts note, are administrators' only)."""
+    return (permissions.can_write_county(actor, reminder.county_code) if reminder.county_code
+            else permissions.can_manage_users(actor))
+
+
+def can_resend(actor, reminder: Reminder) -> bool:
+    return reminder.status in RESENDABLE and can_write_outbox(actor, reminder)
+
+
+def can_choose_digest(actor) -> bool:
+    """Officers and administrators (people with an account) may take one daily digest."""
+    return (getattr(actor, "is_authenticated", False) and getattr(actor, "id", None) is not None
+            and getattr(actor, "role", None) in ("officer", "admin"))
 
 
 def list_reminders(actor, query: ReminderQuery):
@@ -392,8 +407,8 @@ def resend(actor, reminder_id: int, transport=None) -> Reminder:
     attempts). Officers resend in their counties only. Raises NotFound, PermissionDenied,
     Conflict (skipped: no address; cancelled: no longer due)."""
     reminder = get_reminder(actor, reminder_id)
-    _require_outbox_write(actor, reminder)
-    if reminder.status in ("skipped", "cancelled"):
+    permissions.require(can_write_outbox(actor, reminder), actor)
+    if reminder.status not in RESENDABLE:
         raise Conflict(_("This reminder cannot be sent: %(reason)s",
                          reason=reminder.last_error or reminder.status))
     before = {"status": reminder.status, "attempts": reminder.attempts}
@@ -442,8 +457,7 @@ def digest_preference(user) -> bool:
 
 def set_digest(actor, digest: bool) -> None:
     """Choose one daily digest instead of single mails (officers and administrators)."""
-    permissions.require(getattr(actor, "role", None) in ("officer", "admin")
-                        and getattr(actor, "id", None) is not None, actor)
+    permissions.require(can_choose_digest(actor), actor)
     pref = db.session.get(ReminderPreference, actor.id)
     before = {"digest": bool(pref and pref.digest)}
     if pref is None:

@@ -3,7 +3,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from registry import permissions
 from registry.clock import today
 from registry.errors import Conflict
 from registry.reminders import service
@@ -43,7 +42,7 @@ def milestone_label(milestone: str) -> str:
 def _context():
     return dict(STATUS_LABELS=STATUS_LABELS, STATUS_BADGES_R=STATUS_BADGES, ERRORS=ERRORS,
                 rules={s.rule: s.label for s in load_sources()},
-                can_choose_digest=current_user.role in ("officer", "admin"))
+                can_choose_digest=service.can_choose_digest(current_user))
 
 
 @bp.get("/reminders")
@@ -54,8 +53,7 @@ def index():
     return render_template("reminders/index.html", rows=rows, total=total, query=query,
                            counts=service.outbox_counts(current_user),
                            digest=service.digest_preference(current_user),
-                           can_resend=lambda r: r.county_code and permissions.can_write_county(
-                               current_user, r.county_code) or permissions.can_manage_users(current_user),
+                           can_resend=lambda r: service.can_resend(current_user, r),
                            **_context())
 
 

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from registry.areas import Area, NavItem
-from registry.workflows import annual, annual_views, cli, export_specs, views
+from registry.workflows import annual, annual_views, cli, export_specs, permissions, views
 
 area = Area(
     name="workflows",
@@ -11,6 +11,6 @@ area = Area(
     exports=(export_specs.ENTERPRISES, export_specs.PLANS),
     annual_sections=(annual.PLANS_SECTION,),
     nav=(NavItem("annual.index", _l("Annual figures"), order=100),),
-    template_globals={"export_spec": export_specs.spec_named,
+    template_globals={"export_spec": export_specs.spec_named, "can_import": permissions.can_import,
                       "IMPORT_OUTCOMES": views.IMPORT_OUTCOMES},
 )

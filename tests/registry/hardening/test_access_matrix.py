@@ -581,7 +581,7 @@ def test_access(app, callers, route, index):
         records = _records(app, n, rule)
 
         def resolve(v):  # called in this iteration only
-            return records[v]  # noqa: B023 if isinstance(v, str) and v in records else v
+            return records[v] if isinstance(v, str) and v in records else v  # noqa: B023
 
         path = _fill(rule, {**records, **{k: resolve(v) for k, v in case.params.items()}})
         query = {k: resolve(v) for k, v in case.query.items()}
