@@ -70,7 +70,8 @@ def agreement_section(actor, year: int, as_of: date) -> SectionResult:
                    for a in relevant], wide=True)
     return SectionResult(sentences, [table], {
         "signed": [a.id for a in signed], "renewed": [a.id for a in renewed],
-        "in_force": [a.id for a in in_force], "cities_signed": _cities(signed)})
+        "in_force": [a.id for a in in_force], "cities_signed": _cities(signed),
+        "cities_in_force": _cities(in_force)})
 
 
 SECTION = Section("agreements", agreement_section, order=20)

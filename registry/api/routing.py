@@ -56,8 +56,8 @@ MAX_ID = 2**31 - 1
 
 
 def path_param_is_int(name: str) -> bool:
-    """Path parameters named ``*_id`` are integers; any other is a string."""
-    return name.endswith("_id")
+    """Path parameters named ``*_id`` (and ``year``) are integers; any other is a string."""
+    return name.endswith("_id") or name == "year"
 
 
 def flask_rule(path: str) -> str:

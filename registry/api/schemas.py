@@ -78,6 +78,7 @@ class PlanOut(BaseModel):
     status: Status
     is_current: bool
     revision_required: bool
+    overdue: bool
     revision_reason: str | None
     superseded_by_id: int | None
     documents: list[str]
@@ -99,6 +100,7 @@ class PlanStats(BaseModel):
     by_risk_level: dict[str, int]
     by_county: dict[str, int]
     by_status: dict[str, int]
+    overdue_total: int
 
 
 class StatsOut(BaseModel):

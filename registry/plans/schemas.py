@@ -97,6 +97,7 @@ class PlanQuery(BaseModel):
     risk_level: Literal["general", "major", "serious"] | None = None
     enterprise_id: int | None = None
     current: bool = False  # current versions only (the dashboard's figures)
+    overdue: bool | None = None  # past the review date, whether or not revision is also required
     due_within_days: int | None = Field(None, ge=1, le=3650)  # review due in the next N days
     page: Page = 1
     per_page: int = Field(20, ge=1, le=200)

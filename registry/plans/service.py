@@ -19,7 +19,7 @@ from registry.extensions import db
 from registry.models import County, Enterprise, Plan, PlanDocument
 from registry.plans import filing
 from registry.plans.schemas import CorrectionIn, PlanIn, PlanQuery, RevisionIn, _PlanFields
-from registry.plans.status import status_expression, status_of
+from registry.plans.status import overdue_expression, overdue_of, status_expression, status_of
 from registry.rules import hj941
 from registry.rules.plan_status import DOCUMENTS, missing_documents
 
@@ -150,6 +150,9 @@ def _plans_filtered(actor, query: PlanQuery, today=None):
         stmt = stmt.where(Plan.enterprise_id == query.enterprise_id)
     if query.status:
         stmt = stmt.where(status == query.status)
+    if query.overdue is not None:
+        overdue = overdue_expression(today)
+        stmt = stmt.where(overdue if query.overdue else sa.not_(overdue))
     if query.current:
         stmt = stmt.where(Plan.is_current)
     if query.due_within_days:
@@ -190,8 +193,12 @@ def plan_stats(actor, today=None) -> dict:
         by_level[level] = by_level.get(level, 0) + n
         by_county[county] = by_county.get(county, 0) + n
         by_status[st] = by_status.get(st, 0) + n
+    overdue = permissions.scope(
+        sa.select(sa.func.count()).select_from(Plan).join(Enterprise).where(overdue_expression(today)),
+        actor, Enterprise.county_code)
     return {"total": sum(by_level.values()), "by_risk_level": by_level,
-            "by_county": dict(sorted(by_county.items())), "by_status": by_status}
+            "by_county": dict(sorted(by_county.items())), "by_status": by_status,
+            "overdue_total": db.session.scalar(overdue)}
 
 
 def history(actor, enterprise_id: int) -> list[Plan]:
@@ -213,6 +220,7 @@ def to_dict(plan: Plan, today=None) -> dict:
         "deadline_approximate": plan.deadline_approximate, "filed_late": plan.filed_late,
         "review_due_on": plan.review_due_on.isoformat(), "status": status_of(plan, today),
         "is_current": plan.is_current, "revision_required": plan.revision_required,
+        "overdue": overdue_of(plan, today),
         "revision_reason": plan.revision_reason,
         "superseded_by_id": plan.superseded_by_id,
         "documents": [k for k in DOCUMENTS if k in present],

@@ -9,7 +9,7 @@ from flask import current_app
 
 from registry.clock import today as local_today
 from registry.models import Plan
-from registry.rules.plan_status import plan_status
+from registry.rules.plan_status import plan_status, review_overdue
 
 
 def status_expression(today: date | None = None):
@@ -38,3 +38,13 @@ def status_of(plan: Plan, today: date | None = None) -> str:
     return plan_status(plan.review_due_on, today or local_today(), superseded=not plan.is_current,
                        revision_required=plan.revision_required,
                        due_soon_days=current_app.config["DUE_SOON_DAYS"])
+
+
+def overdue_of(plan: Plan, today: date | None = None) -> bool:
+    """Past the review date (current versions only), whatever the revision flag says."""
+    return review_overdue(plan.review_due_on, today or local_today(), superseded=not plan.is_current)
+
+
+def overdue_expression(today: date | None = None):
+    """SQL twin of :func:`overdue_of`."""
+    return sa.and_(Plan.is_current.is_(True), Plan.review_due_on < (today or local_today()))

@@ -29,6 +29,13 @@ def review_due_on(signed_on: date, years: int = REVIEW_INTERVAL_YEARS) -> date:
         return signed_on.replace(year=signed_on.year + years, day=28)
 
 
+def review_overdue(review_due_on: date, today: date, *, superseded: bool = False) -> bool:
+    """True when a current plan is past its 回顾性评估 date. A fact of the review clock,
+    apart from the revision flag: a plan can be overdue and need revision at once, and the
+    status (one word) then says ``revision_required`` while this still says overdue."""
+    return not superseded and today > review_due_on
+
+
 def plan_status(review_due_on: date, today: date, *, superseded: bool = False,
                 revision_required: bool = False, due_soon_days: int = DUE_SOON_DAYS) -> str:
     """The plan's status, first that applies: ``superseded`` (a newer version is
@@ -39,7 +46,7 @@ def plan_status(review_due_on: date, today: date, *, superseded: bool = False,
         return "superseded"
     if revision_required:
         return "revision_required"
-    if today > review_due_on:
+    if review_overdue(review_due_on, today):
         return "overdue"
     if (review_due_on - today).days <= due_soon_days:  # no date overflow near date.max
         return "due_soon"

@@ -109,10 +109,10 @@ def local_time(value: datetime | None) -> str:
 def template_globals() -> dict:
     """The core's names for every template (globals, so imported macros see them too)."""
     from registry.demo import demo_present
-    from registry.plans.status import status_of
+    from registry.plans.status import overdue_of, status_of
 
     return {"nav_items": nav_items, "demo_data_present": demo_present, "status_of": status_of,
-            "LEVELS": LEVELS, "LEVEL_BADGES": LEVEL_BADGES, "STATUSES": STATUSES,
+            "overdue_of": overdue_of, "LEVELS": LEVELS, "LEVEL_BADGES": LEVEL_BADGES, "STATUSES": STATUSES,
             "STATUS_BADGES": STATUS_BADGES, "DOCUMENTS": DOCUMENTS, "ROLES": ROLES,
             "ACTIONS": ACTIONS}
 

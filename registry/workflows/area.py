@@ -2,11 +2,12 @@
 from flask_babel import lazy_gettext as _l
 
 from registry.areas import Area, NavItem
-from registry.workflows import annual, annual_views, cli, export_specs, permissions, views
+from registry.workflows import annual, annual_api, annual_views, cli, export_specs, permissions, views
 
 area = Area(
     name="workflows",
     blueprints=(views.bp, annual_views.bp),
+    api=(annual_api,),
     commands=(cli.import_command,),
     exports=(export_specs.ENTERPRISES, export_specs.PLANS),
     annual_sections=(annual.PLANS_SECTION,),
