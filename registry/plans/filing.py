@@ -19,7 +19,7 @@ from registry import audit
 from registry.clock import today as local_today
 from registry.errors import Conflict, ValidationFailed
 from registry.extensions import db
-from registry.models import FilingSerial
+from registry.models import FilingSerial, PlanDocument
 from registry.plans.schemas import _PlanFields
 from registry.rules import RuleViolation, hj941
 from registry.rules.filing_number import format_filing_number, parse_filing_number
@@ -174,6 +174,34 @@ def supersede(old) -> str | None:
     old.revision_required = False
     old.superseded_on = local_today()
     return resolves
+
+
+def carried_documents(old, kinds) -> list:
+    """The current version's documents named in ``kinds`` (a revision's explicit carry-over),
+    in DOCUMENTS order. ValidationFailed on ``carried_over`` for one the old version lacks."""
+    from registry.web.labels import DOCUMENTS as DOCUMENT_LABELS  # labels, not rules
+
+    have = {d.kind: d for d in old.documents}
+    missing = [k for k in document_kinds(kinds) if k not in have]
+    if missing:
+        raise ValidationFailed({"carried_over": [_(
+            "Version %(v)s has no such document to carry over: %(kinds)s.", v=old.version,
+            kinds="、".join(str(DOCUMENT_LABELS.get(k, k)) for k in missing))]})
+    return [have[k] for k in document_kinds(kinds)]
+
+
+def carry_over(plan, documents) -> None:
+    """Give the new version ``documents`` of the old one, with their files (files are
+    never overwritten, so both versions may point at the same stored file)."""
+    mine = {d.kind: d for d in plan.documents}
+    for old in documents:
+        doc = mine.get(old.kind)
+        if doc is None:
+            doc = PlanDocument(kind=old.kind)
+            plan.documents.append(doc)
+        if doc.stored_name is None:
+            doc.stored_name, doc.original_name = old.stored_name, old.original_name
+            doc.content_type, doc.size, doc.uploaded_at = old.content_type, old.size, old.uploaded_at
 
 
 def revision_audit(after: dict, old_number: str, reason: str | None, resolves: str | None) -> dict:

@@ -64,6 +64,9 @@ class RevisionIn(_PlanFields):
     """A major revision: a new version with a new filing number and a new 3-year clock."""
 
     reason: str | None = Field(None, max_length=1000)
+    # Documents of the current version that stay valid for the new one, each chosen
+    # explicitly (a revision starts with none); their files are kept, the choice audited.
+    carried_over: list[DocumentName] = Field(default_factory=list)
 
 
 class CorrectionIn(BaseModel):

@@ -101,15 +101,19 @@ def revise_plan(actor, plan_id: int, data: RevisionIn, *, commit: bool = True) -
     enterprise = old.enterprise
     permissions.require_write_county(actor, enterprise.county_code)
     filing.check_revision(old, data.signed_on)
+    carried = filing.carried_documents(old, data.carried_over)
     before = filing.snapshot(old)
     resolves = filing.supersede(old)
     db.session.flush()  # the old version stops being current before the new one is
     plan = _new_version(actor, enterprise, data, old.version + 1, old.is_demo)
+    filing.carry_over(plan, carried)
     old.superseded_by_id = plan.id
     audit.record(actor, "plan.supersede", "plan", old.id,
                  *audit.diff(before, filing.snapshot(old)))
-    audit.record(actor, "plan.revise", "plan", plan.id, None, filing.revision_audit(
-        filing.snapshot(plan), old.filing_number, data.reason, resolves))
+    after = filing.revision_audit(filing.snapshot(plan), old.filing_number, data.reason, resolves)
+    if carried:
+        after["documents_carried_over"] = [d.kind for d in carried]
+    audit.record(actor, "plan.revise", "plan", plan.id, None, after)
     if commit:
         _commit_or_conflict()
     return plan

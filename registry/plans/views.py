@@ -23,7 +23,8 @@ def index():
 
 
 def _plan_input(schema, extra=None):
-    data = nested_form(form_data(request.form, booleans=("penalised",), lists=("documents",)))
+    lists = ("documents", "carried_over") if schema is RevisionIn else ("documents",)
+    data = nested_form(form_data(request.form, booleans=("penalised",), lists=lists))
     data.update(extra or {})
     return data, validate(schema, data)
 

@@ -321,6 +321,8 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
                                        query={"lon": "113.47", "lat": "34.17", "km": "20"}),
                                   Case("401 422 422 422 422", query={"lon": "113.47"})],
     ("GET", "/api/v1/stats"): [Case("401 200 200 200 200")],
+    ("GET", "/api/v1/annual/<int:year>"): [Case("401 200 200 200 200", params={"year": 2025}),
+                                           Case("401 422 422 422 422", params={"year": 1999})],
     ("GET", "/api/v1/plans"): [Case("401 200 200 200 200")],
     ("POST", "/api/v1/plans"): [
         Case("401 403 201 403 201",
