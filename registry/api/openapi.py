@@ -43,6 +43,10 @@ def build_spec(server_url: str = "") -> dict:
         if op.body is not None:
             entry["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{op.body.__name__}"}}}}
+        if op.upload is not None:
+            entry["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": [op.upload],
+                "properties": {op.upload: {"type": "string", "format": "binary"}}}}}}
         ok = {"description": "OK"}
         if op.response is not None:
             ok["content"] = {"application/json": {

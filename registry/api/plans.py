@@ -1,7 +1,11 @@
+from flask import request
+from flask_babel import gettext as _
+
 from registry.api import bp
 from registry.api.routing import operation
 from registry.api.schemas import PlanOut, PlanPage
-from registry.plans import service
+from registry.errors import ValidationFailed
+from registry.plans import documents, service
 from registry.plans.schemas import CorrectionIn, PlanIn, PlanQuery, RevisionIn
 
 
@@ -36,3 +40,15 @@ def revise_plan(user, plan_id, body):
            body=CorrectionIn, response=PlanOut, errors=(401, 403, 404, 409, 422))
 def correct_plan(user, plan_id, body):
     return service.to_dict(service.correct_plan(user, plan_id, body))
+
+
+@operation(bp, "/plans/{plan_id}/documents/{kind}", "POST",
+           "Upload one of the five filing documents (multipart, field `file`; replaces an earlier "
+           "upload, which stays in the change record)", "plans",
+           response=PlanOut, status=201, errors=(401, 403, 404, 413, 422), upload="file")
+def upload_document(user, plan_id, kind):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ValidationFailed({"file": [_("Choose a file to upload.")]})
+    documents.attach_document(user, plan_id, kind, upload.filename, upload.stream)
+    return service.to_dict(service.get_plan(user, plan_id))

@@ -28,6 +28,7 @@ class Operation:
     errors: tuple[int, ...] = ()
     public: bool = False
     path_params: tuple[str, ...] = field(default_factory=tuple)
+    upload: str | None = None  # a multipart/form-data file field (the view reads request.files)
 
 
 OPERATIONS: list[Operation] = []
@@ -66,11 +67,11 @@ def flask_rule(path: str) -> str:
 
 
 def operation(bp, path: str, method: str, summary: str, tag: str, *, body=None, query=None,
-              response=None, status=200, errors=(), public=False):
+              response=None, status=200, errors=(), public=False, upload=None):
     """Register an API route. The view receives ``user``, then path params, then
     ``body=``/``query=`` validated models, and returns a dict/list (serialised to JSON)."""
     op = Operation(path, method.upper(), summary, tag, body, query, response, status,
-                   tuple(errors), public)
+                   tuple(errors), public, upload=upload)
     OPERATIONS.append(op)
 
     def decorator(view):

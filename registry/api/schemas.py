@@ -80,6 +80,7 @@ class PlanOut(BaseModel):
     revision_required: bool
     overdue: bool
     revision_reason: str | None
+    reason: str | None  # the reason given when this version was filed as a major revision
     superseded_by_id: int | None
     documents: list[str]
     complete: bool

@@ -52,8 +52,8 @@ def _check_unique_credit_code(code: str, own_id: int | None = None) -> None:
 def check_new(actor, data: EnterpriseIn, county_of: Callable[[str], County | None]) -> None:
     """``actor`` may register ``data`` in its county, which is known and current
     (``county_of(code)`` finds a county row). Raises PermissionDenied, ValidationFailed."""
+    check_county(data.county_code, county_of(data.county_code))  # 422 for an unknown code, not 403
     permissions.require_write_county(actor, data.county_code)
-    check_county(data.county_code, county_of(data.county_code))
 
 
 def check_changes(actor, enterprise, changes: dict,
@@ -67,8 +67,8 @@ def check_changes(actor, enterprise, changes: dict,
     if empty:
         raise ValidationFailed(empty)
     if "county_code" in changes and changes["county_code"] != enterprise.county_code:
-        permissions.require_write_county(actor, changes["county_code"])
         check_county(changes["county_code"], county_of(changes["county_code"]))
+        permissions.require_write_county(actor, changes["county_code"])
 
 
 def create_enterprise(actor, data: EnterpriseIn, *, is_demo: bool = False,

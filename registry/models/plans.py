@@ -71,7 +71,8 @@ class Plan(db.Model):
     superseded_on: Mapped[date | None]
     superseded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plans.id"))
     revision_required: Mapped[bool] = mapped_column(sa.Boolean, default=False)
-    revision_reason: Mapped[str | None] = mapped_column(sa.Text)
+    revision_reason: Mapped[str | None] = mapped_column(sa.Text)   # why a revision is required
+    revised_because: Mapped[str | None] = mapped_column(sa.Text)   # reason given when filed as a revision
     is_demo: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -75,7 +75,7 @@ def check_dates(signed_on: date, filed_on: date) -> None:
         fields["signed_on"] = [_("The signing date cannot be in the future.")]
     if filed_on > today:
         fields["filed_on"] = [_("The filing date cannot be in the future.")]
-    if filed_on < signed_on:
+    if filed_on < signed_on and "signed_on" not in fields:  # one cause, told once
         fields["filed_on"] = [_("The filing date cannot be before the signing date.")]
     if fields:
         raise ValidationFailed(fields)

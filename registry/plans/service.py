@@ -107,6 +107,7 @@ def revise_plan(actor, plan_id: int, data: RevisionIn, *, commit: bool = True) -
     db.session.flush()  # the old version stops being current before the new one is
     plan = _new_version(actor, enterprise, data, old.version + 1, old.is_demo)
     filing.carry_over(plan, carried)
+    plan.revised_because = data.reason
     old.superseded_by_id = plan.id
     audit.record(actor, "plan.supersede", "plan", old.id,
                  *audit.diff(before, filing.snapshot(old)))
@@ -225,7 +226,7 @@ def to_dict(plan: Plan, today=None) -> dict:
         "review_due_on": plan.review_due_on.isoformat(), "status": status_of(plan, today),
         "is_current": plan.is_current, "revision_required": plan.revision_required,
         "overdue": overdue_of(plan, today),
-        "revision_reason": plan.revision_reason,
+        "revision_reason": plan.revision_reason, "reason": plan.revised_because,
         "superseded_by_id": plan.superseded_by_id,
         "documents": [k for k in DOCUMENTS if k in present],
         "complete": not missing, "missing_documents": missing,

@@ -335,6 +335,9 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("PATCH", "/api/v1/plans/<int:plan_id>"): [
         Case("401 403 200 403 200", json=lambda n, r: {"title": f"应急预案（更正{n}）"}),
         Case("401 422 422 422 422", json=lambda n, r: {"risk_level": "major"})],
+    ("POST", "/api/v1/plans/<int:plan_id>/documents/<kind>"): [
+        Case("401 403 201 403 201", form=_upload_form),
+        Case("401 403 422 403 422", form=_upload_form, params={"kind": "photo"})],
     ("POST", "/api/v1/plans/<int:plan_id>/revisions"): [
         Case("401 403 201 403 201", json=_plan_json),
         Case("401 403 409 403 409", json=_plan_json, params={"plan_id": "superseded_plan_id"})],
@@ -592,6 +595,8 @@ def test_access(app, callers, route, index):
             kwargs = {"headers": headers, "query_string": query}
             if case.json is not None:
                 kwargs["json"] = case.json(n, records)
+            if case.form is not None:  # a multipart upload
+                kwargs["data"] = case.form(n, records)
         else:
             client, kwargs = web[role], {"query_string": query}
             if method == "POST":
