@@ -1,7 +1,9 @@
-"""plans: revised_because, the reason a major revision was filed (returned by the API)
+"""plans: revised_because (the reason a major revision was filed); corrective actions: who marked them done
 
 Until now the reason given with a revision was kept only in the change record, so the API
 accepted it and never gave it back. Existing revisions get it from that change record.
+Corrective actions record who marked them done (done_by_id, done_by_name), so that person
+cannot also verify them.
 
 Revision ID: 0008_revised_because
 Revises: 0007_data_version
@@ -20,6 +22,11 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("plans") as batch_op:
         batch_op.add_column(sa.Column("revised_because", sa.Text(), nullable=True))
+    with op.batch_alter_table("corrective_actions") as batch_op:
+        batch_op.add_column(sa.Column("done_by_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("done_by_name", sa.String(64), nullable=True))
+        batch_op.create_foreign_key("fk_corrective_actions_done_by_id_users", "users",
+                                    ["done_by_id"], ["id"], ondelete="SET NULL")
     bind = op.get_bind()
     rows = bind.execute(sa.text(
         "SELECT entity_id, after FROM audit_entries WHERE action = 'plan.revise' AND entity_type = 'plan'"))
@@ -31,5 +38,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("corrective_actions") as batch_op:
+        batch_op.drop_constraint("fk_corrective_actions_done_by_id_users", type_="foreignkey")
+        batch_op.drop_column("done_by_name")
+        batch_op.drop_column("done_by_id")
     with op.batch_alter_table("plans") as batch_op:
         batch_op.drop_column("revised_because")

@@ -24,7 +24,7 @@ from registry.extensions import db
 from registry.models import CorrectiveAction, Drill, Plan, User
 
 AUDITED = ("description", "category", "owner_name", "owner_unit", "owner_user_id", "due_on",
-           "status", "evidence", "done_on", "verified_by_name", "verified_on",
+           "status", "evidence", "done_on", "done_by_name", "verified_by_name", "verified_on",
            "plan_needs_revision", "plan_id")
 EDITABLE = ("description", "category", "owner_name", "owner_unit", "owner_user_id", "due_on",
             "evidence")
@@ -136,6 +136,15 @@ def is_owner(actor, action: CorrectiveAction) -> bool:
     return bool(action.owner_name) and action.owner_name in names - {None, ""}
 
 
+def marked_done_by(actor, action: CorrectiveAction) -> bool:
+    """The actor is who marked the action done (by account)."""
+    return action.done_by_id is not None and getattr(actor, "id", None) == action.done_by_id
+
+
+def _actor_name(actor) -> str:
+    return getattr(actor, "display_name", None) or getattr(actor, "username", None) or "system"
+
+
 def _transition(actor, action: CorrectiveAction, new: str, today: date) -> None:
     if not can_transition(action.status, new):
         from registry.drills.labels import ACTION_STATUSES as names
@@ -150,14 +159,18 @@ def _transition(actor, action: CorrectiveAction, new: str, today: date) -> None:
     if new == "verified":
         if is_owner(actor, action):
             raise PermissionDenied(_("A corrective action cannot be verified by its own owner."))
+        if marked_done_by(actor, action):
+            raise PermissionDenied(_("You marked this corrective action done: another person "
+                                     "must verify it."))
         action.verified_by_id = getattr(actor, "id", None)
-        action.verified_by_name = (getattr(actor, "display_name", None)
-                                   or getattr(actor, "username", None) or "system")
+        action.verified_by_name = _actor_name(actor)
         action.verified_on = today
     if new == "done":
         action.done_on = today
+        action.done_by_id, action.done_by_name = getattr(actor, "id", None), _actor_name(actor)
     if new in OPEN_STATUSES:
         action.done_on = None
+        action.done_by_id = action.done_by_name = None
     action.status = new
 
 
@@ -201,7 +214,7 @@ def update_action(actor, action_id: int, data: ActionPatch, *, commit: bool = Tr
     db.session.flush()
     old, new = audit.diff(before, audit.snapshot(action, AUDITED))
     if new:
-        name = "action.status" if set(new) <= {"status", "done_on", "verified_by_name",
+        name = "action.status" if set(new) <= {"status", "done_on", "done_by_name", "verified_by_name",
                                                "verified_on"} else "action.update"
         audit.record(actor, name, "action", action.id, old, new)
     for plan in {p for p in (old_plan, action.plan if action.plan_needs_revision else None) if p}:
@@ -283,7 +296,7 @@ def action_to_dict(action: CorrectiveAction, today: date | None = None) -> dict:
         "owner_name": action.owner_name, "owner_unit": action.owner_unit,
         "owner_user_id": action.owner_user_id, "due_on": iso(action.due_on),
         "status": action.status, "overdue": action_overdue(action.status, action.due_on, today),
-        "evidence": action.evidence, "done_on": iso(action.done_on),
+        "evidence": action.evidence, "done_on": iso(action.done_on), "done_by": action.done_by_name,
         "verified_by": action.verified_by_name, "verified_on": iso(action.verified_on),
         "plan_needs_revision": action.plan_needs_revision, "plan_id": action.plan_id,
         "evidence_files": [{"id": a.id, "name": a.original_name} for a in action.attachments],

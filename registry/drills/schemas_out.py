@@ -43,6 +43,7 @@ class ActionOut(BaseModel):
     overdue: bool
     evidence: str | None
     done_on: str | None
+    done_by: str | None
     verified_by: str | None
     verified_on: str | None
     plan_needs_revision: bool

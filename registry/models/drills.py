@@ -85,6 +85,9 @@ class CorrectiveAction(db.Model):
     status: Mapped[str] = mapped_column(sa.String(16), default="open", index=True)
     evidence: Mapped[str | None] = mapped_column(sa.Text)
     done_on: Mapped[date | None]
+    # Who marked it done: that person may not verify it too (four-eyes, #16 §3).
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    done_by_name: Mapped[str | None] = mapped_column(sa.String(64))
     verified_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"))
     verified_by_name: Mapped[str | None] = mapped_column(sa.String(64))

@@ -54,7 +54,8 @@ FIELDS = {"name": _l("Enterprise name"), "credit_code": _l("Unified social credi
           "evidence": _l("Evidence"), "verified_on": _l("Verified on"),
           "verified_by_name": _l("Verified by"), "plan_needs_revision": _l("Plan needs revision"),
           "category": _l("Category"), "headcount": _l("Headcount"), "theme": _l("Theme"),
-          "closed_on": _l("Closed on"), "done_on": _l("Done on"), "evaluation": _l("Evaluation"),
+          "closed_on": _l("Closed on"), "done_on": _l("Done on"), "done_by_name": _l("Marked done by"),
+          "evaluation": _l("Evaluation"),
           "enterprises": _l("Enterprises exercised"), "plans": _l("Plans exercised"),
           "drill": _l("Drill"), "kind": _l("Kind"), "action": _l("Corrective action")}
 

@@ -234,7 +234,7 @@ def test_flag_needs_an_exercised_plan(officer):
     assert r.status_code == 422 and "plan_id" in r.json["error"]["fields"]
 
 
-def test_action_lists_overdue_and_closed_this_year(officer):
+def test_action_lists_overdue_and_closed_this_year(officer, client, accounts):
     drill = officer.post("/drills", json=drill_payload(held_on="2025-11-05")).json
     late = officer.post(f"/drills/{drill['id']}/actions",
                         json=action_payload(due_on="2026-03-31")).json
@@ -243,8 +243,10 @@ def test_action_lists_overdue_and_closed_this_year(officer):
     closed = officer.post(f"/drills/{drill['id']}/actions",
                           json=action_payload(due_on="2026-01-31", evidence="已完成培训",
                                               owner_name="周杰")).json
-    for status in ("in_progress", "done", "verified"):
+    for status in ("in_progress", "done"):
         assert officer.patch(f"/actions/{closed['id']}", json={"status": status}).status_code == 200
+    verifier = accounts.api(client, "officer", ["411081"])
+    assert verifier.patch(f"/actions/{closed['id']}", json={"status": "verified"}).status_code == 200
     r = officer.get("/actions?overdue=true")
     assert [a["id"] for a in r.json["items"]] == [late["id"]] and r.json["items"][0]["overdue"]
     assert officer.get("/actions?status=verified").json["total"] == 1
@@ -307,3 +309,21 @@ def test_patch_drill_rechecks_rules(officer, filed):
     r = officer.patch(f"/drills/{drill['id']}", json={"headcount": 85, "title": "禹州演练（更正）"})
     assert r.status_code == 200 and r.json["headcount"] == 85
     assert officer.get(f"/drills/{drill['id']}").json["title"] == "禹州演练（更正）"
+
+
+def test_who_marked_done_cannot_verify(client, accounts, filed, admin_api):
+    """Four eyes (#16 §3): whoever marked an action done cannot verify it; both are recorded."""
+    _id, name = accounts.make("officer", ["411081"])
+    marker = Api(client, accounts.token(name))
+    drill = admin_api.post("/drills", json=drill_payload()).json
+    action = admin_api.post(f"/drills/{drill['id']}/actions",
+                            json=action_payload(owner_name="赵主任", evidence="已整改")).json
+    assert marker.patch(f"/actions/{action['id']}", json={"status": "in_progress"}).status_code == 200
+    r = marker.patch(f"/actions/{action['id']}", json={"status": "done"})
+    assert r.status_code == 200 and r.json["done_by"] == name
+    r = marker.patch(f"/actions/{action['id']}", json={"status": "verified"})
+    assert r.status_code == 403 and "他人验收" in r.json["error"]["message"]
+    listed = {a["id"]: a for a in admin_api.get("/actions").json["items"]}
+    assert listed[action["id"]]["status"] == "done"
+    r = admin_api.patch(f"/actions/{action['id']}", json={"status": "verified"})
+    assert r.status_code == 200 and r.json["done_by"] == name and r.json["verified_by"] != name
