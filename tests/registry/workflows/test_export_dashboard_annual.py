@@ -9,6 +9,8 @@ import re
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from tests.conftest import enterprise_payload, plan_payload
@@ -156,6 +158,12 @@ def test_annual_figures_paragraph_tables_and_docx(officer, register, tmp_path):
     assert [c.text for c in level_table.rows[0].cells] == ["环境风险等级", "年内新增备案", "年内修订备案",
                                                           "有效备案（家）"]
     assert [c.text for c in level_table.rows[-1].cells] == ["合计", "1", "0", "2"]
+    # A4 with the official margins, the bureau as author, header rows repeat, numbers right.
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert document.core_properties.author == "许昌市生态环境局"
+    assert level_table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert level_table.rows[-1].cells[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     # Mid-year: figures as of today, said so.
     page = officer.get("/annual?year=2026").get_data(as_text=True)
     assert "截至2026年6月15日" in page
