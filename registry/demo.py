@@ -25,7 +25,7 @@ from registry.permissions import SystemActor
 from registry.plans.schemas import PlanIn, RevisionIn
 from registry.plans.service import file_plan, revise_plan
 from registry.rules.credit_code import ALPHABET, make_credit_code
-from registry.rules.plan_status import DOCUMENTS
+from registry.rules.plan_status import DOCUMENTS, review_due_on
 
 DEMO_SUFFIX = "（演示）"
 ACTOR = SystemActor("load-demo")
@@ -79,23 +79,36 @@ def _point_near(rng: random.Random, county: County, inside=None) -> tuple[float,
     raise RuntimeError(f"no demo point found inside county {county.code}")
 
 
-def _signed_on(rng: random.Random, today: date) -> date:
-    """The current version's signing date, spread so the register looks like a real one:
-    about 12% past review (overdue), 6% due within 90 days, the rest current."""
-    cycle_start = today - timedelta(days=3 * 365)
-    draw = rng.random()
-    if draw < 0.12:
-        low, high = date(2020, 1, 1), cycle_start - timedelta(days=2)
-    elif draw < 0.18:
-        low, high = cycle_start + timedelta(days=2), cycle_start + timedelta(days=85)
-    else:
-        low, high = cycle_start + timedelta(days=95), today - timedelta(days=30)
-    return low + timedelta(days=rng.randrange((high - low).days))
+# The seed report's figures hold at the end of 2023: every demo enterprise's first version
+# is filed by then, and a revision keeps the level, so the 527 = 494 + 26 + 7 in force on
+# 2023-12-31 are still today's 527.
+SEED_YEAR_END = date(2023, 12, 31)
+FIRST_SIGNED = (date(2020, 3, 2), date(2023, 11, 30))
+RENEWED_SHARE = 0.86  # plans renewed at their 3-year review; the rest are left overdue
 
 
 def _filed_on(rng: random.Random, signed: date, today: date) -> date:
     lag = rng.choice([3, 7, 10, 15, 20, 25] + [45] * 1)
     return min(signed + timedelta(days=lag), today)
+
+
+def _versions(rng: random.Random, today: date) -> list[tuple[date, date]]:
+    """(signed, filed) of each version of one enterprise's plan, oldest first: the first
+    filed by the end of the seed year, then a renewal around each review date that has
+    passed (most of them; about one in seven is left overdue)."""
+    low, high = FIRST_SIGNED
+    signed = low + timedelta(days=rng.randrange((high - low).days))
+    versions = [(signed, _filed_on(rng, signed, min(today, SEED_YEAR_END)))]
+    while True:
+        due = review_due_on(signed)
+        if due > today - timedelta(days=30) or rng.random() > RENEWED_SHARE:
+            return versions
+        earliest = max(versions[-1][1] + timedelta(days=30), due - timedelta(days=120))
+        latest = min(due + timedelta(days=20), today - timedelta(days=20))
+        if latest <= earliest:
+            return versions
+        signed = earliest + timedelta(days=rng.randrange((latest - earliest).days))
+        versions.append((signed, _filed_on(rng, signed, today)))
 
 
 def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
@@ -138,27 +151,21 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
             contact_email=f"demo{index:03d}@example.com",
             cross_region=rng.random() < 0.03,
         ), is_demo=True, commit=False)
-        signed = _signed_on(rng, today)
+        versions = _versions(rng, today)
         air, water = rng.choice(BREAKDOWNS[level])
         with_breakdown = rng.random() < 0.6
         docs = list(DOCUMENTS) if rng.random() < 0.85 else rng.sample(DOCUMENTS, 3)
-        first_signed = signed
-        # Many current plans are the renewal of an earlier version signed about 3 years before.
-        first_signed = signed - timedelta(days=rng.randrange(900, 1100))
-        has_history = first_signed >= date(2020, 1, 1) and rng.random() < 0.45
-        first_signed = first_signed if has_history else signed
         title = f"{name.removesuffix(DEMO_SUFFIX)}突发环境事件应急预案"
         breakdown = {"air": air, "water": water} if with_breakdown else None
+        (first_signed, first_filed), *renewals = versions
         filings.append(("file", enterprise.id, PlanIn(
             enterprise_id=enterprise.id, title=title, signed_on=first_signed,
-            filed_on=_filed_on(rng, first_signed, today), risk_level=level,
-            risk_assessment=breakdown, documents=docs)))
-        if has_history:
+            filed_on=first_filed, risk_level=level, risk_assessment=breakdown, documents=docs)))
+        for signed, filed in renewals:
             filings.append(("revise", enterprise.id, RevisionIn(
-                title=title + "（修订版）", signed_on=signed,
-                filed_on=_filed_on(rng, signed, today), risk_level=level,
-                risk_assessment=breakdown, documents=list(DOCUMENTS),
-                reason="环境风险发生重大变化（演示）")))
+                title=f"{title}（{signed.year}年修订版）", signed_on=signed, filed_on=filed,
+                risk_level=level, risk_assessment=breakdown, documents=list(DOCUMENTS),
+                reason="回顾性评估后修订（演示）")))
             revised += 1
     # File in date order, as a bureau receives them, so serials follow filing dates.
     current: dict[int, int] = {}

@@ -53,3 +53,18 @@ def test_in_openapi(admin_api):
     spec = admin_api.get("/openapi.json").json
     op = spec["paths"]["/annual/{year}"]["get"]
     assert op["parameters"][0]["schema"]["type"] == "integer"
+
+
+def test_demo_reproduces_the_seed_report_at_the_end_of_2023(demo, admin_api):
+    """The seed report (2023): 527 plans = 494 general + 26 major + 7 serious, 41 drills,
+    agreements signed with 漯河、周口、平顶山 — and today's register still holds the 527."""
+    assert demo.exit_code == 0
+    y2023 = admin_api.get("/annual/2023").json
+    assert y2023["plans_in_force_at_year_end"] == {"total": 527, "general": 494, "major": 26, "serious": 7}
+    assert y2023["drills_held"]["total"] == 41
+    assert y2023["agreement_cities_signed"] == ["漯河市", "周口市", "平顶山市"]
+    assert "共完成环境风险企业预案备案527家，其中一般风险等级494家，较大风险等级26家，重大环境风险等级7家" \
+        in y2023["paragraph"]
+    stats = admin_api.get("/stats").json["plans"]
+    assert stats["total"] == 527 and stats["by_risk_level"] == {"general": 494, "major": 26, "serious": 7}
+    assert stats["overdue_total"] >= stats["by_status"]["overdue"] > 0
