@@ -272,8 +272,9 @@ def return_submission(actor, submission_id: int, data: ReturnIn,
         permissions.require(_may(actor, TRANSITIONS["return"], sub), actor)
         raise ValidationFailed({"resubmit_by": [_("The resubmission date must be after today.")]})
     reasons = [r.model_dump() for r in data.reasons]
-    _transition(actor, sub, "return", {"reasons": reasons,
-                                       "resubmit_by": data.resubmit_by.isoformat()})
+    _transition(actor, sub, "return", {  # plain strings: the history lists them as they are
+        "reasons": [f"{r['document'] or '*'}: {r['reason']}" for r in reasons],
+        "resubmit_by": data.resubmit_by.isoformat()})
     sub.return_reasons = reasons
     sub.resubmit_by = data.resubmit_by
     db.session.commit()
