@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from registry.api import bp
 from registry.api.routing import operation
 from registry.errors import PermissionDenied, ValidationFailed
-from registry.permissions import is_enterprise_user
+from registry.permissions import can_act_for_enterprise, is_enterprise_user, require
 from registry.submissions import service
 from registry.submissions.schemas import ReturnIn, SubmissionIn, SubmissionQuery
 
@@ -84,7 +84,8 @@ def get_submission(user, submission_id):
 def upload_document(user, submission_id, kind):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        service.get_submission(user, submission_id)  # 404 before saying what is missing
+        sub = service.get_submission(user, submission_id)  # 404, 403 before saying what is missing
+        require(can_act_for_enterprise(user, sub.enterprise), user)
         raise ValidationFailed({"file": [_("Send the document as multipart field “file”.")]})
     service.attach(user, submission_id, kind, upload.filename, upload.stream)
     return service.to_dict(service.get_submission(user, submission_id))
