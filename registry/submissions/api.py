@@ -47,6 +47,7 @@ class SubmissionOut(BaseModel):
     accepted_plan_id: int | None = None
     filing_number: str | None = None
     verify_code: str | None = None
+    verify_url: str | None = None
 
 
 class SubmissionList(BaseModel):

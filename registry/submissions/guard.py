@@ -14,7 +14,7 @@ from registry.errors import PermissionDenied
 # the portal's own blueprint.
 OPEN_ENDPOINTS = frozenset({"static", "auth.login", "auth.logout", "auth.set_language",
                             "web.healthz", "web.healthz_db"})
-OPEN_BLUEPRINTS = frozenset({"portal", "api"})  # api: refused per operation (routing)
+OPEN_BLUEPRINTS = frozenset({"portal", "api", "verify"})  # api: refused per operation (routing)
 
 
 def enterprise_fence():

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -361,4 +361,6 @@ def to_dict(sub: Submission, today: date | None = None) -> dict:
         "missing_documents": [k for k in DOCUMENTS if k not in current],
         "accepted_plan_id": sub.accepted_plan_id, "filing_number": filing_number(sub),
         "verify_code": sub.verify_code,
+        "verify_url": url_for("verify.verify", code=sub.verify_code, _external=True)
+        if sub.verify_code else None,
     }
