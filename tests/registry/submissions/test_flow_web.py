@@ -2,10 +2,11 @@
 its portal; the county officer returns it from the queue; the enterprise reads the
 notice, replaces the document and submits again; the officer accepts (Chinese pages)."""
 import io
+from datetime import date
 import re
 
 from tests.conftest import csrf_token
-from tests.registry.submissions.conftest import KINDS, PDF
+from tests.registry.submissions.conftest import KINDS, PDF, submitted
 
 
 def _login(client, accounts, username):
@@ -74,3 +75,25 @@ def test_enterprise_files_officer_returns_enterprise_fixes_officer_accepts(clien
     _login(client, accounts, world.ours_user)
     page = client.get(f"/portal/enterprises/{world.ours['id']}").get_data(as_text=True)
     assert "411002-2026-001-L" in page
+
+
+def test_dashboard_counts_waiting_and_overdue_applications(app, client, accounts, world):
+    submitted(world)
+    late = submitted(world)
+    with app.app_context():
+        from registry.extensions import db
+        from registry.models import Submission
+
+        db.session.get(Submission, late).reply_due_on = date(2026, 6, 12)  # received earlier
+        db.session.commit()
+    _uid, officer = accounts.make("officer", ["411002"])
+    _login(client, accounts, officer)
+    page = client.get("/").get_data(as_text=True)
+    panel = page[page.index('id="submissions-panel"'):].split('</div></div>')[0]
+    assert re.findall(r'stat-number">(\d+)<', panel) == ["2", "1"]
+    assert "待受理" in panel and "超期未办理" in panel
+    _uid, other = accounts.make("officer", ["411003"])
+    _login(client, accounts, other)
+    panel = client.get("/").get_data(as_text=True)
+    panel = panel[panel.index('id="submissions-panel"'):].split('</div></div>')[0]
+    assert re.findall(r'stat-number">(\d+)<', panel) == ["0", "0"]
