@@ -75,3 +75,40 @@ def verify(code):
         return render_template("error.html", status=429, message=_(
             "Too many verification requests from your address; try again in a minute.")), 429
     return render_template("submissions/verify.html", filing=lookup(code))
+
+
+PUBLIC_PER_PAGE = 50
+
+
+def public_filings(county_code: str | None, page: int) -> tuple[list, int]:
+    """公示: current filings by county — enterprise name, filing number, level, filing date;
+    nothing personal. Returns (rows, total)."""
+    from registry.models import County, Enterprise
+
+    stmt = (sa.select(County.name.label("county"), Enterprise.name, Plan.filing_number,
+                      Plan.risk_level, Plan.filed_on)
+            .join(Enterprise, Enterprise.id == Plan.enterprise_id)
+            .join(County, County.code == Enterprise.county_code)
+            .where(Plan.is_current))
+    if county_code:
+        stmt = stmt.where(Enterprise.county_code == county_code)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    rows = db.session.execute(stmt.order_by(Enterprise.county_code, Enterprise.name, Plan.id)
+                              .limit(PUBLIC_PER_PAGE)
+                              .offset((page - 1) * PUBLIC_PER_PAGE)).all()
+    return rows, total
+
+
+@bp.get("/public/filings")
+def filings():
+    if not current_app.config.get("PUBLIC_FILINGS_LIST", True):
+        raise NotFound(_("The public list of filings is not published."))
+    from registry.jurisdictions.service import list_counties
+
+    county = request.args.get("county") or None
+    page = request.args.get("page", "1")
+    page = max(1, min(int(page), 10**6)) if page.isdigit() else 1
+    rows, total = public_filings(county, page)
+    return render_template("submissions/public_filings.html", rows=rows, total=total,
+                           page=page, per_page=PUBLIC_PER_PAGE, county=county,
+                           counties=list_counties())

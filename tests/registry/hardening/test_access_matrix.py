@@ -327,6 +327,8 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         Case("302 422 422 404 422", form=lambda n, r: {"resubmit_by": "2026-06-30"})],
     ("POST", "/submissions/<int:submission_id>/accept"): [
         Case("302 403 302 404 302", form=lambda n, r: {})],
+    ("GET", "/public/filings"): [Case("200 200 200 200 200"),
+                                 Case("200 200 200 200 200", query={"county": COUNTY_A})],
     ("GET", "/verify/<code>"): [Case("404 404 404 404 404", params={"code": "0" * 32})],
     ("POST", "/api/v1/submissions"): [
         Case("401 403 201 404 201", json=lambda n, r: {

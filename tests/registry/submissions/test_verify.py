@@ -50,3 +50,19 @@ def test_unknown_codes_are_404_and_requests_are_limited(app):
     other = app.test_client()
     r = other.get("/verify/" + "3" * 32, environ_base={"REMOTE_ADDR": "10.0.0.7"})
     assert r.status_code == 404  # another address has its own allowance
+
+
+def test_public_list_of_filed_enterprises(app, admin_api, world):
+    from tests.conftest import plan_payload
+
+    assert admin_api.post("/plans", json=plan_payload(world.ours["id"])).status_code == 201
+    assert admin_api.post("/plans", json=plan_payload(world.theirs["id"])).status_code == 201
+    anon = app.test_client()
+    page = anon.get("/public/filings").get_data(as_text=True)
+    assert world.ours["name"] in page and world.theirs["name"] in page
+    assert "411002-2026-001-L" in page and "411003-2026-001-L" in page
+    assert world.ours["contact_phone"] not in page and world.ours["contact_email"] not in page
+    page = anon.get("/public/filings?county=411003").get_data(as_text=True)
+    assert world.theirs["name"] in page and world.ours["name"] not in page
+    app.config["PUBLIC_FILINGS_LIST"] = False
+    assert anon.get("/public/filings").status_code == 404
