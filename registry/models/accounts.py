@@ -41,7 +41,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     counties = relationship("County", secondary=user_counties, lazy="selectin",
                             order_by="County.code")
-    enterprises = relationship("Enterprise", secondary=user_enterprises, lazy="selectin",
+    # Loaded on first use (enterprise users only): every other request costs no query.
+    enterprises = relationship("Enterprise", secondary=user_enterprises, lazy="select",
                                order_by="Enterprise.id")
 
     @property
