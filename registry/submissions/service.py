@@ -167,6 +167,11 @@ def create_submission(actor, data: SubmissionIn, *, is_demo: bool = False) -> Su
     if data.kind == "new":
         if data.plan_id is not None:
             raise ValidationFailed({"plan_id": [_("A first filing revises no plan.")]})
+        if db.session.scalar(sa.select(Plan.id).where(Plan.enterprise_id == enterprise.id,
+                                                      Plan.is_current)) is not None:
+            raise ValidationFailed({"kind": [_(
+                "This enterprise already has a current plan; apply for a revision or a "
+                "change notice instead.")]})
     else:
         plan = db.session.get(Plan, data.plan_id) if data.plan_id else None
         if plan is None or plan.enterprise_id != enterprise.id or not plan.is_current:

@@ -143,4 +143,7 @@ def test_a_revision_files_a_new_version(world):
     assert world.ours_api.post(f"/submissions/{sid}/submit").status_code == 200
     out = world.officer_api.post(f"/submissions/{sid}/accept").json
     assert out["filing_number"] == "411002-2026-002-L" and out["plan_id"] != old_plan
+    # With a current plan, a second first filing is refused when it is started.
+    r = world.ours_api.post("/submissions", json=submission_payload(world.ours["id"]))
+    assert r.status_code == 422 and "kind" in r.json["error"]["fields"]
     assert world.officer_api.get(f"/plans/{old_plan}").json["is_current"] is False
