@@ -58,8 +58,11 @@ def enterprise(enterprise_id):
 
 
 def _new_form(ent, errors=None, data=None, status=200):
+    from registry.plans.service import history
+
+    current = [p for p in history(permissions.SYSTEM, ent.id) if p.is_current]
     return render_template("submissions/new.html", enterprise=ent, errors=errors or {},
-                           data=data or {}), status
+                           data=data or {}, current=current), status
 
 
 @portal.route("/enterprises/<int:enterprise_id>/submissions/new", methods=["GET", "POST"])

@@ -97,3 +97,21 @@ def test_dashboard_counts_waiting_and_overdue_applications(app, client, accounts
     panel = client.get("/").get_data(as_text=True)
     panel = panel[panel.index('id="submissions-panel"'):].split('</div></div>')[0]
     assert re.findall(r'stat-number">(\d+)<', panel) == ["0", "0"]
+
+
+def test_portal_offers_the_current_plan_for_a_revision(client, accounts, world):
+    sid = submitted(world)
+    plan_id = world.officer_api.post(f"/submissions/{sid}/accept").json["plan_id"]
+    _login(client, accounts, world.ours_user)
+    url = f"/portal/enterprises/{world.ours['id']}/submissions/new"
+    page = client.get(url).get_data(as_text=True)
+    assert f'<option value="{plan_id}"' in page and "411002-2026-001-L" in page
+    token = csrf_token(client, url)
+    r = client.post(url, data={"csrf_token": token, "kind": "revision", "plan_id": str(plan_id),
+                               "title": "突发环境事件应急预案（2026年修订版）",
+                               "signed_on": "2026-06-10", "risk_level": "general",
+                               "reason": "新增危险化学品储罐"})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    new_id = int(re.search(r"/portal/submissions/(\d+)", r.headers["Location"])[1])
+    sub = world.ours_api.get(f"/submissions/{new_id}").json
+    assert sub["kind"] == "revision" and sub["plan_id"] == plan_id
