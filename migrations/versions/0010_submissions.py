@@ -45,6 +45,8 @@ def upgrade():
     sa.Column('reply_due_on', sa.Date(), nullable=True),
     sa.Column('resubmit_by', sa.Date(), nullable=True),
     sa.Column('return_reasons', sa.JSON(), nullable=True),
+    sa.Column('decided_on', sa.Date(), nullable=True),
+    sa.Column('notice_seq', sa.Integer(), nullable=False),
     sa.Column('accepted_plan_id', sa.Integer(), nullable=True),
     sa.Column('verify_code', sa.String(length=64), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
@@ -61,6 +63,7 @@ def upgrade():
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submissions_enterprise_id'), ['enterprise_id'], unique=False)
         batch_op.create_index('ix_submissions_status_due', ['status', 'reply_due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_submissions_decided_on'), ['decided_on'], unique=False)
 
     op.create_table('submission_documents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -87,6 +90,7 @@ def downgrade():
 
     op.drop_table('submission_documents')
     with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_submissions_decided_on'))
         batch_op.drop_index('ix_submissions_status_due')
         batch_op.drop_index(batch_op.f('ix_submissions_enterprise_id'))
 

@@ -32,6 +32,9 @@ class Submission(db.Model):
     reply_due_on: Mapped[date | None]
     resubmit_by: Mapped[date | None]
     return_reasons: Mapped[list | None] = mapped_column(sa.JSON)  # [{document, reason}]
+    # The last return or acceptance: its date and its number (the notice mail's identity).
+    decided_on: Mapped[date | None] = mapped_column(index=True)
+    notice_seq: Mapped[int] = mapped_column(default=0)
     accepted_plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plans.id"))
     verify_code: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

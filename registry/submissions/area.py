@@ -3,7 +3,7 @@ the enterprise role's fence and the submissions API."""
 from flask_babel import lazy_gettext as _l
 
 from registry.areas import Area, NavItem
-from registry.submissions import api, panel, verify, views
+from registry.submissions import api, panel, reminders, verify, views
 from registry.submissions.service import KIND_LABELS, STATUS_LABELS
 
 area = Area(
@@ -11,6 +11,7 @@ area = Area(
     blueprints=(views.portal, views.bp, verify.bp),
     api=(api,),
     dashboard_panels=(panel.PANEL,),
+    reminder_sources=(reminders.SOURCE,),
     nav=(NavItem("portal.index", _l("My enterprises"), "enterprise", order=15),
          NavItem("submissions.queue", _l("Filing applications"), "officer", order=35),
          NavItem("submissions.queue", _l("Filing applications"), "admin", order=35)),

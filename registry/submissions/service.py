@@ -282,6 +282,7 @@ def return_submission(actor, submission_id: int, data: ReturnIn,
         "resubmit_by": data.resubmit_by.isoformat()})
     sub.return_reasons = reasons
     sub.resubmit_by = data.resubmit_by
+    sub.decided_on, sub.notice_seq = today or local_today(), sub.notice_seq + 1
     db.session.commit()
     return sub
 
@@ -320,6 +321,7 @@ def accept(actor, submission_id: int, today: date | None = None) -> Submission:
     _store_documents(sub, plan)
     sub.accepted_plan_id = plan.id
     sub.verify_code = secrets.token_hex(16)  # 128 bits
+    sub.decided_on, sub.notice_seq = today or local_today(), sub.notice_seq + 1
     db.session.flush()
     audit.record(actor, "submission.filed", "submission", sub.id, None,
                  {"plan_id": plan.id, "filing_number": plan.filing_number})

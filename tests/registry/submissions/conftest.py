@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.conftest import Api, enterprise_payload
+from tests.registry.reminders.conftest import smtp  # noqa: F401 (the SMTP fixture, for the notices)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 KINDS = ["filing_form", "plan", "risk_assessment", "resource_survey", "expert_review"]
