@@ -11,7 +11,7 @@ area = Area(
     blueprints=(views.portal, views.bp, verify.bp),
     api=(api,),
     dashboard_panels=(panel.PANEL,),
-    reminder_sources=(reminders.SOURCE,),
+    reminder_sources=(reminders.SOURCE, reminders.REPLY_SOURCE),
     nav=(NavItem("portal.index", _l("My enterprises"), "enterprise", order=15),
          NavItem("submissions.queue", _l("Filing applications"), "officer", order=35),
          NavItem("submissions.queue", _l("Filing applications"), "admin", order=35)),

@@ -17,7 +17,8 @@ from registry.extensions import db
 from registry.models import Enterprise, Plan, Submission, User
 from registry.models.accounts import user_enterprises
 from registry.reminders import generic
-from registry.reminders.rules import Due, Recipient, Subject
+from registry.reminders.rules import (Due, Recipient, Schedule, Subject, milestone_due,
+                                     milestones_between)
 from registry.reminders.sources import Content, ReminderSource
 
 RULE = "submission_notice"
@@ -125,4 +126,87 @@ SOURCE = ReminderSource(
     due=lambda subject, today, config: _due(subject, today),
     milestones=lambda subject, start, end, config: _between(subject, start, end),
     candidates=candidates, recipients=recipients, load=load, render=render,
+)
+
+
+# --- to the county's officers: a new application, and its reply coming due ----------------
+
+REPLY_RULE = "submission_reply_due"
+# 15 days before the reply date is always on or before the day of receipt (5 working days,
+# even across the Spring Festival), so the first mail goes at receipt; the second the day
+# before the reply is due. The milestone carries the receipt date: a resubmission is new.
+REPLY_SCHEDULE = Schedule((15, 1), 0)
+
+
+def _reply_statement():
+    return (sa.select(Submission.id, Submission.title, Submission.received_on,
+                      Submission.reply_due_on, Submission.kind,
+                      Enterprise.name.label("enterprise_name"), Enterprise.county_code)
+            .join(Enterprise, Enterprise.id == Submission.enterprise_id)
+            .where(Submission.status == "submitted", Submission.reply_due_on.is_not(None)))
+
+
+def _reply_subjects(rows) -> list[Subject]:
+    return [Subject("submission", r.id, r.reply_due_on, r.county_code, r.title[:300], True, r)
+            for r in rows]
+
+
+def reply_candidates(start: date | None, end: date, config: Mapping,
+                     county_codes=None) -> list[Subject]:
+    """Applications waiting for a reply due up to the lead time after ``end`` (index on
+    status and ``reply_due_on``)."""
+    stmt = _reply_statement().where(
+        Submission.reply_due_on <= end + timedelta(days=REPLY_SCHEDULE.lead_days))
+    if start is not None:
+        stmt = stmt.where(Submission.reply_due_on >= start)
+    if county_codes is not None:
+        stmt = stmt.where(Enterprise.county_code.in_(sorted(county_codes)))
+    return _reply_subjects(db.session.execute(stmt))
+
+
+def reply_load(ids: Sequence[int], config: Mapping) -> dict[int, Subject]:
+    if not ids:
+        return {}
+    rows = db.session.execute(_reply_statement().where(Submission.id.in_(sorted(set(ids)))))
+    return {s.id: s for s in _reply_subjects(rows)}
+
+
+def _with_receipt(subject: Subject, dues: list[Due]) -> list[Due]:
+    received = subject.data.received_on.isoformat()
+    return [Due(d.rule, d.subject_type, d.subject_id, f"{d.milestone}-{received}",
+                max(d.milestone_on, subject.data.received_on), d.due_on) for d in dues]
+
+
+def reply_recipients(subjects: list[Subject], config: Mapping) -> None:
+    from registry.reminders.plan_source import county_officers
+
+    officers = county_officers({s.county_code for s in subjects})
+    for s in subjects:
+        s.recipients = officers.get(s.county_code, ())
+
+
+def reply_render(subject: Subject, due: Due, config: Mapping) -> Content:
+    r = subject.data
+    url = f"{config['BASE_URL'].rstrip('/')}/submissions/{r.id}"
+    info = dict(enterprise=r.enterprise_name, date=format_date(r.reply_due_on, "long"))
+    heading = _("[Filing application] %(enterprise)s: reply due on %(date)s", **info)
+    intro = _("A filing application waits for the county bureau's check: accept it or return "
+              "it for correction in one notice by %(date)s.", date=info["date"])
+    facts = [(_("Enterprise"), r.enterprise_name), (_("Application"), r.title),
+             (_("Received on"), format_date(r.received_on, "long")),
+             (_("Reply due on"), info["date"])]
+    return generic.content(heading=heading, intro=intro, facts=facts, todo=[], url=url,
+                           link_label=_("Open the application"), due_on=r.reply_due_on,
+                           event_uid=f"submission-reply-{r.id}-{r.received_on.isoformat()}@registry",
+                           event_summary=heading, overdue=False, config=config)
+
+
+REPLY_SOURCE = ReminderSource(
+    rule=REPLY_RULE, subject_type="submission", label=_l("Filing application reply due"),
+    due=lambda subject, today, config: _with_receipt(
+        subject, milestone_due(REPLY_RULE, subject, today, REPLY_SCHEDULE)),
+    milestones=lambda subject, start, end, config: _with_receipt(
+        subject, milestones_between(REPLY_RULE, subject, start, end, REPLY_SCHEDULE)),
+    candidates=reply_candidates, recipients=reply_recipients, load=reply_load,
+    render=reply_render,
 )

@@ -33,3 +33,29 @@ def test_return_and_acceptance_notices_are_mailed_once(app, smtp, world):
     assert "411002-2026-001-L" in str(mails[1]["Subject"]) and out["verify_code"] in body
     run(app, "2026-06-17")
     assert len(smtp.to(user)) == 2
+
+
+def test_officers_of_the_county_hear_of_a_new_application_and_its_reply_date(app, smtp, world,
+                                                                           accounts):
+    accounts.make("officer", ["411002"], email="weidu@example.com")
+    accounts.make("officer", ["411003"], email="jian@example.com")
+    sid = submitted(world)  # received 2026-06-15, reply due 2026-06-23
+    run(app, "2026-06-15")
+    (mail,) = smtp.to("weidu@example.com")
+    assert world.ours["name"] in str(mail["Subject"]) and "2026年6月23日" in str(mail["Subject"])
+    assert smtp.to("jian@example.com") == []
+    run(app, "2026-06-16")  # exactly once
+    assert len(smtp.to("weidu@example.com")) == 1
+    run(app, "2026-06-22")  # the day before the reply is due
+    assert len(smtp.to("weidu@example.com")) == 2
+    # Returned, then resubmitted on 24 June: a new receipt, so a new first mail.
+    world.officer_api.post(f"/submissions/{sid}/return", json={
+        "reasons": [{"reason": "请补充应急物资清单"}], "resubmit_by": "2026-06-30"})
+    app.config["TODAY"] = "2026-06-24"
+    r = world.ours_api.post(f"/submissions/{sid}/submit")
+    assert r.status_code == 200 and r.json["reply_due_on"] == "2026-07-01"
+    run(app, "2026-06-24")
+    assert len(smtp.to("weidu@example.com")) == 3
+    rows = [r for r in outbox(app, rule="submission_reply_due") if r.recipient == "weidu@example.com"]
+    assert [r.milestone for r in rows] == ["before-15-2026-06-15", "before-1-2026-06-15",
+                                           "before-15-2026-06-24"]
