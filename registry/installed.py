@@ -12,6 +12,7 @@ from registry.jurisdictions.area import area as jurisdictions
 from registry.map.area import area as map_area
 from registry.plans.area import area as plans
 from registry.reminders.area import area as reminders
+from registry.submissions.area import area as submissions
 from registry.web.area import area as web
 from registry.workflows.area import area as workflows
 
@@ -28,4 +29,5 @@ AREAS = (
     api,
     workflows,
     backup,
+    submissions,
 )

@@ -1,7 +1,9 @@
 """Who may do what. Every mutating service calls one ``can_*``/``require_*`` first.
 
 Roles (issue #2): ``admin`` everything; ``officer`` reads and writes the counties
-assigned to them; ``viewer`` reads the assigned counties and writes nothing.
+assigned to them; ``viewer`` reads the assigned counties and writes nothing;
+``enterprise`` (企业用户, issue #19) has no county: it reads only its own enterprises and
+their submissions, through the routes opened to it (registry/submissions/guard.py).
 """
 from __future__ import annotations
 
@@ -46,6 +48,29 @@ def can_write_county(user, county_code: str) -> bool:
     return user.role == "officer" and county_code in user.county_codes
 
 
+def is_enterprise_user(user) -> bool:
+    return _authenticated(user) and user.role == "enterprise"
+
+
+def own_enterprise_ids(user) -> frozenset[int]:
+    """The enterprises an enterprise user acts for; empty for everybody else."""
+    return frozenset(getattr(user, "enterprise_ids", ())) if is_enterprise_user(user) else frozenset()
+
+
+def can_act_for_enterprise(user, enterprise) -> bool:
+    """An enterprise user for its own enterprises; an officer or administrator who may
+    write the enterprise's county."""
+    if is_enterprise_user(user):
+        return enterprise.id in own_enterprise_ids(user)
+    return can_write_county(user, enterprise.county_code)
+
+
+def can_see_enterprise(user, enterprise) -> bool:
+    if is_enterprise_user(user):
+        return enterprise.id in own_enterprise_ids(user)
+    return can_read_county(user, enterprise.county_code)
+
+
 def can_manage_users(user) -> bool:
     return _authenticated(user) and user.role == "admin"
 
@@ -80,6 +105,7 @@ class TokenActor:
     username: str
     role: str
     county_codes: frozenset[str]
+    enterprise_ids: frozenset[int] = frozenset()  # role "enterprise" only
     display_name: str | None = None  # owner matching and "verified by" (drills/actions.py)
     locale: str | None = None
     is_authenticated = True

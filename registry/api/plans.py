@@ -46,7 +46,7 @@ def correct_plan(user, plan_id, body):
            "Upload one of the five filing documents (multipart, field `file`; replaces an earlier "
            "upload, which stays in the change record)", "plans",
            response=PlanOut, status=201, errors=(401, 403, 404, 413, 422), upload="file")
-def upload_document(user, plan_id, kind):
+def upload_plan_document(user, plan_id, kind):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ValidationFailed({"file": [_("Choose a file to upload.")]})

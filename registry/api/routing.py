@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel
 
 from registry.auth.service import user_for_token
-from registry.errors import NotFound, Unauthorized, ValidationFailed
+from registry.errors import NotFound, PermissionDenied, Unauthorized, ValidationFailed
 from registry.validation import validate
 
 
@@ -27,6 +27,7 @@ class Operation:
     status: int = 200
     errors: tuple[int, ...] = ()
     public: bool = False
+    enterprise: bool = False  # opened to role "enterprise" (every other route refuses it)
     path_params: tuple[str, ...] = field(default_factory=tuple)
     upload: str | None = None  # a multipart/form-data file field (the view reads request.files)
 
@@ -67,17 +68,21 @@ def flask_rule(path: str) -> str:
 
 
 def operation(bp, path: str, method: str, summary: str, tag: str, *, body=None, query=None,
-              response=None, status=200, errors=(), public=False, upload=None):
+              response=None, status=200, errors=(), public=False, enterprise=False, upload=None):
     """Register an API route. The view receives ``user``, then path params, then
-    ``body=``/``query=`` validated models, and returns a dict/list (serialised to JSON)."""
+    ``body=``/``query=`` validated models, and returns a dict/list (serialised to JSON).
+    Enterprise users (企业用户) are refused (403) unless ``enterprise=True``; such a view
+    scopes its records to the caller's enterprises itself."""
     op = Operation(path, method.upper(), summary, tag, body, query, response, status,
-                   tuple(errors), public, upload=upload)
+                   tuple(errors), public, enterprise, upload=upload)
     OPERATIONS.append(op)
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(**params):
             user = None if public else _authenticate()
+            if user is not None and user.role == "enterprise" and not enterprise:
+                raise PermissionDenied(_("This is not open to enterprise users."))
             if any(isinstance(v, int) and v > MAX_ID for v in params.values()):
                 raise NotFound(_("No such record."))
             kwargs = dict(params)

@@ -13,8 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from registry import audit, data_version, permissions
 from registry.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from registry.extensions import db
-from registry.models import ApiToken, County, LoginFailure, User
-from registry.models.accounts import ROLES, user_counties
+from registry.models import ApiToken, County, Enterprise, LoginFailure, User
+from registry.models.accounts import ROLES, user_counties, user_enterprises
 from registry.models.base import utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -26,10 +26,12 @@ def _hash_token(token: str) -> str:
 
 def create_user(actor, username: str, role: str, password: str, county_codes=(),
                 email: str | None = None, display_name: str | None = None,
-                is_demo: bool = False, commit: bool = True) -> User:
-    """Create a user (administrators and the command line only).
+                is_demo: bool = False, commit: bool = True, enterprise_codes=()) -> User:
+    """Create a user (administrators and the command line only). An ``enterprise`` user
+    is bound to the enterprises of ``enterprise_codes`` (统一社会信用代码) and has no county.
 
-    Raises ValidationFailed (bad role, short password, unknown county), Conflict (name taken).
+    Raises ValidationFailed (bad role, short password, unknown county or credit code),
+    Conflict (name taken).
     """
     permissions.require(permissions.can_manage_users(actor), actor)
     fields: dict[str, list[str]] = {}
@@ -49,17 +51,39 @@ def create_user(actor, username: str, role: str, password: str, county_codes=(),
     if role in ("officer", "viewer") and not county_codes:
         fields.setdefault("county", []).append(
             _("Officers and viewers need at least one county."))
+    enterprises = []
+    if role == "enterprise":
+        if county_codes:
+            fields.setdefault("county", []).append(
+                _("Enterprise users have no county; bind them to enterprises instead."))
+        if not enterprise_codes:
+            fields.setdefault("enterprise", []).append(
+                _("Enterprise users need at least one enterprise (credit code)."))
+        for code in enterprise_codes:
+            code = (code or "").strip().upper()
+            found = db.session.scalar(sa.select(Enterprise).where(Enterprise.credit_code == code))
+            if found is None:
+                fields.setdefault("enterprise", []).append(
+                    _("No enterprise with credit code %(code)s.", code=code))
+            elif found not in enterprises:
+                enterprises.append(found)
+    elif enterprise_codes:
+        fields.setdefault("enterprise", []).append(
+            _("Only enterprise users are bound to enterprises."))
     if fields:
         raise ValidationFailed(fields)
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
         raise Conflict(_("User name %(name)s is taken.", name=username))
     user = User(username=username, role=role, password_hash=generate_password_hash(
                     password, method=current_app.config["PASSWORD_HASH_METHOD"]),
-                email=email, display_name=display_name, counties=counties, is_demo=is_demo)
+                email=email, display_name=display_name, counties=counties, is_demo=is_demo,
+                enterprises=enterprises)
     db.session.add(user)
     db.session.flush()
-    audit.record(actor, "user.create", "user", user.id, None,
-                 {"username": username, "role": role, "counties": sorted(county_codes)})
+    after = {"username": username, "role": role, "counties": sorted(county_codes)}
+    if enterprises:
+        after["enterprises"] = sorted(e.credit_code for e in enterprises)
+    audit.record(actor, "user.create", "user", user.id, None, after)
     if commit:
         db.session.commit()
     return user
@@ -131,8 +155,13 @@ def user_for_token(token: str) -> permissions.TokenActor | None:
         return None
     first = rows[0]
     data_version.seen(first.data_token)
+    enterprise_ids = frozenset()
+    if first.role == "enterprise":  # a second query for enterprise tokens only
+        enterprise_ids = frozenset(db.session.scalars(
+            sa.select(user_enterprises.c.enterprise_id)
+            .where(user_enterprises.c.user_id == first.id)))
     return permissions.TokenActor(
-        id=first.id, username=first.username, role=first.role,
+        id=first.id, username=first.username, role=first.role, enterprise_ids=enterprise_ids,
         display_name=first.display_name, locale=first.locale,
         county_codes=frozenset(r.county_code for r in rows if r.county_code is not None))
 

@@ -3,7 +3,8 @@
 Each area keeps its tables in its own module here; importing this package
 registers them all with the metadata Alembic compares against.
 """
-from registry.models.accounts import ApiToken, LoginFailure, User, user_counties  # noqa: F401
+from registry.models.accounts import (ApiToken, LoginFailure, User, user_counties,  # noqa: F401
+                                      user_enterprises)
 from registry.models.audit import AuditEntry  # noqa: F401
 from registry.models.jurisdiction import County  # noqa: F401
 from registry.models.plans import Enterprise, FilingSerial, Plan, PlanDocument  # noqa: F401
@@ -12,3 +13,4 @@ from registry.models.agreements import (Agreement, AgreementContact, AgreementMe
 from registry.models.drills import CorrectiveAction, Drill, DrillAttachment  # noqa: F401
 from registry.models.reminders import Lease, Reminder, ReminderPreference  # noqa: F401
 from registry.models.data_version import data_version  # noqa: F401
+from registry.models.submissions import Submission, SubmissionDocument  # noqa: F401

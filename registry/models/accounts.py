@@ -7,13 +7,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.extensions import db
 from registry.models.base import utcnow
 
-ROLES = ("admin", "officer", "viewer")
+ROLES = ("admin", "officer", "viewer", "enterprise")
 
 user_counties = sa.Table(
     "user_counties",
     db.metadata,
     sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("county_code", sa.ForeignKey("counties.code"), primary_key=True),
+)
+
+# An ``enterprise`` user (企业用户) acts for these enterprises only (issue #19).
+user_enterprises = sa.Table(
+    "user_enterprises",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("enterprise_id", sa.ForeignKey("enterprises.id", ondelete="CASCADE"),
+              primary_key=True, index=True),
 )
 
 
@@ -32,6 +41,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     counties = relationship("County", secondary=user_counties, lazy="selectin",
                             order_by="County.code")
+    # Loaded on first use (enterprise users only): every other request costs no query.
+    enterprises = relationship("Enterprise", secondary=user_enterprises, lazy="select",
+                               order_by="Enterprise.id")
 
     @property
     def is_active(self) -> bool:  # flask-login
@@ -40,6 +52,11 @@ class User(UserMixin, db.Model):
     @property
     def county_codes(self) -> set[str]:
         return {c.code for c in self.counties}
+
+    @property
+    def enterprise_ids(self) -> frozenset[int]:
+        """The enterprises an ``enterprise`` user acts for (empty for every other role)."""
+        return frozenset(e.id for e in self.enterprises) if self.role == "enterprise" else frozenset()
 
 
 class ApiToken(db.Model):

@@ -18,7 +18,8 @@ DOCUMENTS = {"filing_form": _l("Filing form"), "plan": _l("Plan and drafting not
              "risk_assessment": _l("Risk assessment report"),
              "resource_survey": _l("Emergency resource survey"),
              "expert_review": _l("Expert review opinion")}
-ROLES = {"admin": _l("Administrator"), "officer": _l("Officer"), "viewer": _l("Viewer")}
+ROLES = {"admin": _l("Administrator"), "officer": _l("Officer"), "viewer": _l("Viewer"),
+         "enterprise": _l("Enterprise user")}
 ACTIONS = {"enterprise.create": _l("Enterprise registered"), "enterprise.update": _l("Enterprise changed"),
            "plan.file": _l("Plan filed"), "plan.revise": _l("Major revision filed"),
            "plan.supersede": _l("Superseded by a revision"), "plan.correct": _l("Minor correction"),
@@ -74,6 +75,8 @@ def nav_items():
     from flask_login import current_user
 
     role = getattr(current_user, "role", None)
+    if role == "enterprise":  # the enterprise portal's own entries only (issue #19)
+        return [(item.endpoint, item.label) for item in registry().nav if item.who == role]
     return [(item.endpoint, item.label) for item in registry().nav
             if item.who == "all" or item.who == role]
 

@@ -296,6 +296,58 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("GET", "/reminders/preview"): [Case("302 200 200 200 200")],
     ("POST", "/reminders/preferences"): [
         Case("302 403 302 302 302", form=lambda n, r: {"digest": "on"})],
+    # Online filing (registry/submissions/): the portal is for enterprise users only (their
+    # own matrix: tests/registry/submissions/test_enterprise_role.py); the review queue for
+    # the county's officers. The record is a submitted application in county A.
+    ("GET", "/portal/"): [Case("302 403 403 403 403")],
+    ("GET", "/portal/enterprises/<int:enterprise_id>"): [Case("302 403 403 403 403")],
+    ("GET", "/portal/enterprises/<int:enterprise_id>/submissions/new"): [
+        Case("302 403 403 403 403")],
+    ("POST", "/portal/enterprises/<int:enterprise_id>/submissions/new"): [
+        Case("302 403 403 403 403", form=lambda n, r: {"title": "应急预案", "signed_on": "2026-06-01",
+                                                       "risk_level": "general"})],
+    ("GET", "/portal/submissions/<int:submission_id>"): [Case("302 403 403 403 403")],
+    ("POST", "/portal/submissions/<int:submission_id>/documents"): [
+        Case("302 403 403 403 403", form=lambda n, r: {"kind": "plan", **_upload_form(n, r)})],
+    ("POST", "/portal/submissions/<int:submission_id>/submit"): [
+        Case("302 403 403 403 403", form=lambda n, r: {})],
+    ("POST", "/portal/submissions/<int:submission_id>/withdraw"): [
+        Case("302 403 403 403 403", form=lambda n, r: {})],
+    ("GET", "/portal/submissions/<int:submission_id>/documents/<int:document_id>"): [
+        Case("302 403 403 403 403")],
+    ("GET", "/submissions"): [Case("302 200 200 200 200"),
+                              Case("302 200 200 200 200", query={"status": "accepted"})],
+    ("GET", "/submissions/<int:submission_id>"): [
+        Case("302 200 200 404 200"), Case("302 404 404 404 404", params={"submission_id": 0})],
+    ("GET", "/submissions/<int:submission_id>/documents/<int:document_id>"): [
+        Case("302 200 200 404 200"), Case("302 404 404 404 404", params={"document_id": 0})],
+    ("POST", "/submissions/<int:submission_id>/return"): [
+        Case("302 403 302 404 302", form=lambda n, r: {"reason_plan": "预案未签署",
+                                                       "resubmit_by": "2026-06-30"}),
+        Case("302 422 422 404 422", form=lambda n, r: {"resubmit_by": "2026-06-30"})],
+    ("POST", "/submissions/<int:submission_id>/accept"): [
+        Case("302 403 302 404 302", form=lambda n, r: {})],
+    ("GET", "/public/filings"): [Case("200 200 200 200 200"),
+                                 Case("200 200 200 200 200", query={"county": COUNTY_A})],
+    ("GET", "/verify/<code>"): [Case("404 404 404 404 404", params={"code": "0" * 32})],
+    ("POST", "/api/v1/submissions"): [
+        Case("401 403 201 404 201", json=lambda n, r: {
+            "enterprise_id": r["bare_enterprise_id"], "title": "突发环境事件应急预案",
+            "signed_on": "2026-06-01", "risk_level": "general"}),
+        Case("401 422 422 422 422", json=lambda n, r: {"title": "缺少其他字段"})],
+    ("GET", "/api/v1/submissions"): [Case("401 200 200 200 200"),
+                                     Case("401 422 422 422 422", query={"status": "lost"})],
+    ("GET", "/api/v1/submissions/<int:submission_id>"): [
+        Case("401 200 200 404 200"), Case("401 404 404 404 404", params={"submission_id": 0})],
+    ("POST", "/api/v1/submissions/<int:submission_id>/documents/<kind>"): [
+        Case("401 403 422 404 422")],
+    ("POST", "/api/v1/submissions/<int:submission_id>/submit"): [Case("401 403 409 404 409")],
+    ("POST", "/api/v1/submissions/<int:submission_id>/withdraw"): [Case("401 403 200 404 200")],
+    ("POST", "/api/v1/submissions/<int:submission_id>/return"): [
+        Case("401 403 200 404 200", json=lambda n, r: {"reasons": [{"reason": "备案表未盖章"}],
+                                                       "resubmit_by": "2026-06-30"}),
+        Case("401 422 422 422 422", json=lambda n, r: {"reasons": []})],
+    ("POST", "/api/v1/submissions/<int:submission_id>/accept"): [Case("401 403 200 404 200")],
     # API ---------------------------------------------------------------------------------
     ("GET", "/api/v1/openapi.json"): [Case("200 200 200 200 200")],
     ("GET", "/api/v1/enterprises"): [Case("401 200 200 200 200"),
@@ -425,7 +477,7 @@ _counter = itertools.count(1)
 # that gather every area: the start page, the map, plans, enterprises and the exports).
 AREA_RECORDS = {"drills": ("drill", "action", "/map", "/plans", "/enterprises", "/export"),
                 "agreements": ("agreement", "notification", "/map", "/drills", "/export"),
-                "reminders": ("reminder",)}
+                "reminders": ("reminder",), "submissions": ("submission", "/portal")}
 
 
 def _needs(rule: str, area: str) -> bool:
@@ -467,11 +519,29 @@ def _records(app, n: int, rule: str = "/") -> dict:
             uploads += _drill_records(e.id, records)
         if _needs(rule, "agreements"):
             uploads += _agreement_records(records)
+        if _needs(rule, "submissions"):
+            uploads.append(lambda: _submission_records(records))
         for upload in uploads:
             upload()  # the first one commits the rows above
         if _needs(rule, "reminders"):
             records.update(_reminder_records(n))
         return records
+
+
+def _submission_records(records: dict) -> None:
+    """A submitted application (all five documents) of the enterprise without a plan."""
+    from registry.permissions import SYSTEM
+    from registry.submissions import service
+    from registry.submissions.schemas import SubmissionIn
+
+    sub = service.create_submission(SYSTEM, SubmissionIn(
+        enterprise_id=records["bare_enterprise_id"], title="突发环境事件应急预案（2026年版）",
+        signed_on="2026-06-01", risk_level="general"))
+    records["submission_id"] = sub.id
+    for kind in ("filing_form", "plan", "risk_assessment", "resource_survey", "expert_review"):
+        records["document_id"] = service.attach(SYSTEM, sub.id, kind, f"{kind}.pdf",
+                                                io.BytesIO(PDF)).id
+    service.submit(SYSTEM, sub.id)
 
 
 def _drill_records(enterprise_id: int, records: dict) -> list[Callable]:

@@ -1,0 +1,1 @@
+"""Online filing (issue #19): enterprise users submit, the county bureau accepts or returns."""

@@ -1,0 +1,130 @@
+"""The submissions API (issue #19 contract), opened to enterprise users (``enterprise=True``);
+every view's records are scoped by ``registry.submissions.service``."""
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from pydantic import BaseModel
+
+from registry.api import bp
+from registry.api.routing import operation
+from registry.errors import PermissionDenied, ValidationFailed
+from registry.permissions import can_act_for_enterprise, is_enterprise_user, require
+from registry.submissions import service
+from registry.submissions.schemas import ReturnIn, SubmissionIn, SubmissionQuery
+
+
+class ReturnReasonOut(BaseModel):
+    document: str | None = None
+    reason: str
+
+
+class DocumentOut(BaseModel):
+    id: int
+    file: str
+    size: int
+
+
+class SubmissionOut(BaseModel):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    kind: str
+    status: str
+    title: str
+    signed_on: str
+    risk_level: str | None = None
+    risk_notation: str | None = None
+    plan_id: int | None = None
+    reason: str | None = None
+    received_on: str | None = None
+    reply_due_on: str | None = None
+    overdue: bool
+    resubmit_by: str | None = None
+    return_reasons: list[ReturnReasonOut]
+    documents: dict[str, DocumentOut]
+    missing_documents: list[str]
+    accepted_plan_id: int | None = None
+    filing_number: str | None = None
+    verify_code: str | None = None
+    verify_url: str | None = None
+
+
+class SubmissionList(BaseModel):
+    items: list[SubmissionOut]
+    total: int
+
+
+class AcceptedOut(SubmissionOut):
+    receipt_url: str | None = None
+
+
+@operation(bp, "/submissions", "POST", "Start a filing application (draft)", "submissions",
+           body=SubmissionIn, response=SubmissionOut, status=201,
+           errors=(401, 403, 404, 422), enterprise=True)
+def create_submission(user, body):
+    return service.to_dict(service.create_submission(user, body))
+
+
+@operation(bp, "/submissions", "GET", "Filing applications you may see", "submissions",
+           query=SubmissionQuery, response=SubmissionList, errors=(401, 422), enterprise=True)
+def list_submissions(user, query):
+    rows = service.list_submissions(user, status=query.status)
+    return {"items": [service.to_dict(s) for s in rows], "total": len(rows)}
+
+
+@operation(bp, "/submissions/{submission_id}", "GET", "One filing application", "submissions",
+           response=SubmissionOut, errors=(401, 404), enterprise=True)
+def get_submission(user, submission_id):
+    return service.to_dict(service.get_submission(user, submission_id))
+
+
+@operation(bp, "/submissions/{submission_id}/documents/{kind}", "POST",
+           "Upload one of the five documents (multipart, field file)", "submissions",
+           response=SubmissionOut, status=201, errors=(401, 403, 404, 409, 422), enterprise=True)
+def upload_document(user, submission_id, kind):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        sub = service.get_submission(user, submission_id)  # 404, 403 before saying what is missing
+        require(can_act_for_enterprise(user, sub.enterprise), user)
+        raise ValidationFailed({"file": [_("Send the document as multipart field “file”.")]})
+    service.attach(user, submission_id, kind, upload.filename, upload.stream)
+    return service.to_dict(service.get_submission(user, submission_id))
+
+
+@operation(bp, "/submissions/{submission_id}/submit", "POST",
+           "Submit (or resubmit): all five documents are needed", "submissions",
+           response=SubmissionOut, errors=(401, 403, 404, 409, 422), enterprise=True)
+def submit(user, submission_id):
+    return service.to_dict(service.submit(user, submission_id))
+
+
+@operation(bp, "/submissions/{submission_id}/withdraw", "POST",
+           "Withdraw before acceptance", "submissions",
+           response=SubmissionOut, errors=(401, 403, 404, 409), enterprise=True)
+def withdraw(user, submission_id):
+    return service.to_dict(service.withdraw(user, submission_id))
+
+
+@operation(bp, "/submissions/{submission_id}/return", "POST",
+           "Return for correction (退回补正): every reason in one notice", "submissions",
+           body=ReturnIn, response=SubmissionOut, errors=(401, 403, 404, 409, 422),
+           enterprise=True)
+def return_submission(user, submission_id, body):
+    if is_enterprise_user(user):
+        service.get_submission(user, submission_id)
+        raise PermissionDenied(_("Only the county bureau returns a submission."))
+    return service.to_dict(service.return_submission(user, submission_id, body))
+
+
+@operation(bp, "/submissions/{submission_id}/accept", "POST",
+           "Accept (予以备案): files the plan and takes the filing number", "submissions",
+           response=AcceptedOut, errors=(401, 403, 404, 409, 422), enterprise=True)
+def accept(user, submission_id):
+    if is_enterprise_user(user):
+        service.get_submission(user, submission_id)
+        raise PermissionDenied(_("Only the county bureau accepts a submission."))
+    out = service.to_dict(service.accept(user, submission_id))
+    out["plan_id"] = out["accepted_plan_id"]
+    out["receipt_url"] = None  # the 备案表 receipt is not built yet (issue #19, receipt)
+    return out

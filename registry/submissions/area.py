@@ -1,0 +1,19 @@
+"""The submissions area (issue #19): the enterprise portal, the county's review queue,
+the enterprise role's fence and the submissions API."""
+from flask_babel import lazy_gettext as _l
+
+from registry.areas import Area, NavItem
+from registry.submissions import api, panel, reminders, verify, views
+from registry.submissions.service import KIND_LABELS, STATUS_LABELS
+
+area = Area(
+    name="submissions",
+    blueprints=(views.portal, views.bp, verify.bp),
+    api=(api,),
+    dashboard_panels=(panel.PANEL,),
+    reminder_sources=(reminders.SOURCE, reminders.REPLY_SOURCE),
+    nav=(NavItem("portal.index", _l("My enterprises"), "enterprise", order=15),
+         NavItem("submissions.queue", _l("Filing applications"), "officer", order=35),
+         NavItem("submissions.queue", _l("Filing applications"), "admin", order=35)),
+    template_globals={"SUBMISSION_STATUSES": STATUS_LABELS, "SUBMISSION_KINDS": KIND_LABELS},
+)

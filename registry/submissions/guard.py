@@ -1,0 +1,29 @@
+"""The enterprise role's fence (issue #19): a logged-in enterprise user (企业用户) reaches
+only the pages opened to it; every officer page answers 403. The API refuses it in
+``registry.api.routing.operation`` unless an operation is opened (``enterprise=True``).
+What it may read within the opened pages is scoped again by the services."""
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.errors import PermissionDenied
+
+# Pages an enterprise user may open: log-in/out, language, health, static files, and
+# the portal's own blueprint.
+OPEN_ENDPOINTS = frozenset({"static", "auth.login", "auth.logout", "auth.set_language",
+                            "web.healthz", "web.healthz_db"})
+OPEN_BLUEPRINTS = frozenset({"portal", "api", "verify"})  # api: refused per operation (routing)
+
+
+def enterprise_fence():
+    if not getattr(current_user, "is_authenticated", False) or current_user.role != "enterprise":
+        return None
+    if request.endpoint in OPEN_ENDPOINTS or request.blueprint in OPEN_BLUEPRINTS:
+        return None
+    if request.endpoint == "web.index":
+        from flask import redirect, url_for
+
+        return redirect(url_for("portal.index"))
+    raise PermissionDenied(_("This page is not open to enterprise users."))
