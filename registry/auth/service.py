@@ -94,6 +94,21 @@ def authenticate(username: str, password: str, remote_addr: str | None = None) -
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Every session cookie of ``user`` stops working (flushes; the caller commits)."""
+    db.session.execute(sa.update(User).where(User.id == user.id)
+                       .values(session_generation=User.session_generation + 1))
+    db.session.expire(user, ["session_generation"])
+
+
+def log_out(user) -> None:
+    """Log-out ends every session of the user, not only this cookie."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    end_sessions(user)
+    db.session.commit()
+
+
 def create_token(username: str) -> str:
     """Issue a new API token for ``username``; returns the token (shown once)."""
     user = db.session.scalar(sa.select(User).where(User.username == username))

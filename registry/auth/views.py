@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from registry import permissions
 from registry.auth import service
+from registry.auth.session import GENERATION_KEY
 from registry.errors import Conflict, Unauthorized, ValidationFailed
 from registry.jurisdictions.service import list_counties
 
@@ -28,8 +29,15 @@ def login():
         except Unauthorized as exc:
             error = exc.message
         else:
+            # A fresh session: nothing from before the log-in (its CSRF token included,
+            # issue #17.12) is carried over but the language chosen.
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
             session.permanent = True
             login_user(user)
+            session[GENERATION_KEY] = user.session_generation
             if user.locale and "lang" not in session:
                 session["lang"] = user.locale
             return redirect(_safe_next(request.args.get("next")))
@@ -38,6 +46,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    service.log_out(current_user)
     logout_user()
     return redirect(url_for("auth.login"))
 
