@@ -31,6 +31,11 @@ def create_app(config: Any = None) -> Flask:
     from registry.json_provider import OrjsonProvider
 
     app.json = OrjsonProvider(app)
+    hops = int(app.config.get("REVERSE_PROXY_HOPS") or 0)
+    if hops > 0:  # behind the bureau's reverse proxy: trust exactly that many hops
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     _engine_options(app)
     extensions.db.init_app(app)

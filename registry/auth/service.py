@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from registry import audit, data_version, permissions
 from registry.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from registry.extensions import db
-from registry.models import ApiToken, County, LoginFailure, User
+from registry.models import ApiToken, County, LoginFailure, LoginThrottle, User
 from registry.models.accounts import ROLES, user_counties
 from registry.models.base import utcnow
 
@@ -65,31 +65,101 @@ def create_user(actor, username: str, role: str, password: str, county_codes=(),
     return user
 
 
-def _recent_failures(username: str) -> int:
-    window = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-    return db.session.scalar(
-        sa.select(sa.func.count(LoginFailure.id))
-        .where(LoginFailure.username == username, LoginFailure.at >= window)
-    )
+class TooManyAttempts(Unauthorized):
+    """Too many failed log-ins from this address (for this name, or for any): 429."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int):
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(_("Too many failed log-ins. Try again in %(n)s minutes.",
+                           n=-(-self.retry_after // 60)))
+
+
+_throttle = LoginThrottle.__table__
+
+
+def _upsert(dialect: str):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _hit(key: str, now, window: timedelta) -> tuple[int, object]:
+    """Count one attempt for ``key`` in its window, atomically (one upsert; the row is
+    locked until the caller commits); returns (attempts in the window, window start)."""
+    cutoff = now - window
+    insert = _upsert(db.session.get_bind().dialect.name)
+    stale = _throttle.c.window_start < cutoff
+    stmt = insert(_throttle).values(key=key, failures=1, window_start=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[_throttle.c.key],
+        set_={"failures": sa.case((stale, 1), else_=_throttle.c.failures + 1),
+              "window_start": sa.case((stale, now), else_=_throttle.c.window_start)},
+    ).returning(_throttle.c.failures, _throttle.c.window_start)
+    row = db.session.execute(stmt).one()
+    return row.failures, row.window_start
+
+
+def _forgive(user_key: str, address_key: str) -> None:
+    """A right password: the name's count from this address starts again, and the
+    address is not charged for this attempt."""
+    db.session.execute(sa.delete(_throttle).where(_throttle.c.key == user_key))
+    db.session.execute(sa.update(_throttle).where(_throttle.c.key == address_key,
+                                                  _throttle.c.failures > 0)
+                       .values(failures=_throttle.c.failures - 1))
+
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of the configured method and cost, to check an unknown name's password
+    against: the answer then takes as long as for a real name (issue #17.6)."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def authenticate(username: str, password: str, remote_addr: str | None = None) -> User:
-    """Check a password. After LOGIN_MAX_FAILURES failures within LOGIN_LOCKOUT_MINUTES
-    the name is locked for that long, whatever the password. Raises Unauthorized."""
+    """Check a password.
+
+    Attempts are counted before the password is checked, per (user name, client address)
+    (``LOGIN_MAX_FAILURES``) and per client address (``LOGIN_MAX_FAILURES_PER_ADDRESS``) in
+    windows of ``LOGIN_LOCKOUT_MINUTES``; a right password takes its attempt back. So
+    parallel guesses get no more checks than the limit, one address cannot spray names,
+    and nobody at another address can lock an officer out.
+
+    Raises TooManyAttempts (a 429 with Retry-After) or Unauthorized."""
     from registry.hardening.text import has_control
 
     username = (username or "").strip()
     if has_control(username) or has_control(password or ""):
         raise Unauthorized(_("Wrong user name or password."))  # no such user can exist
-    if _recent_failures(username) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        raise Unauthorized(_("Too many failed log-ins. Try again in %(n)s minutes.",
-                             n=current_app.config["LOGIN_LOCKOUT_MINUTES"]))
+    config = current_app.config
+    address = (remote_addr or "unknown")[:64]
+    user_key, address_key = f"user:{username[:64]}|{address}", f"addr:{address}"
+    now, window = utcnow(), timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+    for_user, user_window = _hit(user_key, now, window)
+    for_address, address_window = _hit(address_key, now, window)
+    db.session.commit()
+    blocked = [start for count, start, limit in (
+        (for_user, user_window, config["LOGIN_MAX_FAILURES"]),
+        (for_address, address_window, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]))
+        if count > limit]
+    if blocked:
+        raise TooManyAttempts(max((start + window - now).total_seconds() for start in blocked))
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
-        db.session.add(LoginFailure(username=username[:64], remote_addr=remote_addr))
+    password_ok = check_password_hash(user.password_hash if user is not None else _dummy_hash(),
+                                      password or "")
+    if user is None or not user.active or not password_ok:
+        db.session.add(LoginFailure(username=username[:64], remote_addr=address))
         db.session.commit()
         raise Unauthorized(_("Wrong user name or password."))
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
+    _forgive(user_key, address_key)
     db.session.commit()
     return user
 

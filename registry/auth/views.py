@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -26,6 +26,10 @@ def login():
         try:
             user = service.authenticate(request.form.get("username", ""),
                                         request.form.get("password", ""), request.remote_addr)
+        except service.TooManyAttempts as exc:
+            response = make_response(render_template("auth/login.html", error=exc.message), 429)
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         except Unauthorized as exc:
             error = exc.message
         else:
