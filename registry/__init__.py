@@ -20,6 +20,9 @@ def create_app(config: Any = None) -> Flask:
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 instance_path=str(ROOT / "instance"))
+    from registry.fields import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # every <int:…> is a bounded id
     if config is None or isinstance(config, Mapping):
         app.config.from_object(config_from_env())
         if config:
