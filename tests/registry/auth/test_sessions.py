@@ -45,3 +45,16 @@ def test_csrf_token_rotates_at_login(client, accounts):
     # the anonymous session's token no longer passes
     r = client.post("/logout", data={"csrf_token": before})
     assert r.status_code == 400
+
+
+def test_logged_in_pages_and_api_answers_are_not_stored(client, accounts, admin_api):
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+    _id, name = accounts.make("officer", ["411002"])
+    accounts.login(client, name)
+    for path in ("/", "/enterprises", "/plans"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+    static = client.get("/static/vendor/bootstrap/bootstrap.bundle.min.js")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
+    assert admin_api.get("/enterprises").headers["Cache-Control"] == "no-store"
+    assert client.get("/api/v1/enterprises").headers["Cache-Control"] == "no-store"  # a 401 too
