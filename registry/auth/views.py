@@ -125,6 +125,27 @@ def _admin_act(user_id: int, act):
         return user, None
 
 
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_user(user_id):
+    permissions.require(permissions.can_manage_users(current_user), current_user)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such record."))
+    errors, form = {}, {"role": user.role, "county": sorted(user.county_codes)}
+    if request.method == "POST":
+        form = {"role": request.form.get("role", ""), "county": request.form.getlist("county")}
+        try:
+            service.update_user(current_user, user.username, form["role"], form["county"])
+        except ValidationFailed as exc:
+            errors = exc.fields
+        else:
+            flash(_("%(name)s updated.", name=user.username), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_edit.html", user=user, form=form, errors=errors,
+                           counties=list_counties()), 422 if errors else 200
+
+
 @bp.post("/users/<int:user_id>/deactivate")
 @login_required
 def deactivate(user_id):

@@ -160,3 +160,23 @@ def test_tokens_named_expiring_last_used_listed_and_revoked(app, runner, client,
                       headers={"Authorization": f"Bearer {fresh}"}).status_code == 401
     assert runner.invoke(args=["revoke-token", "999999"]).exit_code != 0
     assert len(_audit(app, "token.revoke")) == 1
+
+
+def test_admin_edits_role_and_counties_and_the_old_session_ends(app, client, accounts):
+    _id, admin = accounts.make("admin")
+    user_id, officer = accounts.make("officer", ["411002"], username="wu_hao")
+    theirs = app.test_client()
+    accounts.login(theirs, officer)
+    accounts.login(client, admin)
+    page = client.get(f"/users/{user_id}/edit").get_data(as_text=True)
+    assert '<option value="officer" selected>' in page and 'id="c-411002" checked' in page
+    token = csrf_token(client, f"/users/{user_id}/edit")
+    r = client.post(f"/users/{user_id}/edit", data={"role": "viewer", "csrf_token": token})
+    assert r.status_code == 422 and "至少" in r.get_data(as_text=True)  # a viewer needs a county
+    r = client.post(f"/users/{user_id}/edit", data={"role": "viewer", "county": ["411024"],
+                                                    "csrf_token": token})
+    assert r.status_code == 302
+    assert theirs.get("/enterprises").status_code == 302  # the officer's session ended
+    (entry,) = _audit(app, "user.update")
+    assert entry.before == {"role": "officer", "counties": ["411002"]}
+    assert entry.after == {"role": "viewer", "counties": ["411024"]}

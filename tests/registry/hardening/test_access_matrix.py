@@ -164,6 +164,10 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
                                                            form=lambda n, r: {},
                                                            params={"user_id": 1})],
     ("GET", "/users/tokens"): [Case("302 403 403 403 200")],
+    ("GET", "/users/<int:user_id>/edit"): [Case("302 403 403 403 200", params={"user_id": 1})],
+    ("POST", "/users/<int:user_id>/edit"): [Case("302 403 403 403 302", params={"user_id": 1},
+                                                 form=lambda n, r: {"role": "viewer",
+                                                                    "county": COUNTY_A})],
     ("POST", "/users/tokens"): [Case("302 403 403 403 302", form=lambda n, r: {"token_id": "1"})],
     ("GET", "/account/password"): [Case("302 200 200 200 200")],
     ("POST", "/account/password"): [Case("302 422 422 422 422", form=lambda n, r: {
