@@ -62,3 +62,25 @@ def test_largest_id_is_a_plain_404(officer_client, admin_api):
 def test_a_huge_id_is_404_for_every_method(admin_api):
     r = admin_api.patch("/enterprises/9999999999999", json={"address": "许昌市魏都区示范路2号"})
     assert r.status_code == 404  # not 405 from another rule of the same shape
+
+
+QUERY_NAMES = ("enterprise_id", "drill_id", "plan_id", "agreement_id", "action_id", "page",
+               "per_page", "year", "closed_year", "due_within_days", "lon", "lat")
+
+
+def test_no_web_page_fails_on_huge_numbers_in_its_query(app, officer_client):
+    """Every GET page without path parameters, each of the query names the lists know set
+    to a number past PostgreSQL's integer (and past a float's exact range): never a 5xx."""
+    rules = sorted(r.rule for r in app.url_map.iter_rules()
+                   if "GET" in r.methods and not r.arguments and not r.rule.startswith("/api/")
+                   and not r.rule.startswith("/static") and "logout" not in r.rule)
+    assert len(rules) > 15
+    failures = []
+    for rule in rules:
+        for name in QUERY_NAMES:
+            for value in ("99999999999999999999",) + (("-2147483649",) if name.endswith("_id") else ()):
+                r = officer_client.get(rule, query_string={name: value})
+                if r.status_code >= 500:
+                    failures.append(f"{rule}?{name}={value} -> {r.status_code}")
+                r.close()
+    assert failures == []
