@@ -177,9 +177,24 @@ def reset_password(user_id):
 @login_required
 def tokens():
     permissions.require(permissions.can_manage_users(current_user), current_user)
-    if request.method == "POST":
+    new_token, errors, form = None, {}, {}
+    if request.method == "POST" and request.form.get("action") == "create":
+        form = request.form
+        days = form.get("expires_days", "").strip()
+        try:
+            new_token = service.create_token(
+                form.get("username", ""), name=form.get("name", "").strip() or None,
+                expires_days=int(days) if days.isdigit() and len(days) < 6 else
+                (None if not days else -1), actor=current_user)
+        except ValidationFailed as exc:
+            errors = exc.fields
+        except NotFound as exc:
+            errors = {"username": [exc.message]}
+    elif request.method == "POST":
         count = service.revoke_tokens(current_user, request.form.get("token_id", ""))
         flash(_("%(n)s token(s) revoked.", n=count), "success")
         return redirect(url_for("auth.tokens"))
+    # A new token is shown in this answer only (never in a flash: the session is a cookie).
     return render_template("auth/tokens.html", tokens=service.list_tokens(current_user),
-                           now=utcnow())
+                           now=utcnow(), new_token=new_token, errors=errors, form=form,
+                           users=service.list_users()), 422 if errors else 200

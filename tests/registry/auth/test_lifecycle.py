@@ -180,3 +180,28 @@ def test_admin_edits_role_and_counties_and_the_old_session_ends(app, client, acc
     (entry,) = _audit(app, "user.update")
     assert entry.before == {"role": "officer", "counties": ["411002"]}
     assert entry.after == {"role": "viewer", "counties": ["411024"]}
+
+
+def test_admin_issues_a_named_expiring_token_on_the_page(app, client, accounts):
+    import re
+
+    _id, admin = accounts.make("admin")
+    _id, officer = accounts.make("officer", ["411002"], username="he_jing")
+    accounts.login(client, admin)
+    token = csrf_token(client, "/users/tokens")
+    r = client.post("/users/tokens", data={"action": "create", "username": officer,
+                                           "name": "县局对接", "expires_days": "abc",
+                                           "csrf_token": token})
+    assert r.status_code == 422 and "1至3650天" in r.get_data(as_text=True)
+    r = client.post("/users/tokens", data={"action": "create", "username": officer,
+                                           "name": "县局对接", "expires_days": "7",
+                                           "csrf_token": token})
+    assert r.status_code == 200
+    issued = re.search(r'<code class="user-select-all">([^<]+)</code>', r.get_data(as_text=True))
+    assert issued
+    api = app.test_client()
+    assert api.get("/api/v1/enterprises",
+                   headers={"Authorization": f"Bearer {issued.group(1)}"}).status_code == 200
+    assert "县局对接" in client.get("/users/tokens").get_data(as_text=True)
+    (entry,) = _audit(app, "token.create")
+    assert entry.actor_name == admin and entry.after["name"] == "县局对接"
