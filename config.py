@@ -134,6 +134,12 @@ class Config:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+    # Failed log-ins are counted per (user name, client address), LOGIN_MAX_FAILURES, and
+    # per client address whatever the name, this many, in windows of LOGIN_LOCKOUT_MINUTES.
+    LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
+    # How many reverse proxies in front of the app to trust for X-Forwarded-For and
+    # X-Forwarded-Proto (werkzeug ProxyFix). 0: the client address is the peer's.
+    REVERSE_PROXY_HOPS = env_int("REVERSE_PROXY_HOPS", 0)
     # werkzeug's method string for new password hashes; "scrypt" is its default cost
     # (N=2^15, r=8, p=1: ~0.1 s and 32 MB a hash). Checking reads the cost from the hash.
     PASSWORD_HASH_METHOD = env_str("PASSWORD_HASH_METHOD", "scrypt")

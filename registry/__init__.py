@@ -20,6 +20,9 @@ def create_app(config: Any = None) -> Flask:
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 instance_path=str(ROOT / "instance"))
+    from registry.fields import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # every <int:…> is a bounded id
     if config is None or isinstance(config, Mapping):
         app.config.from_object(config_from_env())
         if config:
@@ -31,6 +34,11 @@ def create_app(config: Any = None) -> Flask:
     from registry.json_provider import OrjsonProvider
 
     app.json = OrjsonProvider(app)
+    hops = int(app.config.get("REVERSE_PROXY_HOPS") or 0)
+    if hops > 0:  # behind the bureau's reverse proxy: trust exactly that many hops
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     _engine_options(app)
     extensions.db.init_app(app)

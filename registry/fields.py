@@ -6,6 +6,8 @@ from typing import Annotated
 
 from flask_babel import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from registry.rules import RuleViolation
 from registry.rules.credit_code import validate_credit_code
@@ -24,6 +26,25 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 # PostgreSQL's OFFSET as (a 500).
 MAX_PAGE = 1_000_000
 Page = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+
+
+# A record's id, in a path or a query string: the ids are PostgreSQL ``integer``s, and a
+# bigger number bound to one fails in the database ("integer out of range", a 500). A
+# path's ids go through ``IdConverter`` (the app's ``int``), a query's or a body's through
+# ``Id``: out of range is a 404 or a 422 naming the field (issue #17.9).
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+class IdConverter(IntegerConverter):
+    """werkzeug's ``int`` bounded to an id: a bigger number is a 404 whatever the method
+    (matching no rule would try the other rules and could answer 405)."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise NotFound()
+        return number
 
 
 def halfwidth(value):

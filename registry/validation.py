@@ -137,9 +137,9 @@ def validate(schema: type[M], data: Any) -> M:
     """Validate ``data`` against ``schema``; raise ValidationFailed(field -> messages)."""
     if not isinstance(data, dict):
         raise ValidationFailed({"__root__": [_("The request body must be a JSON object.")]})
-    from registry.hardening.text import control_fields
+    from registry.hardening.text import control_fields, line_break_fields
 
-    bad = control_fields(data)
+    bad = {**line_break_fields(data), **control_fields(data)}
     if bad:
         raise ValidationFailed(bad)
     try:

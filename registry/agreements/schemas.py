@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 from flask_babel import gettext as _
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from registry.fields import MOBILE, Email, Latitude, Longitude, Phone, halfwidth, normalise_phone
+from registry.fields import (MOBILE, Email, Id, Latitude, Longitude, Phone, halfwidth,
+                             normalise_phone)
 from registry.validation import FieldError
 
 RiverRole = Literal["upstream", "downstream", "both"]
@@ -148,6 +149,6 @@ class SheetQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
     lon: Longitude | None = None
     lat: Latitude | None = None

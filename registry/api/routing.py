@@ -10,6 +10,7 @@ from flask import g, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel
 
+from registry import fields
 from registry.auth.service import user_for_token
 from registry.errors import NotFound, PermissionDenied, Unauthorized, ValidationFailed
 from registry.validation import validate
@@ -53,8 +54,9 @@ def _query_args(schema: type[BaseModel]) -> dict:
     return {k: v for k, v in args.items() if v is not None}
 
 
-# Ids beyond a 32-bit integer do not exist: such a path is a 404, never a database overflow.
-MAX_ID = 2**31 - 1
+# Ids beyond a 32-bit integer do not exist: such a path is a 404, never a database overflow
+# (the app's ``int`` converter is bounded too: registry.fields.IdConverter).
+MAX_ID = fields.MAX_ID
 
 
 def path_param_is_int(name: str) -> bool:

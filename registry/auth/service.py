@@ -1,23 +1,47 @@
 """Accounts: users, password log-in with throttling, API tokens."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import after_this_request, current_app, has_request_context
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry import audit, data_version, permissions
 from registry.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from registry.extensions import db
-from registry.models import ApiToken, County, Enterprise, LoginFailure, User
+from registry.models import ApiToken, County, Enterprise, LoginFailure, LoginThrottle, User
 from registry.models.accounts import ROLES, user_counties, user_enterprises
+from registry.hardening.text import LINE_BREAK, has_control
 from registry.models.base import utcnow
 
 MIN_PASSWORD_LENGTH = 10
+_COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The passwords nobody may choose (common_passwords.txt says where they come from)."""
+    lines = _COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def password_problems(password: str, username: str = "") -> list[str]:
+    """What is wrong with a new password (empty: nothing): the minimum length, the list of
+    common passwords, the user's own name."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [_("At least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]
+    if password.strip().lower() in common_passwords():
+        return [_("This password is one of the most common passwords; choose another.")]
+    if len((username or "").strip()) >= 3 and username.strip().lower() in password.lower():
+        return [_("The password must not contain the user name.")]
+    return []
 
 
 def _hash_token(token: str) -> str:
@@ -40,8 +64,9 @@ def create_user(actor, username: str, role: str, password: str, county_codes=(),
         fields["username"] = [_("This field is required.")]
     if role not in ROLES:
         fields["role"] = [_("Must be one of: %(expected)s.", expected=", ".join(ROLES))]
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        fields["password"] = [_("At least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]
+    problems = password_problems(password, username)
+    if problems:
+        fields["password"] = problems
     counties = []
     for code in county_codes:
         county = db.session.get(County, code)
@@ -89,45 +114,273 @@ def create_user(actor, username: str, role: str, password: str, county_codes=(),
     return user
 
 
-def _recent_failures(username: str) -> int:
-    window = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-    return db.session.scalar(
-        sa.select(sa.func.count(LoginFailure.id))
-        .where(LoginFailure.username == username, LoginFailure.at >= window)
-    )
+class TooManyAttempts(Unauthorized):
+    """Too many failed log-ins from this address (for this name, or for any): 429."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int):
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(_("Too many failed log-ins. Try again in %(n)s minutes.",
+                           n=-(-self.retry_after // 60)))
+
+
+_throttle = LoginThrottle.__table__
+
+
+def _upsert(dialect: str):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _hit(key: str, now, window: timedelta) -> tuple[int, object]:
+    """Count one attempt for ``key`` in its window, atomically (one upsert; the row is
+    locked until the caller commits); returns (attempts in the window, window start)."""
+    cutoff = now - window
+    insert = _upsert(db.session.get_bind().dialect.name)
+    stale = _throttle.c.window_start < cutoff
+    stmt = insert(_throttle).values(key=key, failures=1, window_start=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[_throttle.c.key],
+        set_={"failures": sa.case((stale, 1), else_=_throttle.c.failures + 1),
+              "window_start": sa.case((stale, now), else_=_throttle.c.window_start)},
+    ).returning(_throttle.c.failures, _throttle.c.window_start)
+    row = db.session.execute(stmt).one()
+    return row.failures, row.window_start
+
+
+def _forgive(user_key: str, address_key: str) -> None:
+    """A right password: the name's count from this address starts again, and the
+    address is not charged for this attempt."""
+    db.session.execute(sa.delete(_throttle).where(_throttle.c.key == user_key))
+    db.session.execute(sa.update(_throttle).where(_throttle.c.key == address_key,
+                                                  _throttle.c.failures > 0)
+                       .values(failures=_throttle.c.failures - 1))
+
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of the configured method and cost, to check an unknown name's password
+    against: the answer then takes as long as for a real name (issue #17.6)."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def authenticate(username: str, password: str, remote_addr: str | None = None) -> User:
-    """Check a password. After LOGIN_MAX_FAILURES failures within LOGIN_LOCKOUT_MINUTES
-    the name is locked for that long, whatever the password. Raises Unauthorized."""
-    from registry.hardening.text import has_control
+    """Check a password.
 
+    Attempts are counted before the password is checked, per (user name, client address)
+    (``LOGIN_MAX_FAILURES``) and per client address (``LOGIN_MAX_FAILURES_PER_ADDRESS``) in
+    windows of ``LOGIN_LOCKOUT_MINUTES``; a right password takes its attempt back. So
+    parallel guesses get no more checks than the limit, one address cannot spray names,
+    and nobody at another address can lock an officer out.
+
+    Raises TooManyAttempts (a 429 with Retry-After) or Unauthorized."""
     username = (username or "").strip()
     if has_control(username) or has_control(password or ""):
         raise Unauthorized(_("Wrong user name or password."))  # no such user can exist
-    if _recent_failures(username) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        raise Unauthorized(_("Too many failed log-ins. Try again in %(n)s minutes.",
-                             n=current_app.config["LOGIN_LOCKOUT_MINUTES"]))
+    config = current_app.config
+    address = (remote_addr or "unknown")[:64]
+    user_key, address_key = f"user:{username[:64]}|{address}", f"addr:{address}"
+    now, window = utcnow(), timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+    for_user, user_window = _hit(user_key, now, window)
+    for_address, address_window = _hit(address_key, now, window)
+    db.session.commit()
+    blocked = [start for count, start, limit in (
+        (for_user, user_window, config["LOGIN_MAX_FAILURES"]),
+        (for_address, address_window, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]))
+        if count > limit]
+    if blocked:
+        raise TooManyAttempts(max((start + window - now).total_seconds() for start in blocked))
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
-        db.session.add(LoginFailure(username=username[:64], remote_addr=remote_addr))
+    password_ok = check_password_hash(user.password_hash if user is not None else _dummy_hash(),
+                                      password or "")
+    if user is None or not user.active or not password_ok:
+        db.session.add(LoginFailure(username=username[:64], remote_addr=address))
         db.session.commit()
         raise Unauthorized(_("Wrong user name or password."))
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
+    _forgive(user_key, address_key)
     db.session.commit()
     return user
 
 
-def create_token(username: str) -> str:
-    """Issue a new API token for ``username``; returns the token (shown once)."""
-    user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None:
-        raise NotFound(_("No user named %(name)s.", name=username))
+def end_sessions(user: User) -> None:
+    """Every session cookie of ``user`` stops working (flushes; the caller commits)."""
+    db.session.execute(sa.update(User).where(User.id == user.id)
+                       .values(session_generation=User.session_generation + 1))
+    db.session.expire(user, ["session_generation"])
+
+
+def log_out(user) -> None:
+    """Log-out ends every session of the user, not only this cookie."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    end_sessions(user)
+    db.session.commit()
+
+
+def create_token(username: str, name: str | None = None, expires_days: int | None = None,
+                 actor=None) -> str:
+    """Issue a new API token for ``username``, optionally named and expiring after
+    ``expires_days``; returns the token (shown once)."""
+    user = get_user(username)
+    if expires_days is not None and not 1 <= expires_days <= 3650:
+        raise ValidationFailed({"expires_days": [_("Between 1 and 3650 days.")]})
+    if name is not None and (len(name) > 64 or LINE_BREAK.search(name) or has_control(name)):
+        raise ValidationFailed({"name": [_("At most 64 characters on one line.")]})
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token)))
-    audit.record(None, "token.create", "user", user.id)
+    expires_at = utcnow() + timedelta(days=expires_days) if expires_days else None
+    row = ApiToken(user_id=user.id, token_hash=_hash_token(token), name=name or None,
+                   expires_at=expires_at)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor, "token.create", "user", user.id, None,
+                 {"token_id": row.id, "name": name, "expires_at": expires_at and expires_at.isoformat()})
     db.session.commit()
     return token
+
+
+# Account lifecycle (issue #17.4). Every act is in the audit trail.
+
+def get_user(username: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip()))
+    if user is None:
+        raise NotFound(_("No user named %(name)s.", name=username))
+    return user
+
+
+def _revoke_all(user: User) -> int:
+    result = db.session.execute(sa.update(ApiToken)
+                                .where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+                                .values(revoked=True))
+    return result.rowcount
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = generate_password_hash(
+        password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def deactivate_user(actor, username: str) -> User:
+    """Deactivate an account: its sessions end and its tokens are revoked at once."""
+    permissions.require(permissions.can_manage_users(actor), actor)
+    user = get_user(username)
+    if getattr(actor, "id", None) == user.id:
+        raise Conflict(_("You cannot deactivate your own account."))
+    if not user.active:
+        return user
+    user.active = False
+    end_sessions(user)
+    revoked = _revoke_all(user)
+    audit.record(actor, "user.deactivate", "user", user.id, {"active": True},
+                 {"active": False, "tokens_revoked": revoked})
+    db.session.commit()
+    return user
+
+
+def activate_user(actor, username: str) -> User:
+    permissions.require(permissions.can_manage_users(actor), actor)
+    user = get_user(username)
+    if user.active:
+        return user
+    user.active = True
+    audit.record(actor, "user.activate", "user", user.id, {"active": False}, {"active": True})
+    db.session.commit()
+    return user
+
+
+def reset_password(actor, username: str) -> str:
+    """A generated temporary password (returned, shown once) that must be changed at the
+    next log-in; the user's sessions end."""
+    permissions.require(permissions.can_manage_users(actor), actor)
+    user = get_user(username)
+    temporary = secrets.token_urlsafe(12)
+    _set_password(user, temporary)
+    user.must_change_password = True
+    end_sessions(user)
+    audit.record(actor, "user.reset_password", "user", user.id)
+    db.session.commit()
+    return temporary
+
+
+def change_password(user: User, current: str, new: str) -> int:
+    """The user changes their own password; every other session of theirs ends. Returns
+    the new session generation (for the caller's own session)."""
+    fields: dict[str, list[str]] = {}
+    if not check_password_hash(user.password_hash, current or ""):
+        fields["current_password"] = [_("The current password is wrong.")]
+    problems = password_problems(new, user.username)
+    if problems:
+        fields["new_password"] = problems
+    elif new == current:
+        fields["new_password"] = [_("Choose a password other than the current one.")]
+    if fields:
+        raise ValidationFailed(fields)
+    _set_password(user, new)
+    user.must_change_password = False
+    end_sessions(user)
+    audit.record(user, "user.change_password", "user", user.id)
+    db.session.commit()
+    return user.session_generation
+
+
+def update_user(actor, username: str, role: str, county_codes=()) -> User:
+    """An administrator changes a user's role and counties."""
+    permissions.require(permissions.can_manage_users(actor), actor)
+    user = get_user(username)
+    fields: dict[str, list[str]] = {}
+    if role not in ROLES:
+        fields["role"] = [_("Must be one of: %(expected)s.", expected=", ".join(ROLES))]
+    counties = [db.session.get(County, code) for code in county_codes]
+    if any(c is None for c in counties):
+        fields["county"] = [_("Unknown county code %(code)s.", code=code)
+                            for code, c in zip(county_codes, counties, strict=True) if c is None]
+    if role in ("officer", "viewer") and not county_codes:
+        fields.setdefault("county", []).append(_("Officers and viewers need at least one county."))
+    if fields:
+        raise ValidationFailed(fields)
+    before = {"role": user.role, "counties": sorted(user.county_codes)}
+    user.role, user.counties = role, counties
+    after = {"role": role, "counties": sorted(county_codes)}
+    if before != after:
+        end_sessions(user)  # a narrower role must not live on in an open session
+        audit.record(actor, "user.update", "user", user.id, before, after)
+    db.session.commit()
+    return user
+
+
+def list_tokens(actor, username: str | None = None) -> list[ApiToken]:
+    permissions.require(permissions.can_manage_users(actor), actor)
+    query = sa.select(ApiToken).join(User).order_by(User.username, ApiToken.id)
+    if username:
+        query = query.where(User.username == username)
+    return list(db.session.scalars(query))
+
+
+def revoke_tokens(actor, name_or_id: str) -> int:
+    """Revoke one token (its id) or every token of a user (their name); returns how many."""
+    permissions.require(permissions.can_manage_users(actor), actor)
+    text = str(name_or_id).strip()
+    if text.isdigit() and len(text) < 10:
+        token = db.session.get(ApiToken, int(text))
+        if token is None:
+            raise NotFound(_("No token %(id)s.", id=text))
+        count = 0 if token.revoked else 1
+        token.revoked = True
+        audit.record(actor, "token.revoke", "user", token.user_id, None, {"token_id": token.id})
+    else:
+        user = get_user(text)
+        count = _revoke_all(user)
+        audit.record(actor, "token.revoke", "user", user.id, None, {"tokens_revoked": count})
+    db.session.commit()
+    return count
 
 
 _tokens, _users = ApiToken.__table__, User.__table__
@@ -136,24 +389,56 @@ _tokens, _users = ApiToken.__table__, User.__table__
 # skips the ORM (compiled once, then cached by SQLAlchemy and prepared by psycopg).
 _TOKEN_ACTOR = (
     sa.select(_users.c.id, _users.c.username, _users.c.role, _users.c.display_name,
-              _users.c.locale, user_counties.c.county_code, data_version.token_column())
+              _users.c.locale, user_counties.c.county_code, data_version.token_column(),
+              _tokens.c.id.label("token_id"), _tokens.c.last_used_at)
     .select_from(_tokens.join(_users, _users.c.id == _tokens.c.user_id)
                  .outerjoin(user_counties, user_counties.c.user_id == _users.c.id))
     .where(_tokens.c.token_hash == sa.bindparam("token_hash"), _tokens.c.revoked.is_(False),
+           sa.or_(_tokens.c.expires_at.is_(None), _tokens.c.expires_at > sa.bindparam("now")),
            _users.c.active.is_(True)))
+# A token's last use is written at most this often (a write per API request would be too
+# many; the request's own transaction may be read-only).
+LAST_USED_RESOLUTION = timedelta(minutes=10)
+
+
+def _note_use(token_id: int, last_used_at, now) -> None:
+    """Write the token's last use once the response is sent, in a short transaction of
+    its own: the request's may be read-only (PostgreSQL) or hold SQLite's write lock."""
+    if last_used_at is not None and now - last_used_at < LAST_USED_RESOLUTION:
+        return
+    app = current_app._get_current_object()
+
+    def write() -> None:
+        try:
+            with app.app_context(), db.engine.begin() as conn:
+                conn.execute(sa.update(_tokens).where(_tokens.c.id == token_id)
+                             .values(last_used_at=now))
+        except sa.exc.SQLAlchemyError:  # the next use notes it
+            app.logger.warning("could not note the use of API token %s", token_id)
+
+    if not has_request_context():
+        write()
+        return
+
+    @after_this_request
+    def _later(response):
+        response.call_on_close(write)
+        return response
 
 
 def user_for_token(token: str) -> permissions.TokenActor | None:
-    """The caller a bearer token stands for, or None when the token is empty, unknown or
-    revoked or its user is deactivated. One round trip: the token, its user and the
+    """The caller a bearer token stands for, or None when the token is empty, unknown,
+    revoked or expired or its user is deactivated. One round trip: the token, its user and the
     user's counties joined (a row per county), and the data token, so that an answer
     kept by it costs no query of its own (registry/data_version.py)."""
     if not token:
         return None
-    rows = db.session.execute(_TOKEN_ACTOR, {"token_hash": _hash_token(token)}).all()
+    now = utcnow()
+    rows = db.session.execute(_TOKEN_ACTOR, {"token_hash": _hash_token(token), "now": now}).all()
     if not rows:
         return None
     first = rows[0]
+    _note_use(first.token_id, first.last_used_at, now)
     data_version.seen(first.data_token)
     enterprise_ids = frozenset()
     if first.role == "enterprise":  # a second query for enterprise tokens only

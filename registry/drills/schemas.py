@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.fields import Latitude, Longitude, Page
+from registry.fields import Id, Latitude, Longitude, Page
 
 Level = Literal["enterprise", "county", "city", "joint"]
 Content = Literal["comprehensive", "single"]
@@ -38,10 +38,10 @@ class DrillIn(BaseModel):
     form_type: Form | None = None
     legacy_type: Legacy | None = None
     theme: Theme
-    enterprise_ids: list[int] = Field(default_factory=list)
+    enterprise_ids: list[Id] = Field(default_factory=list)
     # None: the current plans of the enterprises exercised.
-    plan_ids: list[int] | None = None
-    agreement_id: int | None = Field(None, ge=1)
+    plan_ids: list[Id] | None = None
+    agreement_id: Id | None = None
     scenario_substance: str | None = Field(None, max_length=200)
     scenario_pathway: Pathway | None = None
     participating_bodies: list[str] = Field(default_factory=list)
@@ -67,9 +67,9 @@ class DrillPatch(BaseModel):
     form_type: Form | None = None
     legacy_type: Legacy | None = None
     theme: Theme | None = None
-    enterprise_ids: list[int] | None = None
-    plan_ids: list[int] | None = None
-    agreement_id: int | None = Field(None, ge=1)
+    enterprise_ids: list[Id] | None = None
+    plan_ids: list[Id] | None = None
+    agreement_id: Id | None = None
     scenario_substance: str | None = Field(None, max_length=200)
     scenario_pathway: Pathway | None = None
     participating_bodies: list[str] | None = None
@@ -85,7 +85,7 @@ class DrillQuery(BaseModel):
     county_code: str | None = None
     organiser_level: Level | None = None
     theme: Theme | None = None
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
     status: Literal["open", "closed"] | None = None
     page: Page = 1
     per_page: int = Field(20, ge=1, le=200)
@@ -134,7 +134,7 @@ class ActionQuery(BaseModel):
     category: Category | None = None
     # Actions verified (closed) in this year.
     closed_year: int | None = Field(None, ge=1990, le=2100)
-    drill_id: int | None = None
+    drill_id: Id | None = None
     owner: str | None = Field(None, max_length=100)
     page: Page = 1
     per_page: int = Field(50, ge=1, le=500)

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 
 from geodata.maps import build_risk_map
 from registry.enterprises.service import get_enterprise
-from registry.errors import ValidationFailed
+from registry.errors import NotFound, ValidationFailed
+from registry.fields import MAX_ID
 from registry.jurisdictions.service import list_counties
 from registry.map import service
 from registry.map.labels import map_labels
@@ -56,6 +57,8 @@ def frame():
     (``enterprise_id``), optionally with its downstream trace (``trace=1``)."""
     query, _errors = _query()
     enterprise_id = request.args.get("enterprise_id", type=int)
+    if enterprise_id is not None and not 0 <= enterprise_id <= MAX_ID:
+        raise NotFound(_("No such record."))
     points = service.map_points(current_user, query)
     options = {}
     if enterprise_id is None:

@@ -3,8 +3,8 @@
 Each area keeps its tables in its own module here; importing this package
 registers them all with the metadata Alembic compares against.
 """
-from registry.models.accounts import (ApiToken, LoginFailure, User, user_counties,  # noqa: F401
-                                      user_enterprises)
+from registry.models.accounts import (ApiToken, LoginFailure, LoginThrottle, User,  # noqa: F401
+                                      user_counties, user_enterprises)
 from registry.models.audit import AuditEntry  # noqa: F401
 from registry.models.jurisdiction import County  # noqa: F401
 from registry.models.plans import Enterprise, FilingSerial, Plan, PlanDocument  # noqa: F401

@@ -39,6 +39,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by log-out, a password change or reset and deactivation: a session cookie
+    # carries the generation it was made in and stops working once it differs (issue #17.3).
+    session_generation: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    # Set by an administrator's password reset: the next log-in must choose a new one.
+    must_change_password: Mapped[bool] = mapped_column(sa.Boolean, default=False,
+                                                       server_default=sa.false())
     counties = relationship("County", secondary=user_counties, lazy="selectin",
                             order_by="County.code")
     # Loaded on first use (enterprise users only): every other request costs no query.
@@ -67,6 +73,8 @@ class ApiToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(sa.String(64))
+    expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked: Mapped[bool] = mapped_column(sa.Boolean, default=False)
@@ -82,3 +90,15 @@ class LoginFailure(db.Model):
     username: Mapped[str] = mapped_column(sa.String(64), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     remote_addr: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class LoginThrottle(db.Model):
+    """Failed log-in attempts counted per key in a fixed window, one row a key
+    (``user:<name>|<address>`` and ``addr:<address>``). Counted with one atomic upsert, so
+    parallel guesses in any number of workers cannot pass the limit (issue #17.5)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(sa.Integer)
+    window_start: Mapped[datetime]

@@ -6,7 +6,7 @@ from typing import Literal
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from registry.fields import Page, RiskLevel, RiskNotation
+from registry.fields import Id, Page, RiskLevel, RiskNotation
 from registry.validation import FieldError
 
 DocumentName = Literal["filing_form", "plan", "risk_assessment", "resource_survey", "expert_review"]
@@ -57,7 +57,7 @@ class _PlanFields(BaseModel):
 class PlanIn(_PlanFields):
     """File a plan (first version) for an enterprise."""
 
-    enterprise_id: int
+    enterprise_id: Id
 
 
 class RevisionIn(_PlanFields):
@@ -98,7 +98,7 @@ class PlanQuery(BaseModel):
     status: Literal["filed", "due_soon", "overdue", "superseded", "revision_required"] | None = None
     county_code: str | None = None
     risk_level: Literal["general", "major", "serious"] | None = None
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
     current: bool = False  # current versions only (the dashboard's figures)
     overdue: bool | None = None  # past the review date, whether or not revision is also required
     due_within_days: int | None = Field(None, ge=1, le=3650)  # review due in the next N days

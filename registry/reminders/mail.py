@@ -21,6 +21,7 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
+from registry.hardening.text import single_line
 from registry.reminders.sources import CalendarEvent
 
 
@@ -70,6 +71,10 @@ def build_message(config: Mapping, to_address: str, to_name: str, subject: str, 
                   message_id: str | None = None) -> EmailMessage:
     """One mail to one recipient: text + HTML alternative, the .ics attached.
     ``message_id``: a fixed Message-ID (``stable_message_id``); a fresh one by default."""
+    # Headers from one-line text: a line break that reached a name (an old row, a value
+    # from elsewhere) must not make every mail about it fail (issue #17.7).
+    subject, to_name = single_line(subject), single_line(to_name)
+    to_address = single_line(to_address).replace(" ", "")
     sender = config["MAIL_DEFAULT_SENDER"]
     msg = EmailMessage()
     msg["Subject"] = subject

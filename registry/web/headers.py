@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request, session
 
 # Directive -> sources. The order is the header's order; tests assert it exactly.
 POLICY: tuple[tuple[str, str], ...] = (
@@ -78,4 +78,10 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        # What a logged-in user or a token holder sees is kept by no cache, shared or the
+        # browser's (the back button after log-out, a proxy): issue #17.12. Static files
+        # are the same for everyone and stay cacheable.
+        if request.endpoint != "static" and (request.path.startswith("/api/")
+                                             or "_user_id" in session):
+            response.headers["Cache-Control"] = "no-store"
         return response

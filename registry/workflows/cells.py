@@ -13,6 +13,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 
 from registry.fields import halfwidth
+from registry.hardening.text import LINE_BREAK
 from registry.rules import RuleViolation
 from registry.rules.hj941 import parse_level
 
@@ -44,6 +45,8 @@ def text(value) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     value = str(value)
+    if LINE_BREAK.search(value):  # every column of a register is one line (issue #17.7)
+        raise CellError(_("Line breaks are not allowed in this field."))
     if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         value = value[1:]
     value = _SPACES.sub(" ", value.replace("\u3000", " ")).strip()

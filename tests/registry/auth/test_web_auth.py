@@ -30,7 +30,8 @@ def test_login_throttled_after_repeated_failures(client, accounts, app):
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         assert accounts.login(client, name, "wrong-password-x").status_code == 401
     r = accounts.login(client, name)  # right password, still locked
-    assert r.status_code == 401
+    assert r.status_code == 429
+    assert 0 < int(r.headers["Retry-After"]) <= app.config["LOGIN_LOCKOUT_MINUTES"] * 60
     assert "登录失败次数过多" in r.get_data(as_text=True)
 
 

@@ -33,6 +33,7 @@ from collections.abc import Callable
 
 import pytest
 
+from registry.auth.session import GENERATION_KEY
 from tests.conftest import PINNED_TODAY, csrf_token, enterprise_payload
 from tests.registry.agreements.payloads import luohe
 from tests.registry.drills.conftest import action_payload, drill_payload
@@ -154,6 +155,23 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("POST", "/users"): [Case("302 403 403 403 302", form=lambda n, r: {
         "username": f"newuser{n}", "role": "viewer", "password": "correct-horse-battery",
         "county": COUNTY_A})],
+    # user 1 is the viewer (the first caller made); the administrator calls last
+    ("POST", "/users/<int:user_id>/deactivate"): [Case("302 403 403 403 302", form=lambda n, r: {},
+                                                       params={"user_id": 1})],
+    ("POST", "/users/<int:user_id>/activate"): [Case("302 403 403 403 302", form=lambda n, r: {},
+                                                     params={"user_id": 1})],
+    ("POST", "/users/<int:user_id>/reset-password"): [Case("302 403 403 403 302",
+                                                           form=lambda n, r: {},
+                                                           params={"user_id": 1})],
+    ("GET", "/users/tokens"): [Case("302 403 403 403 200")],
+    ("GET", "/users/<int:user_id>/edit"): [Case("302 403 403 403 200", params={"user_id": 1})],
+    ("POST", "/users/<int:user_id>/edit"): [Case("302 403 403 403 302", params={"user_id": 1},
+                                                 form=lambda n, r: {"role": "viewer",
+                                                                    "county": COUNTY_A})],
+    ("POST", "/users/tokens"): [Case("302 403 403 403 302", form=lambda n, r: {"token_id": "1"})],
+    ("GET", "/account/password"): [Case("302 200 200 200 200")],
+    ("POST", "/account/password"): [Case("302 422 422 422 422", form=lambda n, r: {
+        "current_password": "not-the-password", "new_password": "颍河水清-2026-许昌"})],
     ("GET", "/jurisdictions"): [Case("302 200 200 200 200")],
     ("POST", "/jurisdictions"): [Case("302 403 403 403 302",
                                       form=lambda n, r: {"code": f"ZONE{n:04d}",
@@ -629,6 +647,7 @@ def callers(app, caller_users):
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"], session["_fresh"] = str(user_id), True
+            session[GENERATION_KEY] = 0  # a new user's first session generation
         web[label] = client
         api[label] = (app.test_client(), {"Authorization": f"Bearer {token}"})
     return web, api
