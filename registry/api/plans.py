@@ -1,8 +1,8 @@
 from registry.api import bp
 from registry.api.routing import operation
-from registry.api.schemas import PlanOut, PlanPage
-from registry.plans import service
-from registry.plans.schemas import CorrectionIn, PlanIn, PlanQuery, RevisionIn
+from registry.api.schemas import DeadlineOut, PlanOut, PlanPage
+from registry.plans import deadlines, service
+from registry.plans.schemas import CorrectionIn, DeadlineQuery, PlanIn, PlanQuery, RevisionIn
 
 
 @operation(bp, "/plans", "POST", "File a plan (first version) for an enterprise", "plans",
@@ -36,3 +36,10 @@ def revise_plan(user, plan_id, body):
            body=CorrectionIn, response=PlanOut, errors=(401, 403, 404, 409, 422))
 def correct_plan(user, plan_id, body):
     return service.to_dict(service.correct_plan(user, plan_id, body))
+
+
+@operation(bp, "/calendar/filing-deadline", "GET",
+           "Filing deadline: the 20th working day after signed_on (PRC calendar)", "plans",
+           query=DeadlineQuery, response=DeadlineOut, errors=(401, 422))
+def filing_deadline(user, query):
+    return deadlines.deadline_for(user, query.signed_on)

@@ -200,3 +200,11 @@ class DownstreamOut(BaseModel):
 
     enterprise: DownstreamEnterprise
     flow_speed_mps_default: float
+
+
+class DeadlineOut(BaseModel):
+    signed_on: str
+    deadline: str
+    approximate: bool = Field(description="True when a year without an official calendar was "
+                                          "involved: statutory holidays only, no 调休")
+    working_days: int

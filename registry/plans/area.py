@@ -2,10 +2,11 @@
 from flask_babel import lazy_gettext as _l
 
 from registry.areas import Area, NavItem
-from registry.plans import views
+from registry.plans import cli, views
 
 area = Area(
     name="plans",
     blueprints=(views.bp,),
+    commands=(cli.recompute_deadlines_command,),
     nav=(NavItem("plans.index", _l("Plans"), order=30),),
 )

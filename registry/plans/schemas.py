@@ -115,3 +115,12 @@ def nested_form(data: dict) -> dict:
         media.setdefault("water", {"q": 0})
         data["risk_assessment"] = {**media, "penalised": bool(penalised)}
     return data
+
+
+class DeadlineQuery(BaseModel):
+    """``GET /api/v1/calendar/filing-deadline?signed_on=YYYY-MM-DD``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # The calendars (chinese_calendar, holidays) reach 1950–2100; a plan is signed in between.
+    signed_on: date = Field(ge=date(1950, 1, 1), le=date(2099, 12, 31))
