@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 
 from registry import audit, permissions
 from registry.extensions import db
 from registry.models import Plan
-from registry.rules.workdays import FILING_WORKING_DAYS, calendar_known, filing_deadline
+from registry.rules.workdays import calendar_known, filing_deadline
 
 FIELDS = ("filing_deadline", "deadline_approximate", "filed_late")
 
@@ -24,9 +25,14 @@ FIELDS = ("filing_deadline", "deadline_approximate", "filed_late")
 def deadline_for(actor, signed_on: date) -> dict:
     """The filing deadline of a plan signed on ``signed_on``: any signed-in role (the API
     has authenticated ``actor``; no jurisdiction is involved)."""
-    deadline, approximate = filing_deadline(signed_on)
+    days = _working_days()
+    deadline, approximate = filing_deadline(signed_on, days)
     return {"signed_on": signed_on.isoformat(), "deadline": deadline.isoformat(),
-            "approximate": approximate, "working_days": FILING_WORKING_DAYS}
+            "approximate": approximate, "working_days": days}
+
+
+def _working_days() -> int:
+    return current_app.config["FILING_DEADLINE_WORKING_DAYS"]
 
 
 def recompute_deadlines(actor) -> dict:
@@ -39,9 +45,10 @@ def recompute_deadlines(actor) -> dict:
                                .order_by(Plan.id)).all()
     counts = dict(checked=len(plans), changed=0, still_approximate=0, now_late=0,
                   no_longer_late=0)
+    days = _working_days()
     for plan in plans:
         before = audit.snapshot(plan, FIELDS)
-        deadline, approximate = filing_deadline(plan.signed_on)
+        deadline, approximate = filing_deadline(plan.signed_on, days)
         late = plan.filed_on > deadline
         counts["still_approximate"] += approximate
         if (deadline, approximate, late) == (plan.filing_deadline, plan.deadline_approximate,

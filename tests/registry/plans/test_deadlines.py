@@ -111,3 +111,11 @@ def test_december_warning_when_next_years_calendar_is_unknown(today, warn):
 
     # chinesecalendar 1.11.0 knows 2026 but not 2027.
     assert next_year_unknown(today) is warn
+
+
+def test_the_configured_working_days_apply(app, admin_api):
+    app.config["FILING_DEADLINE_WORKING_DAYS"] = 5
+    # 2025-09-26 (Fri): Sept 28 (Sun, 调休) and Sept 29, 30 are days 1–3; Oct 1–8 off;
+    # Oct 9, 10 are days 4–5.
+    r = admin_api.get("/calendar/filing-deadline?signed_on=2025-09-26")
+    assert (r.json["deadline"], r.json["working_days"]) == ("2025-10-10", 5)
