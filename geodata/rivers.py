@@ -257,6 +257,7 @@ class RiverNetwork:
         lons, lats = self._to_wgs.transform(np.asarray(xs), np.asarray(ys))
         hits = []
         for d, hit_name, kind, attrs in sorted(raw, key=lambda h: h[0]):
+            kind, attrs = _crossing(kind, attrs, river_at(d))
             px, py = path.interpolate(d).coords[0]
             hlon, hlat = self._to_wgs.transform(px, py)
             hits.append(Hit(hit_name, kind, round(d, 1), round(hours(d), 2), river_at(d),
@@ -328,6 +329,29 @@ class RiverNetwork:
                                                           "neighbour": row["neighbour"]}))
             current, city = c, row["city"]
         return hits
+
+
+def connected_rivers(value) -> frozenset[str] | None:
+    """A receptor line's ``connected_rivers`` attribute: the rivers it is hydraulically
+    connected to, separated by ``,``/``、``/``;`` (``""``: none). None when the layer does not
+    say (then every crossing counts as reached, as before)."""
+    if not isinstance(value, str):
+        return None
+    return frozenset(n.strip() for n in value.replace("、", ",").replace(";", ",").split(",")
+                     if n.strip())
+
+
+def _crossing(kind: str, attrs: dict, river: str) -> tuple[str, dict]:
+    """A receptor line that crosses ``river`` without being hydraulically connected to it
+    (an aqueduct, an inverted siphon: the 南水北调 canal) is a ``crossing``, never a hit;
+    ``attrs["hydraulically_connected"]`` says which it is whenever the layer tells."""
+    connected = connected_rivers(attrs.get("connected_rivers"))
+    if connected is None:
+        return kind, attrs
+    attrs = {**attrs, "hydraulically_connected": river in connected}
+    if river in connected:
+        return kind, attrs
+    return "crossing", {**attrs, "receptor_kind": kind}
 
 
 def _plain(row: Mapping, exclude: tuple[str, ...]) -> dict:
