@@ -109,6 +109,10 @@ class Trace:
     length_m: float
     hours: float
     hits: list[Hit]
+    # False when the nearest river is farther than the trace's ``max_snap_m``: then nothing
+    # is traced (``river`` and ``distance_to_river_m`` name the nearest one).
+    river_near: bool = True
+    max_snap_m: float | None = None
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict (tuples become lists)."""
@@ -223,16 +227,23 @@ class RiverNetwork:
         name, distance, _, _ = self._locate(lon, lat)
         return name, round(distance, 1)
 
-    def trace(self, lon: float, lat: float, max_km: float | None = None) -> Trace:
+    def trace(self, lon: float, lat: float, max_km: float | None = None,
+              max_snap_m: float | None = None) -> Trace:
         """Follow the network downstream from the river point nearest (lon, lat).
 
         Returns a ``Trace`` whose ``hits`` are ordered by distance along the rivers:
         receptors and sections on the path, counties and cities entered and confluences,
-        each with the arrival time of a spill at the rivers' flow speeds.
+        each with the arrival time of a spill at the rivers' flow speeds. When the nearest
+        river is farther than ``max_snap_m``, nothing is traced: ``river_near`` is False
+        and ``river``/``distance_to_river_m`` name the nearest river.
         """
         if max_km is not None and not max_km > 0:
             raise ValueError(f"max_km must be > 0, got {max_km!r}")
         name, distance, along, _ = self._locate(lon, lat)
+        if max_snap_m is not None and distance > max_snap_m:
+            return Trace(origin=(lon, lat), river=name, distance_to_river_m=round(distance, 1),
+                         start=(lon, lat), rivers=[], path=[(lon, lat)], length_m=0.0,
+                         hours=0.0, hits=[], river_near=False, max_snap_m=max_snap_m)
         limit = math.inf if max_km is None else max_km * 1000.0
         pieces, legs = self._walk(name, along, limit)
         coords = [pieces[0].coords[0]]
@@ -266,7 +277,8 @@ class RiverNetwork:
                      start=(round(float(lons[0]), 6), round(float(lats[0]), 6)),
                      rivers=[leg[4] for leg in legs],
                      path=[(round(float(a), 6), round(float(b), 6)) for a, b in zip(lons, lats)],
-                     length_m=round(length, 1), hours=round(hours(length), 2), hits=hits)
+                     length_m=round(length, 1), hours=round(hours(length), 2), hits=hits,
+                     max_snap_m=max_snap_m)
 
     def _walk(self, name: str, along: float, limit: float):
         pieces, legs, seen = [], [], set()

@@ -94,7 +94,10 @@ def hits_from_trace(trace_hits, home_city: str) -> list[DownstreamHit]:
 def downstream_hits(lon: float, lat: float) -> list[DownstreamHit]:
     """Trace a spill at (lon, lat) downstream with the risk map and return the hits beyond
     the home city. Raises TraceUnavailable without the geodata package."""
-    trace = _network().trace(lon, lat)
+    network = _network()
+    from registry.map.service import max_snap_m
+
+    trace = network.trace(lon, lat, max_snap_m=max_snap_m())
     return hits_from_trace(trace.hits, home_city_name())
 
 

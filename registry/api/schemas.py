@@ -200,6 +200,11 @@ class DownstreamOut(BaseModel):
 
     enterprise: DownstreamEnterprise
     flow_speed_mps_default: float
+    river_near: bool = Field(description="False when no river lies within TRACE_MAX_SNAP_KM: "
+                                         "nothing traced; river and distance_to_river_m name "
+                                         "the nearest")
+    river: str
+    distance_to_river_m: float
 
 
 class DeadlineOut(BaseModel):

@@ -182,8 +182,13 @@ def downstream(actor, enterprise_id: int, max_km: float | None = None) -> dict:
                        "county_code": enterprise.county_code}}
 
 
+def max_snap_m() -> float:
+    """How far from a river a point may lie and still be traced (``TRACE_MAX_SNAP_KM``)."""
+    return float(current_app.config["TRACE_MAX_SNAP_KM"]) * 1000.0
+
+
 def downstream_of(lon: float, lat: float, max_km: float | None = None) -> dict:
-    result = network().trace(lon, lat, max_km=max_km).to_dict()
+    result = network().trace(lon, lat, max_km=max_km, max_snap_m=max_snap_m()).to_dict()
     result["flow_speed_mps_default"] = current_app.config["RIVER_FLOW_SPEED_MPS"]
     for extension in areas.registry().downstream_extensions:  # Area.downstream_extensions
         result.update(extension(result))

@@ -209,3 +209,41 @@ def test_downstream_names_the_agreements_covering_the_cities_reached(admin_api):
     agreement = admin_api.post("/agreements", json=luohe()).json
     found = admin_api.get(f"/enterprises/{e['id']}/downstream").json["agreements"]
     assert [(a["id"], a["city"]) for a in found] == [(agreement["id"], "漯河市")]
+
+
+# Inside 鄢陵县, far from every shipped river (the nearest, 双洎河, is ~13.6 km away).
+FAR_FROM_RIVERS = (114.1739, 34.0114)
+
+
+def test_a_trace_does_not_snap_to_a_far_river(app, client, accounts, admin_api):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geodata.layers import DATA_DIR
+
+    # The distance, measured independently in UTM zone 50N.
+    rivers = gpd.read_file(DATA_DIR / "rivers.geojson").to_crs("EPSG:32650")
+    origin = gpd.GeoSeries([Point(*FAR_FROM_RIVERS)], crs="EPSG:4326").to_crs("EPSG:32650")[0]
+    nearest = min(zip(rivers.distance(origin), rivers["name"]))
+    assert nearest[0] > 5000
+
+    e, _plan = _enterprise(admin_api, 1, "411024", *FAR_FROM_RIVERS)
+    trace = admin_api.get(f"/enterprises/{e['id']}/downstream").json
+    assert trace["river_near"] is False and trace["max_snap_m"] == 5000
+    assert trace["hits"] == [] and trace["rivers"] == []
+    assert trace["river"] == nearest[1]
+    assert trace["distance_to_river_m"] == pytest.approx(nearest[0], rel=0.01)
+    officer_id, name = accounts.make("officer", ["411024"])
+    accounts.login(client, name)
+    page = client.get(f"/enterprises/{e['id']}/downstream").get_data(as_text=True)
+    assert "5 公里范围内无河流" in page and nearest[1] in page
+
+    app.config["TRACE_MAX_SNAP_KM"] = 20
+    trace = admin_api.get(f"/enterprises/{e['id']}/downstream").json
+    assert trace["river_near"] is True and trace["rivers"][0] == nearest[1]
+
+
+def test_a_near_river_is_traced_and_says_so(admin_api):
+    e, _plan = _enterprise(admin_api, 1, "411081", *YINGHE_YUZHOU)
+    trace = admin_api.get(f"/enterprises/{e['id']}/downstream").json
+    assert trace["river_near"] is True and trace["hits"]
