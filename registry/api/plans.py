@@ -1,6 +1,6 @@
 from registry.api import bp
 from registry.api.routing import operation
-from registry.api.schemas import DeadlineOut, PlanOut, PlanPage
+from registry.api.schemas import DeadlineOut, PlanChangeOut, PlanOut, PlanPage
 from registry.plans import deadlines, service
 from registry.plans.schemas import CorrectionIn, DeadlineQuery, PlanIn, PlanQuery, RevisionIn
 
@@ -36,6 +36,13 @@ def revise_plan(user, plan_id, body):
            body=CorrectionIn, response=PlanOut, errors=(401, 403, 404, 409, 422))
 def correct_plan(user, plan_id, body):
     return service.to_dict(service.correct_plan(user, plan_id, body))
+
+
+@operation(bp, "/plans/{plan_id}/changes", "GET",
+           "Minor changes notified for a plan version (change date, 20-working-day deadline)",
+           "plans", response=PlanChangeOut, errors=(401, 403, 404))
+def plan_changes(user, plan_id):
+    return {"items": service.plan_changes(user, plan_id)}
 
 
 @operation(bp, "/calendar/filing-deadline", "GET",

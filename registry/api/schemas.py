@@ -213,3 +213,17 @@ class DeadlineOut(BaseModel):
     approximate: bool = Field(description="True when a year without an official calendar was "
                                           "involved: statutory holidays only, no 调休")
     working_days: int
+
+
+class PlanChangeItem(BaseModel):
+    id: int
+    changed_on: str
+    notify_by: str
+    notify_by_approximate: bool
+    notified_on: str
+    notified_late: bool
+    summary: str | None
+
+
+class PlanChangeOut(BaseModel):
+    items: list[PlanChangeItem]

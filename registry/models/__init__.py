@@ -6,7 +6,8 @@ registers them all with the metadata Alembic compares against.
 from registry.models.accounts import ApiToken, LoginFailure, User, user_counties  # noqa: F401
 from registry.models.audit import AuditEntry  # noqa: F401
 from registry.models.jurisdiction import County  # noqa: F401
-from registry.models.plans import Enterprise, FilingSerial, Plan, PlanDocument  # noqa: F401
+from registry.models.plans import (Enterprise, FilingSerial, Plan, PlanChange,  # noqa: F401
+                                   PlanDocument)
 from registry.models.agreements import (Agreement, AgreementContact, AgreementMeeting,  # noqa: F401
                                         AgreementParty, AgreementSection)
 from registry.models.drills import CorrectiveAction, Drill, DrillAttachment  # noqa: F401

@@ -107,3 +107,21 @@ class FilingSerial(db.Model):
     county_code: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last_serial: Mapped[int] = mapped_column(default=0)
+
+
+class PlanChange(db.Model):
+    """A minor change of a filed plan (contact, typo…), notified to the filing bureau within
+    20 working days of the change (环发〔2015〕4号); recorded with a correction."""
+
+    __tablename__ = "plan_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"),
+                                         index=True)
+    changed_on: Mapped[date]  # when the change happened at the enterprise
+    notify_by: Mapped[date]  # the 20th working day after it
+    notify_by_approximate: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    notified_on: Mapped[date]  # when the bureau was told (the correction's notice)
+    notified_late: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -23,4 +23,5 @@ def recompute_deadlines_command():
         fail(exc)
     click.echo(f"deadlines: {counts['checked']} approximate checked, {counts['changed']} "
                f"changed, {counts['still_approximate']} still approximate; "
-               f"{counts['now_late']} now late, {counts['no_longer_late']} no longer late.")
+               f"{counts['now_late']} now late, {counts['no_longer_late']} no longer late; "
+               f"{counts['changes']} change notification deadlines changed.")

@@ -16,7 +16,7 @@ from flask import current_app
 
 from registry import audit, permissions
 from registry.extensions import db
-from registry.models import Plan
+from registry.models import Plan, PlanChange
 from registry.rules.workdays import calendar_known, filing_deadline
 
 FIELDS = ("filing_deadline", "deadline_approximate", "filed_late")
@@ -61,8 +61,26 @@ def recompute_deadlines(actor) -> dict:
         old, new = audit.diff(before, audit.snapshot(plan, FIELDS))
         audit.record(actor, "recompute_deadline", "plan", plan.id, old, new)
         counts["changed"] += 1
+    counts["changes"] = _recompute_change_deadlines(actor, days)
     db.session.commit()
     return counts
+
+
+def _recompute_change_deadlines(actor, days: int) -> int:
+    """The same for minor changes' notification deadlines; returns how many changed."""
+    changed = 0
+    for change in db.session.scalars(sa.select(PlanChange).where(
+            PlanChange.notify_by_approximate.is_(True)).order_by(PlanChange.id)):
+        fields = ("notify_by", "notify_by_approximate", "notified_late")
+        before = audit.snapshot(change, fields)
+        notify_by, approximate = filing_deadline(change.changed_on, days)
+        change.notify_by, change.notify_by_approximate = notify_by, approximate
+        change.notified_late = change.notified_on > notify_by
+        old, new = audit.diff(before, audit.snapshot(change, fields))
+        if new:
+            audit.record(actor, "recompute_deadline", "plan_change", change.id, old, new)
+            changed += 1
+    return changed
 
 
 def next_year_unknown(today: date) -> bool:

@@ -75,6 +75,10 @@ class CorrectionIn(BaseModel):
     filed_on: date | None = None
     documents: list[DocumentName] | None = None
     note: str | None = Field(None, max_length=1000)
+    # A minor change at the enterprise (contact, address…) to notify within 20 working days:
+    # when it happened, and when the bureau was told (default: today).
+    changed_on: date | None = None
+    notified_on: date | None = None
     # Named so the refusal can say why: these changes are major revisions.
     signed_on: date | None = None
     risk_level: str | None = None

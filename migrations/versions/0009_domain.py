@@ -1,0 +1,38 @@
+"""plan_changes: a minor change's date and its notification deadline (issue #22 point 6)
+
+A minor correction records when the change happened, the 20th working day after it (the
+deadline for telling the filing bureau), when the bureau was told and whether that was late.
+
+Revision ID: 0009_domain
+Revises: 0007_data_version
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009_domain"
+down_revision = "0007_data_version"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "plan_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("changed_on", sa.Date(), nullable=False),
+        sa.Column("notify_by", sa.Date(), nullable=False),
+        sa.Column("notify_by_approximate", sa.Boolean(), nullable=False),
+        sa.Column("notified_on", sa.Date(), nullable=False),
+        sa.Column("notified_late", sa.Boolean(), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_plan_changes_plan_id", "plan_changes", ["plan_id"])
+
+
+def downgrade():
+    op.drop_index("ix_plan_changes_plan_id", table_name="plan_changes")
+    op.drop_table("plan_changes")
