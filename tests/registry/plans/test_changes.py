@@ -83,3 +83,30 @@ def test_recompute_covers_change_deadlines(app, admin_api, runner):
     assert "1 change notification deadlines changed" in r.output, r.output
     (change,) = admin_api.get(f"/plans/{plan['id']}/changes").json["items"]
     assert (change["notify_by"], change["notified_late"]) == ("2027-01-04", False)
+
+
+def test_the_correction_form_records_the_change(client, accounts, admin_api, plan):
+    from tests.conftest import csrf_token
+
+    _id, name = accounts.make("officer", ["411002"])
+    accounts.login(client, name)
+    token = csrf_token(client, f"/plans/{plan['id']}/correct")
+    r = client.post(f"/plans/{plan['id']}/correct", data={
+        "csrf_token": token, "title": plan["title"], "filed_on": "2026-03-20",
+        "note": "联系电话变更", "changed_on": "2026-03-02", "notified_on": ""})
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    (change,) = admin_api.get(f"/plans/{plan['id']}/changes").json["items"]
+    assert (change["notify_by"], change["notified_on"], change["notified_late"]) == (
+        "2026-03-30", "2026-06-15", True)
+    page = client.post(f"/plans/{plan['id']}/correct", data={
+        "csrf_token": token, "changed_on": "2026-07-01"}).get_data(as_text=True)
+    assert "变更日期不能晚于今天" in page
+
+
+def test_the_plan_page_lists_the_changes(client, accounts, admin_api, plan):
+    admin_api.patch(f"/plans/{plan['id']}", json={"changed_on": "2026-03-02",
+                                                  "notified_on": "2026-03-31", "note": "地址变更"})
+    _id, name = accounts.make("viewer", ["411002"])
+    accounts.login(client, name)
+    page = client.get(f"/plans/{plan['id']}").get_data(as_text=True)
+    assert "一般变更告知记录" in page and "2026-03-30" in page and "逾期告知" in page
