@@ -214,11 +214,12 @@ class RiverNetwork:
                                     "neighbour": bool(row.get("neighbour") or False)})
         return cls(network, targets, county_rows, crs, metric, hit_tolerance_m, county_step_m)
 
-    def _locate(self, lon: float, lat: float) -> tuple[str, float, float, Point]:
+    def _locate(self, lon: float, lat: float, river: str | None = None
+                ) -> tuple[str, float, float, Point]:
         x, y = self._to_metric.transform(lon, lat)
         point = Point(x, y)
-        index = int(self._river_tree.nearest(point))
-        name = self._names[index]
+        # The receiving water when known and on the map, else the nearest river.
+        name = river if river in self.rivers else self._names[int(self._river_tree.nearest(point))]
         line = self.rivers[name].line
         return name, line.distance(point), line.project(point), point
 
@@ -228,18 +229,19 @@ class RiverNetwork:
         return name, round(distance, 1)
 
     def trace(self, lon: float, lat: float, max_km: float | None = None,
-              max_snap_m: float | None = None) -> Trace:
+              max_snap_m: float | None = None, river: str | None = None) -> Trace:
         """Follow the network downstream from the river point nearest (lon, lat).
 
         Returns a ``Trace`` whose ``hits`` are ordered by distance along the rivers:
         receptors and sections on the path, counties and cities entered and confluences,
         each with the arrival time of a spill at the rivers' flow speeds. When the nearest
         river is farther than ``max_snap_m``, nothing is traced: ``river_near`` is False
-        and ``river``/``distance_to_river_m`` name the nearest river.
+        and ``river``/``distance_to_river_m`` name the nearest river. ``river`` (the
+        receiving water, 受纳水体) starts the trace on that river instead of the nearest.
         """
         if max_km is not None and not max_km > 0:
             raise ValueError(f"max_km must be > 0, got {max_km!r}")
-        name, distance, along, _ = self._locate(lon, lat)
+        name, distance, along, _ = self._locate(lon, lat, river)
         if max_snap_m is not None and distance > max_snap_m:
             return Trace(origin=(lon, lat), river=name, distance_to_river_m=round(distance, 1),
                          start=(lon, lat), rivers=[], path=[(lon, lat)], length_m=0.0,

@@ -1,7 +1,10 @@
-"""plan_changes: a minor change's date and its notification deadline (issue #22 point 6)
+"""plan_changes; enterprises' discharge point and receiving water (issue #22 points 6, 3)
 
 A minor correction records when the change happened, the 20th working day after it (the
 deadline for telling the filing bureau), when the bureau was told and whether that was late.
+An enterprise may record its discharge point (排放口) and receiving water (受纳水体): a
+downstream trace starts there. Plain ADD COLUMN (no table rebuild: the SQLite triggers of
+0007 stay).
 
 Revision ID: 0009_domain
 Revises: 0007_data_version
@@ -31,8 +34,14 @@ def upgrade():
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_plan_changes_plan_id", "plan_changes", ["plan_id"])
+    op.add_column("enterprises", sa.Column("discharge_longitude", sa.Float(), nullable=True))
+    op.add_column("enterprises", sa.Column("discharge_latitude", sa.Float(), nullable=True))
+    op.add_column("enterprises", sa.Column("receiving_water", sa.String(100), nullable=True))
 
 
 def downgrade():
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35+), not a batch rebuild that would drop triggers.
+    for column in ("receiving_water", "discharge_latitude", "discharge_longitude"):
+        op.execute(f"ALTER TABLE enterprises DROP COLUMN {column}")
     op.drop_index("ix_plan_changes_plan_id", table_name="plan_changes")
     op.drop_table("plan_changes")

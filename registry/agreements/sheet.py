@@ -225,8 +225,11 @@ def incident(actor, query: SheetQuery) -> dict:
         if query.lon is not None or query.lat is not None:
             raise ValidationFailed({"enterprise_id": [_("Give enterprise_id or lon/lat, not both.")]})
         e = get_enterprise(actor, query.enterprise_id)
+        # A recorded discharge point (排放口) is where a spill enters the water.
+        discharge = e.discharge_longitude is not None and e.discharge_latitude is not None
         return {"kind": "enterprise", "enterprise_id": e.id, "name": e.name, "address": e.address,
-                "lon": e.longitude, "lat": e.latitude}
+                "lon": e.discharge_longitude if discharge else e.longitude,
+                "lat": e.discharge_latitude if discharge else e.latitude}
     missing = {k: [_("Give enterprise_id, or both lon and lat of the incident.")]
                for k in ("lon", "lat") if getattr(query, k) is None}
     if missing:

@@ -37,6 +37,9 @@ class EnterpriseOut(BaseModel):
     contact_email: str | None
     cross_region: bool
     is_demo: bool
+    discharge_longitude: float | None = None
+    discharge_latitude: float | None = None
+    receiving_water: str | None = None
 
 
 class CurrentPlanSummary(BaseModel):

@@ -27,6 +27,10 @@ class Enterprise(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
     cross_region: Mapped[bool] = mapped_column(sa.Boolean, default=False)  # 跨区域
+    # 排放口 / 受纳水体: where a spill would enter the water, traced from when known.
+    discharge_longitude: Mapped[float | None] = mapped_column(sa.Float)
+    discharge_latitude: Mapped[float | None] = mapped_column(sa.Float)
+    receiving_water: Mapped[str | None] = mapped_column(sa.String(100))
     is_demo: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
