@@ -1,4 +1,5 @@
-"""plan_changes; enterprises' discharge point and receiving water (issue #22 points 6, 3)
+"""plan_changes; enterprises' discharge point and receiving water; agreements' eight
+elements (issue #22 points 6, 3, 5)
 
 A minor correction records when the change happened, the 20th working day after it (the
 deadline for telling the filing bureau), when the bureau was told and whether that was late.
@@ -37,9 +38,11 @@ def upgrade():
     op.add_column("enterprises", sa.Column("discharge_longitude", sa.Float(), nullable=True))
     op.add_column("enterprises", sa.Column("discharge_latitude", sa.Float(), nullable=True))
     op.add_column("enterprises", sa.Column("receiving_water", sa.String(100), nullable=True))
+    op.add_column("agreements", sa.Column("elements", sa.JSON(), nullable=True))
 
 
 def downgrade():
+    op.execute("ALTER TABLE agreements DROP COLUMN elements")
     # ALTER TABLE … DROP COLUMN (SQLite 3.35+), not a batch rebuild that would drop triggers.
     for column in ("receiving_water", "discharge_latitude", "discharge_longitude"):
         op.execute(f"ALTER TABLE enterprises DROP COLUMN {column}")
