@@ -1,5 +1,7 @@
 """The eight elements of 环应急〔2020〕5号 (issue #22 point 5): each agreement says which it
 covers, by its text or its structured parts (notification triggers, sections, joint drills)."""
+from datetime import date
+
 from tests.registry.agreements.payloads import luohe
 from tests.registry.drills.conftest import drill_payload
 
@@ -56,3 +58,31 @@ def test_an_amendment_keeps_or_replaces_the_texts(admin_api):
     assert r.json["element_texts"] == {"joint_response": "联合处置，统一指挥。"}
     r = admin_api.patch(f"/agreements/{agreement['id']}", json={"elements": {"bogus": "x"}})
     assert r.status_code == 422 and "elements.bogus" in r.json["error"]["fields"]
+
+
+def test_the_page_and_the_annual_report_say_which_elements_are_covered(app, client, accounts,
+                                                                       admin_api):
+    agreement = admin_api.post("/agreements", json=luohe(
+        elements={"cooperation": "建立联防联控工作组。"})).json
+    _id, name = accounts.make("viewer", ["411081"])
+    accounts.login(client, name)
+    page = client.get(f"/agreements/{agreement['id']}").get_data(as_text=True)
+    assert "涵盖要素" in page and "协作机制：建立联防联控工作组。" in page
+    assert "8 项中涵盖 4 项" in page  # cooperation, notification, interception, monitoring
+    from registry.agreements.annual import agreement_section
+    from registry.extensions import db
+    from registry.models import User
+
+    with app.app_context():
+        result = agreement_section(db.session.get(User, _id), 2026, date(2026, 6, 15))
+    (table,) = result.tables
+    assert table.headers[-1] == "涵盖要素"
+    assert table.rows[0][-1] == "4/8，缺：研判预警、协同处置、纠纷调处、应急保障"
+
+
+def test_the_form_takes_the_element_texts(client, accounts, admin_api):
+    agreement = admin_api.post("/agreements", json=luohe()).json
+    _id, name = accounts.make("admin", username="chief")
+    accounts.login(client, name)
+    page = client.get(f"/agreements/{agreement['id']}/edit").get_data(as_text=True)
+    assert 'name="elements-dispute_resolution"' in page and "协议八项要素" in page
