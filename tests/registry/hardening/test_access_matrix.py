@@ -333,6 +333,11 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("PATCH", "/api/v1/plans/<int:plan_id>"): [
         Case("401 403 200 403 200", json=lambda n, r: {"title": f"应急预案（更正{n}）"}),
         Case("401 422 422 422 422", json=lambda n, r: {"risk_level": "major"})],
+    ("GET", "/api/v1/plans/<int:plan_id>/changes"): [
+        Case("401 200 200 403 200"), Case("401 404 404 404 404", params={"plan_id": 0})],
+    ("GET", "/api/v1/calendar/filing-deadline"): [
+        Case("401 200 200 200 200", query={"signed_on": "2026-03-02"}),
+        Case("401 422 422 422 422", query={"signed_on": "2026-02-30"})],
     ("POST", "/api/v1/plans/<int:plan_id>/revisions"): [
         Case("401 403 201 403 201", json=_plan_json),
         Case("401 403 409 403 409", json=_plan_json, params={"plan_id": "superseded_plan_id"})],
