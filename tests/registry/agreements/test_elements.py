@@ -81,8 +81,19 @@ def test_the_page_and_the_annual_report_say_which_elements_are_covered(app, clie
 
 
 def test_the_form_takes_the_element_texts(client, accounts, admin_api):
-    agreement = admin_api.post("/agreements", json=luohe()).json
+    from tests.conftest import csrf_token
+    from tests.registry.hardening.test_access_matrix import _agreement_form
+
     _id, name = accounts.make("admin", username="chief")
     accounts.login(client, name)
-    page = client.get(f"/agreements/{agreement['id']}/edit").get_data(as_text=True)
+    page = client.get("/agreements/new").get_data(as_text=True)
     assert 'name="elements-dispute_resolution"' in page and "协议八项要素" in page
+    form = _agreement_form(1, {}, elements={"dispute_resolution": "协商解决。", "support": ""})
+    form["csrf_token"] = csrf_token(client, "/agreements/new")
+    r = client.post("/agreements/new", data=form)
+    assert r.status_code == 302, r.get_data(as_text=True)[:3000]
+    agreement_id = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    agreement = admin_api.get(f"/agreements/{agreement_id}").json
+    assert agreement["element_texts"] == {"dispute_resolution": "协商解决。"}
+    page = client.get(f"/agreements/{agreement_id}/edit").get_data(as_text=True)
+    assert "协商解决。" in page  # the edit form shows the stored text
