@@ -32,6 +32,7 @@ translations: $(VENV)/.installed
 run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
+	$(FLASK) recompute-deadlines
 	BASE_URL=$(BASE_URL) $(FLASK) load-demo --if-empty
 	BASE_URL=$(BASE_URL) SCHEDULER_ENABLED=1 $(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -122,6 +122,9 @@ class Config:
     # e.g. "颍河=0.6;北汝河=0.8" (m/s).
     RIVER_FLOW_SPEED_MPS = env_float("RIVER_FLOW_SPEED_MPS", 0.5)
     RIVER_FLOW_SPEEDS = env_speeds("RIVER_FLOW_SPEEDS")
+    # A trace starts on the nearest river only within this distance (km); beyond it the
+    # answer says no river is near and names the nearest with its distance.
+    TRACE_MAX_SNAP_KM = env_float("TRACE_MAX_SNAP_KM", 5.0)
     # Optional external tiles, off by default (intranets have no internet). A Leaflet
     # URL template; MAP_TILES_GCJ02=1 shifts points for Gaode (GCJ-02) tiles.
     MAP_TILES_URL = env_str("MAP_TILES_URL", "")

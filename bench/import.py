@@ -47,7 +47,7 @@ def write_register(path: Path, n: int) -> None:
 
     from openpyxl import Workbook
 
-    from registry.rules.credit_code import make_credit_code
+    from registry.rules.credit_code import build_credit_code
     from registry.workflows.columns import COLUMNS
 
     book = Workbook(write_only=True)
@@ -62,8 +62,8 @@ def write_register(path: Path, n: int) -> None:
                  f"2023年{month}月{day}日")
         signed = forms[i % len(forms)]
         values = {
-            "name": f"许昌市基准测试化工有限公司{i:05d}号厂", "credit_code": make_credit_code(
-                f"91{code}MA{i:07d}"[:17]),
+            "name": f"许昌市基准测试化工有限公司{i:05d}号厂", "credit_code": build_credit_code(
+                "91", code, f"MA{i:06d}"),
             "county_code": name, "address": f"{name}示范路{i}号", "longitude": lon, "latitude": lat,
             "industry": "化学原料和化学制品制造业", "contact_name": "王伟", "contact_phone": "13812345678",
             "contact_email": f"c{i}@example.com", "cross_region": "否",

@@ -275,9 +275,12 @@ def receptors(rivers_gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         ("周口市沙颍河饮用水源取水口（示例）", "沙颍河", (114.75, 33.58)),
     ]
     rows = [{"name": n, "kind": "drinking_water_intake", "river": r, "demo": True,
-             "geometry": _on_river(rivers_gdf, r, p)} for n, r, p in intakes]
+             "connected_rivers": None, "geometry": _on_river(rivers_gdf, r, p)}
+            for n, r, p in intakes]
+    # The middle-route canal crosses every river here by aqueduct or inverted siphon (立交):
+    # hydraulically connected to none of them, so a spill on them does not reach it.
     rows.append({"name": "南水北调中线总干渠（示意）", "kind": "water_transfer_canal", "river": None,
-                 "demo": True, "geometry": _drawn("南水北调", CANAL)})
+                 "demo": True, "connected_rivers": "", "geometry": _drawn("南水北调", CANAL)})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
 
 

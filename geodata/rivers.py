@@ -109,6 +109,10 @@ class Trace:
     length_m: float
     hours: float
     hits: list[Hit]
+    # False when the nearest river is farther than the trace's ``max_snap_m``: then nothing
+    # is traced (``river`` and ``distance_to_river_m`` name the nearest one).
+    river_near: bool = True
+    max_snap_m: float | None = None
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict (tuples become lists)."""
@@ -210,11 +214,12 @@ class RiverNetwork:
                                     "neighbour": bool(row.get("neighbour") or False)})
         return cls(network, targets, county_rows, crs, metric, hit_tolerance_m, county_step_m)
 
-    def _locate(self, lon: float, lat: float) -> tuple[str, float, float, Point]:
+    def _locate(self, lon: float, lat: float, river: str | None = None
+                ) -> tuple[str, float, float, Point]:
         x, y = self._to_metric.transform(lon, lat)
         point = Point(x, y)
-        index = int(self._river_tree.nearest(point))
-        name = self._names[index]
+        # The receiving water when known and on the map, else the nearest river.
+        name = river if river in self.rivers else self._names[int(self._river_tree.nearest(point))]
         line = self.rivers[name].line
         return name, line.distance(point), line.project(point), point
 
@@ -223,16 +228,24 @@ class RiverNetwork:
         name, distance, _, _ = self._locate(lon, lat)
         return name, round(distance, 1)
 
-    def trace(self, lon: float, lat: float, max_km: float | None = None) -> Trace:
+    def trace(self, lon: float, lat: float, max_km: float | None = None,
+              max_snap_m: float | None = None, river: str | None = None) -> Trace:
         """Follow the network downstream from the river point nearest (lon, lat).
 
         Returns a ``Trace`` whose ``hits`` are ordered by distance along the rivers:
         receptors and sections on the path, counties and cities entered and confluences,
-        each with the arrival time of a spill at the rivers' flow speeds.
+        each with the arrival time of a spill at the rivers' flow speeds. When the nearest
+        river is farther than ``max_snap_m``, nothing is traced: ``river_near`` is False
+        and ``river``/``distance_to_river_m`` name the nearest river. ``river`` (the
+        receiving water, 受纳水体) starts the trace on that river instead of the nearest.
         """
         if max_km is not None and not max_km > 0:
             raise ValueError(f"max_km must be > 0, got {max_km!r}")
-        name, distance, along, _ = self._locate(lon, lat)
+        name, distance, along, _ = self._locate(lon, lat, river)
+        if max_snap_m is not None and distance > max_snap_m:
+            return Trace(origin=(lon, lat), river=name, distance_to_river_m=round(distance, 1),
+                         start=(lon, lat), rivers=[], path=[(lon, lat)], length_m=0.0,
+                         hours=0.0, hits=[], river_near=False, max_snap_m=max_snap_m)
         limit = math.inf if max_km is None else max_km * 1000.0
         pieces, legs = self._walk(name, along, limit)
         coords = [pieces[0].coords[0]]
@@ -257,6 +270,7 @@ class RiverNetwork:
         lons, lats = self._to_wgs.transform(np.asarray(xs), np.asarray(ys))
         hits = []
         for d, hit_name, kind, attrs in sorted(raw, key=lambda h: h[0]):
+            kind, attrs = _crossing(kind, attrs, river_at(d))
             px, py = path.interpolate(d).coords[0]
             hlon, hlat = self._to_wgs.transform(px, py)
             hits.append(Hit(hit_name, kind, round(d, 1), round(hours(d), 2), river_at(d),
@@ -265,7 +279,8 @@ class RiverNetwork:
                      start=(round(float(lons[0]), 6), round(float(lats[0]), 6)),
                      rivers=[leg[4] for leg in legs],
                      path=[(round(float(a), 6), round(float(b), 6)) for a, b in zip(lons, lats)],
-                     length_m=round(length, 1), hours=round(hours(length), 2), hits=hits)
+                     length_m=round(length, 1), hours=round(hours(length), 2), hits=hits,
+                     max_snap_m=max_snap_m)
 
     def _walk(self, name: str, along: float, limit: float):
         pieces, legs, seen = [], [], set()
@@ -328,6 +343,29 @@ class RiverNetwork:
                                                           "neighbour": row["neighbour"]}))
             current, city = c, row["city"]
         return hits
+
+
+def connected_rivers(value) -> frozenset[str] | None:
+    """A receptor line's ``connected_rivers`` attribute: the rivers it is hydraulically
+    connected to, separated by ``,``/``、``/``;`` (``""``: none). None when the layer does not
+    say (then every crossing counts as reached, as before)."""
+    if not isinstance(value, str):
+        return None
+    return frozenset(n.strip() for n in value.replace("、", ",").replace(";", ",").split(",")
+                     if n.strip())
+
+
+def _crossing(kind: str, attrs: dict, river: str) -> tuple[str, dict]:
+    """A receptor line that crosses ``river`` without being hydraulically connected to it
+    (an aqueduct, an inverted siphon: the 南水北调 canal) is a ``crossing``, never a hit;
+    ``attrs["hydraulically_connected"]`` says which it is whenever the layer tells."""
+    connected = connected_rivers(attrs.get("connected_rivers"))
+    if connected is None:
+        return kind, attrs
+    attrs = {**attrs, "hydraulically_connected": river in connected}
+    if river in connected:
+        return kind, attrs
+    return "crossing", {**attrs, "receptor_kind": kind}
 
 
 def _plain(row: Mapping, exclude: tuple[str, ...]) -> dict:

@@ -24,7 +24,7 @@ from registry.models import County, Enterprise, Plan
 from registry.permissions import SystemActor
 from registry.plans.schemas import PlanIn, RevisionIn
 from registry.plans.service import file_plan, revise_plan
-from registry.rules.credit_code import ALPHABET, make_credit_code
+from registry.rules.credit_code import ALPHABET, build_credit_code
 from registry.rules.plan_status import DOCUMENTS, review_due_on
 
 DEMO_SUFFIX = "（演示）"
@@ -135,9 +135,11 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
         short, industry = rng.choice(INDUSTRIES)
         name = f"许昌{rng.choice(NAME_WORDS)}{short}有限公司{PLACES[code]}{index:03d}厂{DEMO_SUFFIX}"
         while True:
-            # 91 = enterprise / company; area code; 9-character organisation code.
-            body = f"91{code}" + "".join(rng.choices(ALPHABET, k=9))
-            credit = make_credit_code(body)
+            # 91 = enterprise / company; area code; a GB 11714 organisation code (8
+            # characters and its check character). Nine are drawn, as before, so the rest
+            # of the demo data (drawn from the same generator) stays as it was.
+            org8 = "".join(rng.choices(ALPHABET, k=9))[:8]
+            credit = build_credit_code("91", code, org8)
             if credit not in used_codes:
                 used_codes.add(credit)
                 break

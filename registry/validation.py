@@ -24,6 +24,15 @@ RULE_MESSAGES = {
         "social credit code (I, O, S, V, Z are never used)."),
     "credit_code.check_digit": _l(
         "Check character is wrong: expected %(expected)s, got %(given)s (GB 32100-2015)."),
+    "credit_code.authority": _l(
+        "Positions 1–2 “%(pair)s” are not a registering authority and organisation type of "
+        "GB 32100-2015 (position %(position)s is wrong)."),
+    "credit_code.organisation_code": _l(
+        "Positions 9–17 are not a valid organisation code (GB 11714): the check character at "
+        "position 17 should be %(expected)s, got %(given)s."),
+    "credit_code.division": _l(
+        "Positions 3–8 “%(division)s” are not a known administrative division code "
+        "(GB/T 2260); please check."),
     "filing_number.format": _l("Filing number “%(value)s” does not match the pattern %(expected)s."),
     "hj941.q": _l("Q (Σq/Q) must be a number ≥ 0."),
     "hj941.m": _l("M (process and risk-control score) must be between 0 and 100."),

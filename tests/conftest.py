@@ -334,9 +334,10 @@ def admin_api(client, accounts):
 # Real-shaped data -----------------------------------------------------------------
 
 def credit_code(n: int, county: str = "411002") -> str:
-    from registry.rules.credit_code import make_credit_code
+    """A structurally valid code (GB 32100 + GB 11714): 91 (enterprise), the county, MA…"""
+    from registry.rules.credit_code import build_credit_code
 
-    return make_credit_code(f"91{county}MA{n:07d}"[:17])
+    return build_credit_code("91", county, f"MA{n:06d}")
 
 
 def enterprise_payload(n: int = 1, county: str = "411002", **overrides) -> dict:

@@ -15,6 +15,21 @@ from registry.workflows.annual import Section, SectionResult, Table, until_words
 
 DOCUMENT = "《上下游突发水污染事件联防联控工作协议》"
 
+# The eight elements of 环应急〔2020〕5号 as the report names them.
+ELEMENT_WORDS = {"cooperation": "协作机制", "risk_warning": "研判预警", "interception": "污染拦截",
+                 "notification": "信息通报", "joint_monitoring": "联合监测",
+                 "joint_response": "协同处置", "dispute_resolution": "纠纷调处",
+                 "support": "应急保障"}
+
+
+def elements_words(agreement) -> str:
+    """``8/8`` when all eight are covered, else ``5/8，缺：协同处置、纠纷调处、应急保障``."""
+    from registry.agreements.service import elements_of
+
+    missing = [ELEMENT_WORDS[k] for k, v in elements_of(agreement).items() if not v["covered"]]
+    text = f"{len(ELEMENT_WORDS) - len(missing)}/{len(ELEMENT_WORDS)}"
+    return text + (f"，缺：{'、'.join(missing)}" if missing else "")
+
 
 def cities_words(names: list[str]) -> str:
     """漯河市 alone; 漯河、周口、平顶山等市 for several (the report's way)."""
@@ -64,9 +79,10 @@ def agreement_section(actor, year: int, as_of: date) -> SectionResult:
                      f"签订的{len(in_force)}份上下游联防联控协议均在有效期内")
     sentences = ["，".join(parts) + "。"] if parts else []
     table = Table("上下游突发水污染事件联防联控协议",
-                  ["协议名称", "签约城市", "签订日期", "有效期至", "年内情况"],
+                  ["协议名称", "签约城市", "签订日期", "有效期至", "年内情况", "涵盖要素"],
                   [[a.title, "、".join(p.city_name for p in a.parties), a.signed_on.isoformat(),
-                    a.expires_on.isoformat(), "、".join(_events(a, year, as_of))]
+                    a.expires_on.isoformat(), "、".join(_events(a, year, as_of)),
+                    elements_words(a)]
                    for a in relevant], wide=True)
     return SectionResult(sentences, [table], {
         "signed": [a.id for a in signed], "renewed": [a.id for a in renewed],

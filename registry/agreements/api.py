@@ -1,7 +1,7 @@
 """JSON API for agreements and the notification sheet (same error contract as the core)."""
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from registry.agreements import roster, service, sheet
 from registry.agreements.schemas import (AgreementIn, AgreementPatch, AgreementQuery, RiverRole,
@@ -76,6 +76,12 @@ class AgreementOut(BaseModel):
     meetings: list[MeetingOut]
     document: str | None
     is_demo: bool
+    elements: dict[str, dict] = Field(description="The eight elements of 环应急〔2020〕5号: "
+                                                  "{cooperation, risk_warning, interception, "
+                                                  "notification, joint_monitoring, "
+                                                  "joint_response, dispute_resolution, support}"
+                                                  ", each {text, covered, …parts}")
+    element_texts: dict[str, str] | None
 
 
 class AgreementList(BaseModel):

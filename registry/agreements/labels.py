@@ -33,7 +33,14 @@ FIELDS = {
 }
 
 
+# The eight elements of 环应急〔2020〕5号.
+ELEMENTS = {"cooperation": _l("Cooperation mechanism"), "risk_warning": _l("Risk assessment and warning"),
+            "interception": _l("Pollution interception"), "notification": _l("Information notification"),
+            "joint_monitoring": _l("Joint monitoring"), "joint_response": _l("Joint response"),
+            "dispute_resolution": _l("Dispute resolution"), "support": _l("Emergency support and joint drills")}
+
+
 def context() -> dict:
     return {"A_STATUSES": STATUSES, "A_STATUS_BADGES": STATUS_BADGES, "A_ROLES": ROLES,
             "A_MONITORED_BY": MONITORED_BY, "A_CALL_KINDS": CALL_KINDS, "A_ACTIONS": ACTIONS,
-            "A_FIELDS": FIELDS}
+            "A_FIELDS": FIELDS, "A_ELEMENTS": ELEMENTS}

@@ -88,6 +88,26 @@ class SectionIn(_In):
     layer_key: Annotated[str | None, Field(max_length=200)] = None
 
 
+ElementText = Annotated[str | None, Field(max_length=4000)]
+
+# The eight elements of an upstream–downstream agreement (环应急〔2020〕5号), in its order.
+ELEMENTS = ("cooperation", "risk_warning", "interception", "notification", "joint_monitoring",
+            "joint_response", "dispute_resolution", "support")
+
+
+class ElementsIn(_In):
+    """The text of each element; the structured parts are the agreement's own fields."""
+
+    cooperation: ElementText = None          # 协作机制
+    risk_warning: ElementText = None         # 研判预警
+    interception: ElementText = None         # 污染拦截 (with the sections)
+    notification: ElementText = None         # 信息通报 (with triggers, channel, time limit)
+    joint_monitoring: ElementText = None     # 联合监测
+    joint_response: ElementText = None       # 协同处置
+    dispute_resolution: ElementText = None   # 纠纷调处
+    support: ElementText = None              # 应急资源保障 / 联合演练 (with the drills)
+
+
 class AgreementIn(_In):
     """Register an agreement (上下游突发水污染事件联防联控协议)."""
 
@@ -102,6 +122,7 @@ class AgreementIn(_In):
     notification_limit_hours: Annotated[float | None, Field(gt=0, le=720)] = None
     joint_monitoring: Annotated[str | None, Field(max_length=4000)] = None
     meeting_cadence: Annotated[str | None, Field(max_length=200)] = None
+    elements: ElementsIn | None = None
     parties: Annotated[list[PartyIn], Field(min_length=1)]
     sections: list[SectionIn] = Field(default_factory=list)
 
@@ -122,6 +143,7 @@ class AgreementPatch(_In):
     notification_limit_hours: Annotated[float | None, Field(gt=0, le=720)] = None
     joint_monitoring: Annotated[str | None, Field(max_length=4000)] = None
     meeting_cadence: Annotated[str | None, Field(max_length=200)] = None
+    elements: ElementsIn | None = None
     parties: Annotated[list[PartyIn] | None, Field(min_length=1)] = None
     sections: list[SectionIn] | None = None
     note: Annotated[str | None, Field(max_length=1000)] = None

@@ -136,6 +136,7 @@ def snapshot(agreement: Agreement) -> dict:
     snap = audit.snapshot(agreement, SCALARS)
     snap["parties"] = [party_line(p) for p in agreement.parties]
     snap["sections"] = [f"{s.name}（{s.river}）" for s in agreement.sections]
+    snap["elements"] = dict(agreement.elements or {})
     snap["contacts"] = [f"{p.city_name} {c.name} {c.role}" for p in agreement.parties
                         for c in p.contacts]
     return snap
@@ -199,6 +200,8 @@ def _apply_sections(agreement: Agreement, sections: list[SectionIn]) -> None:
 def _apply(agreement: Agreement, data: AgreementIn) -> None:
     for key in SCALARS:
         setattr(agreement, key, getattr(data, key))
+    texts = data.elements.model_dump() if data.elements else {}
+    agreement.elements = {k: v for k, v in texts.items() if v} or None
     _apply_parties(agreement, data.parties)
     _apply_sections(agreement, data.sections)
 
@@ -221,6 +224,7 @@ def create_agreement(actor, data: AgreementIn, *, is_demo: bool = False,
 def as_input(agreement: Agreement) -> dict:
     """The agreement as an ``AgreementIn`` payload (ids kept), for amendments and forms."""
     data = {k: getattr(agreement, k) for k in SCALARS}
+    data["elements"] = dict(agreement.elements) if agreement.elements else None
     data["parties"] = [{
         "id": p.id, "city_name": p.city_name, "city_code": p.city_code,
         "environment_department": p.environment_department, "water_department": p.water_department,
@@ -269,9 +273,38 @@ def _plain(value):
     return value
 
 
+def elements_of(agreement: Agreement) -> dict[str, dict]:
+    """The eight elements of 环应急〔2020〕5号, each ``{"text", "covered", …parts}``: an
+    element is covered by its text or by its structured parts (notification: the triggers;
+    joint monitoring: its field; interception: the sections; support: joint drills)."""
+    from registry.agreements.schemas import ELEMENTS
+    from registry.models import Drill
+
+    texts = agreement.elements or {}
+    drills = [{"id": d.id, "held_on": d.held_on.isoformat(), "title": d.title}
+              for d in db.session.scalars(sa.select(Drill).where(
+                  Drill.agreement_id == agreement.id).order_by(Drill.held_on))]
+    parts = {
+        "notification": {"triggers": agreement.notification_triggers,
+                         "channel": agreement.notification_channel,
+                         "limit_hours": agreement.notification_limit_hours},
+        "joint_monitoring": {"arrangement": agreement.joint_monitoring,
+                             "meeting_cadence": agreement.meeting_cadence},
+        "interception": {"sections": [s.name for s in agreement.sections]},
+        "support": {"drills": drills},
+    }
+    structured = {"notification": bool(agreement.notification_triggers),
+                  "joint_monitoring": bool(agreement.joint_monitoring),
+                  "interception": bool(agreement.sections), "support": bool(drills)}
+    return {key: {"text": texts.get(key), "covered": bool(texts.get(key)) or structured.get(key, False),
+                  **parts.get(key, {})} for key in ELEMENTS}
+
+
 def to_dict(agreement: Agreement, today: date | None = None) -> dict:
     today = today or local_today()
     data = _plain(as_input(agreement))
+    data["element_texts"] = data.pop("elements")
+    data["elements"] = elements_of(agreement)
     for party, out in zip(agreement.parties, data["parties"]):
         out["contacts"] = [contact_dict(c, today) for c in party.contacts]
     data.update(id=agreement.id, status=status_of(agreement, today), is_demo=agreement.is_demo,

@@ -94,7 +94,10 @@ def hits_from_trace(trace_hits, home_city: str) -> list[DownstreamHit]:
 def downstream_hits(lon: float, lat: float) -> list[DownstreamHit]:
     """Trace a spill at (lon, lat) downstream with the risk map and return the hits beyond
     the home city. Raises TraceUnavailable without the geodata package."""
-    trace = _network().trace(lon, lat)
+    network = _network()
+    from registry.map.service import max_snap_m
+
+    trace = network.trace(lon, lat, max_snap_m=max_snap_m())
     return hits_from_trace(trace.hits, home_city_name())
 
 
@@ -222,8 +225,11 @@ def incident(actor, query: SheetQuery) -> dict:
         if query.lon is not None or query.lat is not None:
             raise ValidationFailed({"enterprise_id": [_("Give enterprise_id or lon/lat, not both.")]})
         e = get_enterprise(actor, query.enterprise_id)
+        # A recorded discharge point (排放口) is where a spill enters the water.
+        discharge = e.discharge_longitude is not None and e.discharge_latitude is not None
         return {"kind": "enterprise", "enterprise_id": e.id, "name": e.name, "address": e.address,
-                "lon": e.longitude, "lat": e.latitude}
+                "lon": e.discharge_longitude if discharge else e.longitude,
+                "lat": e.discharge_latitude if discharge else e.latitude}
     missing = {k: [_("Give enterprise_id, or both lon and lat of the incident.")]
                for k in ("lon", "lat") if getattr(query, k) is None}
     if missing:

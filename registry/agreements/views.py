@@ -83,6 +83,7 @@ def show(agreement_id, contact_errors=None, meeting_errors=None, status=200):
         can_write=permissions.can_write_agreements(current_user),
         history=audit.history("agreement", [agreement.id]),
         joint_drills=drills_for_agreement(current_user, agreement.id),
+        elements=service.elements_of(agreement),
         contact_errors=contact_errors or {}, meeting_errors=meeting_errors or {},
         form=request.form if status != 200 else {}), status
 

@@ -3,10 +3,10 @@ from flask_babel import gettext as _
 
 from registry.api import bp
 from registry.api.routing import operation
-from registry.api.schemas import PlanOut, PlanPage
+from registry.api.schemas import DeadlineOut, PlanChangeOut, PlanOut, PlanPage
 from registry.errors import ValidationFailed
-from registry.plans import documents, service
-from registry.plans.schemas import CorrectionIn, PlanIn, PlanQuery, RevisionIn
+from registry.plans import deadlines, documents, service
+from registry.plans.schemas import CorrectionIn, DeadlineQuery, PlanIn, PlanQuery, RevisionIn
 
 
 @operation(bp, "/plans", "POST", "File a plan (first version) for an enterprise", "plans",
@@ -52,3 +52,17 @@ def upload_plan_document(user, plan_id, kind):
         raise ValidationFailed({"file": [_("Choose a file to upload.")]})
     documents.attach_document(user, plan_id, kind, upload.filename, upload.stream)
     return service.to_dict(service.get_plan(user, plan_id))
+
+
+@operation(bp, "/plans/{plan_id}/changes", "GET",
+           "Minor changes notified for a plan version (change date, 20-working-day deadline)",
+           "plans", response=PlanChangeOut, errors=(401, 403, 404))
+def plan_changes(user, plan_id):
+    return {"items": service.plan_changes(user, plan_id)}
+
+
+@operation(bp, "/calendar/filing-deadline", "GET",
+           "Filing deadline: the 20th working day after signed_on (PRC calendar)", "plans",
+           query=DeadlineQuery, response=DeadlineOut, errors=(401, 422))
+def filing_deadline(user, query):
+    return deadlines.deadline_for(user, query.signed_on)

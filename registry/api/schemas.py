@@ -37,6 +37,9 @@ class EnterpriseOut(BaseModel):
     contact_email: str | None
     cross_region: bool
     is_demo: bool
+    discharge_longitude: float | None = None
+    discharge_latitude: float | None = None
+    receiving_water: str | None = None
 
 
 class CurrentPlanSummary(BaseModel):
@@ -203,3 +206,30 @@ class DownstreamOut(BaseModel):
 
     enterprise: DownstreamEnterprise
     flow_speed_mps_default: float
+    river_near: bool = Field(description="False when no river lies within TRACE_MAX_SNAP_KM: "
+                                         "nothing traced; river and distance_to_river_m name "
+                                         "the nearest")
+    river: str
+    distance_to_river_m: float
+
+
+class DeadlineOut(BaseModel):
+    signed_on: str
+    deadline: str
+    approximate: bool = Field(description="True when a year without an official calendar was "
+                                          "involved: statutory holidays only, no 调休")
+    working_days: int
+
+
+class PlanChangeItem(BaseModel):
+    id: int
+    changed_on: str
+    notify_by: str
+    notify_by_approximate: bool
+    notified_on: str
+    notified_late: bool
+    summary: str | None
+
+
+class PlanChangeOut(BaseModel):
+    items: list[PlanChangeItem]

@@ -25,6 +25,9 @@ class EnterpriseIn(BaseModel):
     contact_phone: Phone = None
     contact_email: Email = None
     cross_region: bool = False
+    discharge_longitude: Longitude | None = None
+    discharge_latitude: Latitude | None = None
+    receiving_water: str | None = Field(None, max_length=100)
 
 
 class EnterprisePatch(BaseModel):
@@ -43,6 +46,9 @@ class EnterprisePatch(BaseModel):
     contact_phone: Phone = None
     contact_email: Email = None
     cross_region: bool | None = None
+    discharge_longitude: Longitude | None = None
+    discharge_latitude: Latitude | None = None
+    receiving_water: str | None = Field(None, max_length=100)
 
 
 class EnterpriseQuery(BaseModel):

@@ -17,7 +17,8 @@ from registry.clock import today as local_today
 from registry.plans.status import due_soon_until, status_case
 
 AUDITED = ("name", "credit_code", "county_code", "address", "longitude", "latitude", "industry",
-           "contact_name", "contact_phone", "contact_email", "cross_region")
+           "contact_name", "contact_phone", "contact_email", "cross_region",
+           "discharge_longitude", "discharge_latitude", "receiving_water")
 REQUIRED = ("name", "credit_code", "county_code", "address", "longitude", "latitude",
             "cross_region")
 
@@ -71,10 +72,19 @@ def check_changes(actor, enterprise, changes: dict,
         permissions.require_write_county(actor, changes["county_code"])
 
 
+def check_discharge(longitude, latitude) -> None:
+    """The discharge point (排放口) has both coordinates or neither. Raises ValidationFailed."""
+    if (longitude is None) != (latitude is None):
+        field = "discharge_latitude" if latitude is None else "discharge_longitude"
+        raise ValidationFailed({field: [_("Give both coordinates of the discharge point, "
+                                          "or neither.")]})
+
+
 def create_enterprise(actor, data: EnterpriseIn, *, is_demo: bool = False,
                       commit: bool = True) -> Enterprise:
     """Register an enterprise. Raises PermissionDenied, ValidationFailed, Conflict."""
     check_new(actor, data, _county)
+    check_discharge(data.discharge_longitude, data.discharge_latitude)
     _check_unique_credit_code(data.credit_code)
     enterprise = Enterprise(**data.model_dump(), is_demo=is_demo)
     db.session.add(enterprise)
@@ -107,6 +117,7 @@ def update_enterprise(actor, enterprise_id: int, data: EnterprisePatch, *,
     before = audit.snapshot(enterprise, AUDITED)
     for key, value in changes.items():
         setattr(enterprise, key, value)
+    check_discharge(enterprise.discharge_longitude, enterprise.discharge_latitude)
     old, new = audit.diff(before, audit.snapshot(enterprise, AUDITED))
     if new:
         audit.record(actor, "enterprise.update", "enterprise", enterprise.id, old, new)
@@ -279,7 +290,9 @@ def to_dict(enterprise: Enterprise) -> dict:
         "latitude": enterprise.latitude, "industry": enterprise.industry,
         "contact_name": enterprise.contact_name, "contact_phone": enterprise.contact_phone,
         "contact_email": enterprise.contact_email, "cross_region": enterprise.cross_region,
-        "is_demo": enterprise.is_demo,
+        "is_demo": enterprise.is_demo, "discharge_longitude": enterprise.discharge_longitude,
+        "discharge_latitude": enterprise.discharge_latitude,
+        "receiving_water": enterprise.receiving_water,
     }
 
 

@@ -8,7 +8,8 @@ from registry.enterprises.schemas import EnterpriseIn, EnterprisePatch, Enterpri
 from registry.errors import Conflict, ValidationFailed
 from registry.jurisdictions.service import list_counties
 from registry.plans.service import history
-from registry.validation import form_data, validate
+from registry.rules.credit_code import division_warning
+from registry.validation import form_data, rule_message, validate
 from registry.web.queries import read_query
 
 bp = Blueprint("enterprises", __name__)
@@ -28,6 +29,13 @@ def _form(enterprise=None, errors=None, data=None, status=200):
                            data=data or {}, counties=list_counties()), status
 
 
+def _warn_division(credit_code: str) -> None:
+    """Positions 3–8 no known division code: saved, with a warning (GB/T 2260 changes)."""
+    warning = division_warning(credit_code)
+    if warning is not None:
+        flash(rule_message(warning), "warning")
+
+
 @bp.route("/enterprises/new", methods=["GET", "POST"])
 @login_required
 def create():
@@ -41,6 +49,7 @@ def create():
     except Conflict as exc:
         return _form(errors={"credit_code": [exc.message]}, data=data, status=409)
     flash(_("Enterprise registered."), "success")
+    _warn_division(enterprise.credit_code)
     return redirect(url_for("enterprises.show", enterprise_id=enterprise.id))
 
 
@@ -53,12 +62,15 @@ def edit(enterprise_id):
         return _form(enterprise, data=service.to_dict(enterprise))
     data = form_data(request.form, booleans=("cross_region",))
     try:
-        service.update_enterprise(current_user, enterprise_id, validate(EnterprisePatch, data))
+        changes = validate(EnterprisePatch, data)
+        service.update_enterprise(current_user, enterprise_id, changes)
     except ValidationFailed as exc:
         return _form(enterprise, errors=exc.fields, data=data, status=422)
     except Conflict as exc:
         return _form(enterprise, errors={"credit_code": [exc.message]}, data=data, status=409)
     flash(_("Changes saved."), "success")
+    if changes.credit_code:
+        _warn_division(changes.credit_code)
     return redirect(url_for("enterprises.show", enterprise_id=enterprise_id))
 
 

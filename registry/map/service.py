@@ -177,13 +177,31 @@ def points_geojson(points: list[dict]) -> dict:
 def downstream(actor, enterprise_id: int, max_km: float | None = None) -> dict:
     """What a spill at this enterprise reaches downstream, nearest first."""
     enterprise = get_enterprise(actor, enterprise_id)
-    return downstream_of(enterprise.longitude, enterprise.latitude, max_km) | {
+    return downstream_of(*trace_origin(enterprise), max_km,
+                         river=enterprise.receiving_water) | {
         "enterprise": {"id": enterprise.id, "name": enterprise.name,
-                       "county_code": enterprise.county_code}}
+                       "county_code": enterprise.county_code},
+        "from_discharge_point": enterprise.discharge_longitude is not None,
+        "receiving_water": enterprise.receiving_water}
 
 
-def downstream_of(lon: float, lat: float, max_km: float | None = None) -> dict:
-    result = network().trace(lon, lat, max_km=max_km).to_dict()
+def trace_origin(enterprise) -> tuple[float, float]:
+    """Where a spill at ``enterprise`` enters the water: its discharge point (排放口) when
+    recorded, else its location."""
+    if enterprise.discharge_longitude is not None and enterprise.discharge_latitude is not None:
+        return enterprise.discharge_longitude, enterprise.discharge_latitude
+    return enterprise.longitude, enterprise.latitude
+
+
+def max_snap_m() -> float:
+    """How far from a river a point may lie and still be traced (``TRACE_MAX_SNAP_KM``)."""
+    return float(current_app.config["TRACE_MAX_SNAP_KM"]) * 1000.0
+
+
+def downstream_of(lon: float, lat: float, max_km: float | None = None,
+                  river: str | None = None) -> dict:
+    result = network().trace(lon, lat, max_km=max_km, max_snap_m=max_snap_m(),
+                             river=river).to_dict()
     result["flow_speed_mps_default"] = current_app.config["RIVER_FLOW_SPEED_MPS"]
     for extension in areas.registry().downstream_extensions:  # Area.downstream_extensions
         result.update(extension(result))

@@ -66,7 +66,8 @@ def frame():
     else:
         enterprise = get_enterprise(current_user, enterprise_id)
         if request.args.get("trace"):
-            options["trace"] = service.downstream_of(enterprise.longitude, enterprise.latitude)
+            options["trace"] = service.downstream_of(*service.trace_origin(enterprise),
+                                                     river=enterprise.receiving_water)
         else:
             options.update(small=True, center=(enterprise.longitude, enterprise.latitude),
                            highlight=(enterprise.longitude, enterprise.latitude))

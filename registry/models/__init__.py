@@ -7,7 +7,8 @@ from registry.models.accounts import (ApiToken, LoginFailure, LoginThrottle, Use
                                       user_counties, user_enterprises)
 from registry.models.audit import AuditEntry  # noqa: F401
 from registry.models.jurisdiction import County  # noqa: F401
-from registry.models.plans import Enterprise, FilingSerial, Plan, PlanDocument  # noqa: F401
+from registry.models.plans import (Enterprise, FilingSerial, Plan, PlanChange,  # noqa: F401
+                                   PlanDocument)
 from registry.models.agreements import (Agreement, AgreementContact, AgreementMeeting,  # noqa: F401
                                         AgreementParty, AgreementSection)
 from registry.models.drills import CorrectiveAction, Drill, DrillAttachment  # noqa: F401

@@ -25,6 +25,9 @@ class Agreement(db.Model):
     notification_limit_hours: Mapped[float | None] = mapped_column(sa.Float)
     joint_monitoring: Mapped[str | None] = mapped_column(sa.Text)  # 联合监测
     meeting_cadence: Mapped[str | None] = mapped_column(sa.String(200))  # 联席会议
+    # The texts of the eight elements of 环应急〔2020〕5号 ({element: text}); the structured
+    # parts live in their own fields (notification_*, sections, drills).
+    elements: Mapped[dict | None] = mapped_column(sa.JSON)
     # The signed document (same upload rules as filing documents).
     document_stored_name: Mapped[str | None] = mapped_column(sa.String(80))
     document_original_name: Mapped[str | None] = mapped_column(sa.String(255))

@@ -27,6 +27,10 @@ class Enterprise(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
     cross_region: Mapped[bool] = mapped_column(sa.Boolean, default=False)  # 跨区域
+    # 排放口 / 受纳水体: where a spill would enter the water, traced from when known.
+    discharge_longitude: Mapped[float | None] = mapped_column(sa.Float)
+    discharge_latitude: Mapped[float | None] = mapped_column(sa.Float)
+    receiving_water: Mapped[str | None] = mapped_column(sa.String(100))
     is_demo: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -108,3 +112,21 @@ class FilingSerial(db.Model):
     county_code: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last_serial: Mapped[int] = mapped_column(default=0)
+
+
+class PlanChange(db.Model):
+    """A minor change of a filed plan (contact, typo…), notified to the filing bureau within
+    20 working days of the change (环发〔2015〕4号); recorded with a correction."""
+
+    __tablename__ = "plan_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"),
+                                         index=True)
+    changed_on: Mapped[date]  # when the change happened at the enterprise
+    notify_by: Mapped[date]  # the 20th working day after it
+    notify_by_approximate: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    notified_on: Mapped[date]  # when the bureau was told (the correction's notice)
+    notified_late: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

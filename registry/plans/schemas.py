@@ -78,6 +78,10 @@ class CorrectionIn(BaseModel):
     filed_on: date | None = None
     documents: list[DocumentName] | None = None
     note: str | None = Field(None, max_length=1000)
+    # A minor change at the enterprise (contact, address…) to notify within 20 working days:
+    # when it happened, and when the bureau was told (default: today).
+    changed_on: date | None = None
+    notified_on: date | None = None
     # Named so the refusal can say why: these changes are major revisions.
     signed_on: date | None = None
     risk_level: str | None = None
@@ -119,3 +123,12 @@ def nested_form(data: dict) -> dict:
         media.setdefault("water", {"q": 0})
         data["risk_assessment"] = {**media, "penalised": bool(penalised)}
     return data
+
+
+class DeadlineQuery(BaseModel):
+    """``GET /api/v1/calendar/filing-deadline?signed_on=YYYY-MM-DD``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # The calendars (chinese_calendar, holidays) reach 1950–2100; a plan is signed in between.
+    signed_on: date = Field(ge=date(1950, 1, 1), le=date(2099, 12, 31))

@@ -16,7 +16,7 @@ from registry.clock import today as local_today
 from registry.enterprises.service import get_enterprise
 from registry.errors import Conflict, NotFound
 from registry.extensions import db
-from registry.models import County, Enterprise, Plan, PlanDocument
+from registry.models import County, Enterprise, Plan, PlanChange, PlanDocument
 from registry.plans import filing
 from registry.plans.schemas import CorrectionIn, PlanIn, PlanQuery, RevisionIn, _PlanFields
 from registry.plans.status import overdue_expression, overdue_of, status_expression, status_of
@@ -133,6 +133,11 @@ def correct_plan(actor, plan_id: int, data: CorrectionIn, *, commit: bool = True
     plan.documents.extend(PlanDocument(kind=k) for k in added)
     db.session.flush()
     old, new = audit.diff(before, filing.snapshot(plan))
+    if changes.get("changed_on") or changes.get("notified_on"):
+        change = record_change(plan, changes.get("changed_on"), changes.get("notified_on"),
+                               changes.get("note"))
+        new.update(changed_on=change.changed_on.isoformat(),
+                   notify_by=change.notify_by.isoformat(), notified_late=change.notified_late)
     if new or changes.get("note"):
         if changes.get("note"):
             new["note"] = changes["note"]
@@ -140,6 +145,52 @@ def correct_plan(actor, plan_id: int, data: CorrectionIn, *, commit: bool = True
     if commit:
         _commit_or_conflict()
     return plan
+
+
+def record_change(plan: Plan, changed_on: date | None, notified_on: date | None,
+                  summary: str | None) -> PlanChange:
+    """A minor change's notice (helper: flushes). The deadline is the 20th working day after
+    ``changed_on``; ``notified_on`` (default today) after it is late, flagged not refused.
+    Raises ValidationFailed naming ``changed_on``/``notified_on``."""
+    from flask import current_app
+
+    from registry.errors import ValidationFailed
+    from registry.rules.workdays import filing_deadline
+
+    today = local_today()
+    notified_on = notified_on or today
+    fields = {}
+    if changed_on is None:
+        fields["changed_on"] = [_("Give the date of the change.")]
+    elif changed_on > today:
+        fields["changed_on"] = [_("The date of the change cannot be in the future.")]
+    elif changed_on < plan.signed_on:
+        fields["changed_on"] = [_("The change cannot predate the plan's signing.")]
+    if notified_on > today:
+        fields["notified_on"] = [_("The notification date cannot be in the future.")]
+    elif changed_on is not None and "changed_on" not in fields and notified_on < changed_on:
+        fields["notified_on"] = [_("The notification cannot predate the change.")]
+    if fields:
+        raise ValidationFailed(fields)
+    notify_by, approximate = filing_deadline(
+        changed_on, current_app.config["FILING_DEADLINE_WORKING_DAYS"])
+    change = PlanChange(plan_id=plan.id, changed_on=changed_on, notify_by=notify_by,
+                        notify_by_approximate=approximate, notified_on=notified_on,
+                        notified_late=notified_on > notify_by, summary=summary)
+    db.session.add(change)
+    db.session.flush()
+    return change
+
+
+def plan_changes(actor, plan_id: int) -> list[dict]:
+    """The minor changes recorded for a plan version, newest first."""
+    plan = get_plan(actor, plan_id)
+    rows = db.session.scalars(sa.select(PlanChange).where(PlanChange.plan_id == plan.id)
+                              .order_by(PlanChange.changed_on.desc(), PlanChange.id.desc()))
+    return [{"id": c.id, "changed_on": c.changed_on.isoformat(),
+             "notify_by": c.notify_by.isoformat(), "notify_by_approximate": c.notify_by_approximate,
+             "notified_on": c.notified_on.isoformat(), "notified_late": c.notified_late,
+             "summary": c.summary} for c in rows]
 
 
 def _plans_filtered(actor, query: PlanQuery, today=None):

@@ -95,6 +95,7 @@ def show(plan_id):
     plan = service.get_plan(current_user, plan_id)
     return render_template("plans/show.html", plan=plan, info=service.to_dict(plan),
                            status=status_of(plan), audit_entries=audit.history("plan", [plan.id]),
+                           changes=service.plan_changes(current_user, plan.id),
                            can_write=permissions.can_write_county(current_user,
                                                                   plan.enterprise.county_code))
 

@@ -2,7 +2,11 @@
 
 Holidays and their shifted working days (调休) come from the ``chinese_calendar``
 package, which knows only the years it ships data for (2004–2026 in 1.11.0).
-For any other year we fall back to Monday–Friday and say the answer is approximate.
+For any other year the statutory holidays are still known in advance (元旦, 春节 with
+除夕 since 2025, 清明, 劳动节, 端午, 中秋, 国庆): the ``holidays`` package computes
+China's, observed days included. Such a year's working days are Monday–Friday minus
+those holidays, and the answer is marked approximate: only the 调休 swaps are unknown
+until the State Council publishes them (then ``flask --app registry recompute-deadlines``).
 """
 from __future__ import annotations
 
@@ -10,10 +14,27 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import chinese_calendar
+import holidays
 
 FILING_WORKING_DAYS = 20  # 环发〔2015〕4号: file within 20 working days of signing
 
 _ONE_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> frozenset[date]:
+    """China's statutory holidays of ``year`` (observed days included), from ``holidays``."""
+    return frozenset(holidays.China(years=year, observed=True))
+
+
+@lru_cache(maxsize=64)
+def calendar_known(year: int) -> bool:
+    """Whether ``chinese_calendar`` has the official calendar (with 调休) for ``year``."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
 
 
 # Memoised: chinese_calendar scans its whole holiday table on every call (~60 µs), and a
@@ -22,13 +43,13 @@ _ONE_DAY = timedelta(days=1)
 def is_working_day(day: date) -> tuple[bool, bool]:
     """Whether ``day`` is a working day, as ``(is_working, approximate)``.
 
-    ``approximate`` is True when ``chinese_calendar`` has no data for the year and
-    the Monday–Friday fallback was used.
+    ``approximate`` is True when ``chinese_calendar`` has no data for the year and the
+    fallback (Monday–Friday minus the statutory holidays of ``holidays``) was used.
     """
     try:
         return chinese_calendar.is_workday(day), False
     except NotImplementedError:
-        return day.weekday() < 5, True
+        return day.weekday() < 5 and day not in statutory_holidays(day.year), True
 
 
 def add_working_days(start: date, n: int) -> tuple[date, bool]:

@@ -31,12 +31,17 @@ ACTIONS = {"enterprise.create": _l("Enterprise registered"), "enterprise.update"
            "action.update": _l("Corrective action changed"),
            "action.status": _l("Corrective action status changed"),
            "plan.revision_flag": _l("Revision flag from a drill"),
-           "import.run": _l("Register imported")}
+           "import.run": _l("Register imported"),
+           "recompute_deadline": _l("Deadline recomputed with the official calendar")}
 FIELDS = {"name": _l("Enterprise name"), "credit_code": _l("Unified social credit code"),
           "county_code": _l("County"), "address": _l("Address"), "longitude": _l("Longitude"),
           "latitude": _l("Latitude"), "industry": _l("Industry"), "contact_name": _l("Contact person"),
           "contact_phone": _l("Contact phone"), "contact_email": _l("Contact e-mail"),
           "cross_region": _l("Spans administrative regions"), "title": _l("Plan title"),
+          "discharge_longitude": _l("Discharge point longitude"),
+          "discharge_latitude": _l("Discharge point latitude"),
+          "receiving_water": _l("Receiving water"), "changed_on": _l("Date of the change"),
+          "notify_by": _l("Notify by"), "notified_late": _l("Notified late"),
           "signed_on": _l("Signed and issued on"), "filed_on": _l("Filed on"),
           "filing_number": _l("Filing number"), "risk_level": _l("Environmental risk level"),
           "risk_notation": _l("Risk notation"), "filing_deadline": _l("Filing deadline"),

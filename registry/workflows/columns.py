@@ -34,7 +34,7 @@ COLUMNS: tuple[ImportColumn, ...] = (
     ImportColumn("name", "企业名称", "enterprise", required=True, width=30,
                  example=EXAMPLE_MARK + "许昌市示例化工有限公司", aliases=("单位名称",)),
     ImportColumn("credit_code", "统一社会信用代码", "enterprise", cells.compact_text, True,
-                 "91411081MA0000001F", 22, ("信用代码", "社会信用代码")),
+                 "91411081MA00000072", 22, ("信用代码", "社会信用代码")),
     ImportColumn("county_code", "所在县（市、区）", "enterprise", None, True, "禹州市", 14,
                  ("县（市、区）", "所属县区", "县区", "区县", "行政区划代码"),
                  note="下拉选择；也可填6位行政区划代码"),

@@ -290,7 +290,7 @@ class Matcher:
         record = SimpleNamespace(
             id=None, owner=owner, stored=False, version=last + 1,
             is_demo=old.is_demo if old else False, is_current=True, revision_required=False,
-            revision_reason=None, superseded_on=None, superseded_by=None,
+            revision_reason=None, revised_because=None, superseded_on=None, superseded_by=None,
             documents=[SimpleNamespace(id=None, kind=k, stored_name=None)
                        for k in filing.document_kinds(data.documents)],
             **values, **self._numbering(row, data.filing_number, values, view))

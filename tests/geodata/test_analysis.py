@@ -171,3 +171,18 @@ def test_topology_reports_a_cycle():
         LineString([(113.5, 34.0), (113.6, 34.0), (113.7, 34.0)]),
         LineString([(113.7, 34.0), (113.7, 34.1), (113.6, 34.0)])], crs="EPSG:4326")
     assert any("cycle" in p for p in river_topology_problems(rivers))
+
+
+@pytest.mark.parametrize("connected, kind, flag", [
+    ("", "crossing", False),              # connected to no river: an aqueduct over 甲河
+    ("乙河", "crossing", False),          # connected to another river only
+    ("甲河、乙河", "water_transfer_canal", True),
+    (None, "water_transfer_canal", None),  # the layer does not say: reached, as before
+])
+def test_a_receptor_line_not_connected_to_the_river_is_a_crossing(connected, kind, flag):
+    receptors = f.receptors()
+    receptors["connected_rivers"] = [None, connected, None]
+    network = RiverNetwork.from_layers(f.rivers(), f.sections(), receptors, f.counties())
+    (hit,) = [h for h in network.trace(113.50, 34.20).hits if h.name == "调水干渠"]
+    assert hit.kind == kind
+    assert hit.attrs.get("hydraulically_connected") is flag

@@ -69,3 +69,15 @@ def test_trace_from_yuzhou_reaches_luohe_and_zhoukou(network):
 def test_trace_from_changge_on_qingyi_reaches_ying(network):
     trace = network.trace(113.78, 34.20)
     assert trace.rivers[:2] == ["清潩河", "颍河"]
+
+
+def test_the_canal_crossing_ying_by_aqueduct_is_no_hit(network):
+    # Issue #22 point 4: the 南水北调 middle route crosses 颍河 near 禹州 (about 113.48, 34.16)
+    # by aqueduct; a spill upstream of it passes under, it never reaches the canal.
+    trace = network.trace(113.45, 34.17)
+    assert trace.river == "颍河"
+    assert "water_transfer_canal" not in [h.kind for h in trace.hits]
+    (crossing,) = [h for h in trace.hits if h.kind == "crossing"]
+    assert crossing.name == "南水北调中线总干渠（示意）"
+    assert crossing.attrs["hydraulically_connected"] is False
+    assert crossing.attrs["receptor_kind"] == "water_transfer_canal"

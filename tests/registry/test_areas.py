@@ -98,5 +98,5 @@ def test_registries_belong_to_their_app():
     areas.registry(first).exports.pop("drills")
     assert "drills" in areas.registry(second).exports
     assert [s.rule for s in areas.registry(second).reminder_sources] == [
-        "plan_review", "action_due", "drill_due", "agreement_renewal", "agreement_stale_contacts",
-        "submission_notice", "submission_reply_due"]
+        "calendar_unknown", "plan_review", "action_due", "drill_due", "agreement_renewal",
+        "agreement_stale_contacts", "submission_notice", "submission_reply_due"]

@@ -9,8 +9,11 @@ from registry.rules.credit_code import (
     ALPHABET,
     WEIGHTS,
     area_code,
+    build_credit_code,
     check_character,
+    division_warning,
     make_credit_code,
+    organisation_check,
     validate_credit_code,
 )
 from tests.rules._assert import violates
@@ -20,7 +23,25 @@ EXAMPLE = "91130200699229617X"  # domain.md §3
 PUBLIC_CODES = ["91350100M000100Y43", "91440300708461136T", "91110108551385082Q",
                 "91310000132200821H"]
 
-bodies = st.text(alphabet=ALPHABET, min_size=17, max_size=17)
+
+
+def reference_org_check(org8: str) -> str:
+    """GB 11714 written out longhand: values base 36, weights 3 7 9 10 5 8 4 2, mod 11."""
+    total = sum(int(c, 36) * w for c, w in zip(org8, [3, 7, 9, 10, 5, 8, 4, 2]))
+    c = 11 - total % 11
+    return {10: "X", 11: "0"}.get(c, str(c))
+
+
+# Positions 1–2 of GB 32100-2015 Table 1 (and the later A, N), typed from the standard.
+PAIRS = ["11", "12", "13", "19", "21", "29", "31", "32", "33", "34", "35", "39", "41", "49",
+         "51", "52", "53", "59", "61", "62", "69", "71", "72", "79", "81", "89", "91", "92",
+         "93", "A1", "A9", "N1", "N2", "N3", "N9", "Y1"]
+
+any_bodies = st.text(alphabet=ALPHABET, min_size=17, max_size=17)
+bodies = st.builds(
+    lambda pair, division, org8: pair + division + org8 + reference_org_check(org8),
+    st.sampled_from(PAIRS), st.from_regex(r"\A41[0-9]{4}\Z"),
+    st.text(alphabet=ALPHABET, min_size=8, max_size=8))
 codes = bodies.map(make_credit_code)
 
 
@@ -113,6 +134,11 @@ def test_area_code():
         area_code("91130200699229618X")
 
 
+@given(any_bodies)
+def test_check_character_of_any_body(body):
+    assert make_credit_code(body) == body + reference_check(body)
+
+
 @given(bodies)
 def test_made_codes_validate(body):
     code = make_credit_code(body)
@@ -148,3 +174,74 @@ def test_adjacent_transpositions_in_the_body_are_rejected(code, index):
     with pytest.raises(RuleViolation) as info:
         validate_credit_code(swapped)
     assert info.value.rule == "credit_code.check_digit"
+
+
+# --- structure (issue #22 point 2) -----------------------------------------------------
+
+def test_the_example_organisation_code():
+    # domain.md §3: in 91130200699229617X, 69922961 -> 7.
+    assert organisation_check("69922961") == "7" == reference_org_check("69922961")
+    assert organisation_check("M000100Y") == "4"  # 91350100M000100Y43
+
+
+@pytest.mark.parametrize("pair, position", [
+    ("99", 2), ("94", 2), ("59", None), ("0A", 1), ("B1", 1), ("Y2", 2), ("A3", 2),
+    ("10", 2), ("22", 2), ("N4", 2), ("X1", 1),
+])
+def test_positions_1_and_2_must_be_a_pair_of_the_table(pair, position):
+    code = make_credit_code(pair + "130200" + "69922961" + "7")
+    if position is None:  # 民政 / 其他 is in the table
+        assert validate_credit_code(code) == code
+        return
+    with violates("credit_code.authority", pair=pair, position=position):
+        validate_credit_code(code)
+
+
+@pytest.mark.parametrize("pair", PAIRS)
+def test_every_pair_of_the_table_is_accepted(pair):
+    code = make_credit_code(pair + "411081" + "MA000000" + reference_org_check("MA000000"))
+    assert validate_credit_code(code) == code
+
+
+@pytest.mark.parametrize("org9, expected, given_", [
+    ("699229618", "7", "8"), ("69922961X", "7", "X"), ("M000100Y0", "4", "0"),
+])
+def test_positions_9_to_17_must_pass_gb_11714(org9, expected, given_):
+    code = make_credit_code("91130200" + org9)  # a correct GB 32100 check character
+    with violates("credit_code.organisation_code", expected=expected, given=given_):
+        validate_credit_code(code)
+
+
+def test_a_mistyped_character_is_reported_as_the_check_digit_first():
+    # 91130200699229618X: position 17 wrong, and so is the GB 32100 check character.
+    with violates("credit_code.check_digit", expected="1", given="X"):
+        validate_credit_code("91130200699229618X")
+
+
+@given(any_bodies)
+def test_checksum_valid_junk_passes_only_with_its_structure(body):
+    code = make_credit_code(body)
+    structured = body[:2] in PAIRS and body[16] == reference_org_check(body[8:16])
+    if structured:
+        assert validate_credit_code(code) == code
+    else:
+        with pytest.raises(RuleViolation) as info:
+            validate_credit_code(code)
+        assert info.value.rule in ("credit_code.authority", "credit_code.organisation_code")
+
+
+@pytest.mark.parametrize("division, warned", [
+    ("411081", False), ("130200", False), ("110108", False), ("419001", False),
+    ("991081", True), ("41A081", True), ("410012", True), ("000000", True),
+])
+def test_an_unknown_division_is_a_warning_not_a_refusal(division, warned):
+    code = build_credit_code("91", division, "MA000000")
+    assert validate_credit_code(code) == code
+    warning = division_warning(code)
+    assert (warning is not None) is warned
+    if warned:
+        assert warning.rule == "credit_code.division" and warning.params == {"division": division}
+
+
+def test_build_credit_code():
+    assert build_credit_code("91", "130200", "69922961") == EXAMPLE

@@ -10,7 +10,8 @@ import pytest
 import registry.rules
 
 RULES_DIR = Path(registry.rules.__file__).parent
-ALLOWED_THIRD_PARTY = {"chinese_calendar"}
+# Calendars only: chinese_calendar (official 调休) and holidays (statutory days of later years).
+ALLOWED_THIRD_PARTY = {"chinese_calendar", "holidays"}
 
 
 def imported_modules(path: Path) -> set[str]:

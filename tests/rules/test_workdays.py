@@ -59,9 +59,16 @@ def test_holidays_push_the_deadline_past_a_plain_weekday_count():
 
 
 @pytest.mark.parametrize("signed_on, n, expected", [
-    (date(2027, 3, 1), 20, date(2027, 3, 29)),   # year unknown: Mon–Fri
+    (date(2027, 3, 1), 20, date(2027, 3, 29)),   # year unknown, no holiday: Mon–Fri
     (date(2027, 1, 1), 1, date(2027, 1, 4)),     # Friday -> Monday
-    (date(2026, 12, 20), 20, date(2027, 1, 15)), # runs into the unknown year
+    (date(2026, 12, 20), 20, date(2027, 1, 18)), # runs into the unknown year, skips 元旦
+    # The review's case: Mon–Fri alone gave 2027-01-01 (元旦).
+    (date(2026, 12, 4), 20, date(2027, 1, 4)),
+    # 春节 2027: 除夕 Fri Feb 5, 初一–初三 Feb 6–8, the weekend days observed Feb 9–10.
+    # Feb 1–4 are days 1–4, Feb 11–12 days 5–6, Feb 15–26 days 7–16, Mar 1–4 days 17–20.
+    (date(2027, 1, 29), 20, date(2027, 3, 4)),
+    # 国庆 2027: Oct 1 (Fri), Oct 2–3 (weekend) observed Oct 4–5.
+    (date(2027, 9, 30), 1, date(2027, 10, 6)),
     (date(2003, 12, 1), 5, date(2003, 12, 8)),   # before the data starts
     # Starts in unknown 2003, ends on a known 2004 调休 Saturday (Spring Festival 2004):
     # still approximate, since the December days were guessed.
@@ -77,7 +84,8 @@ def test_a_known_year_is_not_approximate_even_near_an_unknown_one():
 
 
 @pytest.mark.parametrize("day, expected", [
-    (date(2027, 1, 1), (True, True)),    # a Friday (New Year: unknown to 1.11.0)
+    (date(2027, 1, 1), (False, True)),   # 元旦, a Friday (year unknown to 1.11.0)
+    (date(2027, 1, 4), (True, True)),    # the Monday after
     (date(2027, 1, 2), (False, True)),   # a Saturday
     (date(2003, 12, 31), (True, True)),
     (date(2026, 12, 31), (True, False)),
@@ -113,6 +121,31 @@ def test_weekends_work_only_when_shifted(day):
         assert any(d.weekday() < 5 and not is_working_day(d)[0] for d in nearby)
 
 
+# The statutory holidays of 2027 that fall on a weekday, written out by hand from the
+# Gregorian and lunar calendars (春节 Feb 6, 清明 Apr 5, 端午 Jun 9, 中秋 Sep 15) and the
+# rule that a statutory day on a weekend is observed on the next free weekday.
+HOLIDAY_WEEKDAYS_2027 = {
+    date(2027, 1, 1),                                                      # 元旦
+    date(2027, 2, 5), date(2027, 2, 8), date(2027, 2, 9), date(2027, 2, 10),  # 除夕, 春节
+    date(2027, 4, 5),                                                      # 清明
+    date(2027, 5, 3), date(2027, 5, 4),                                    # 劳动节 (May 1–2)
+    date(2027, 6, 9),                                                      # 端午
+    date(2027, 9, 15),                                                     # 中秋
+    date(2027, 10, 1), date(2027, 10, 4), date(2027, 10, 5),               # 国庆 (Oct 1–3)
+}
+
+
+def test_2027_is_weekdays_minus_the_statutory_holidays():
+    for day in days(date(2027, 1, 1), date(2027, 12, 31)):
+        expected = day.weekday() < 5 and day not in HOLIDAY_WEEKDAYS_2027
+        assert is_working_day(day) == (expected, True), day
+
+
 @given(st.dates(date(1990, 1, 1), date(2100, 12, 31)).filter(lambda d: d.year not in KNOWN_YEARS))
-def test_fallback_is_monday_to_friday(day):
-    assert is_working_day(day) == (day.weekday() < 5, True)
+def test_fallback_is_monday_to_friday_minus_statutory_holidays(day):
+    import holidays
+
+    expected = day.weekday() < 5 and day not in holidays.China(years=day.year)
+    assert is_working_day(day) == (expected, True)
+    if day.weekday() >= 5:
+        assert not is_working_day(day)[0]

@@ -49,6 +49,13 @@ def test_load_demo_reproduces_the_report_and_refuses_twice(demo, runner, app):
         enterprises = db.session.scalars(sa.select(Enterprise)).all()
         assert len(enterprises) == 527 and all(e.is_demo for e in enterprises)
         assert all(validate_credit_code(e.credit_code) == e.credit_code for e in enterprises)
+        # Issue #22: the demo codes pass GB 11714 too, checked longhand here (base-36 values,
+        # weights 3 7 9 10 5 8 4 2, c = 11 - sum mod 11; 10 -> X, 11 -> 0).
+        for e in enterprises:
+            org = e.credit_code[8:16]
+            c = 11 - sum(int(ch, 36) * w for ch, w in zip(org, (3, 7, 9, 10, 5, 8, 4, 2))) % 11
+            assert e.credit_code[16] == {10: "X", 11: "0"}.get(c, str(c)), e.credit_code
+            assert e.credit_code[:2] == "91" and e.credit_code[2:8] == e.county_code
         assert all("演示" in e.name for e in enterprises)
         assert db.session.scalar(sa.select(sa.func.count()).where(Plan.is_current.is_(False))) > 0
         years = {p.signed_on.year for p in db.session.scalars(sa.select(Plan))}

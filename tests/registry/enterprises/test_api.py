@@ -20,12 +20,17 @@ def test_duplicate_credit_code_is_409(admin_api):
 
 
 def test_bad_credit_code_names_the_rule(admin_api):
+    from registry.rules.credit_code import make_credit_code
+
     good = credit_code(7)
     wrong_check = good[:-1] + ("0" if good[-1] != "0" else "1")
     cases = {
         "91411002MA0000": "18",          # length
         good[:5] + "I" + good[6:]: "I",  # forbidden character
         wrong_check: good[-1],           # check character: names the expected one
+        # GB 32100 structure: 99 is no authority/type pair; 9–17 failing GB 11714.
+        make_credit_code("99411002MA0000007"): "1–2",
+        make_credit_code("91411002MA0000001"): "GB 11714",
     }
     for code, expected in cases.items():
         r = admin_api.post("/enterprises", json=enterprise_payload(2, credit_code=code))

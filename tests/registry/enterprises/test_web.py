@@ -89,3 +89,17 @@ def test_english_labels(officer):
     officer.post("/lang/en", data={"csrf_token": csrf_token(officer, "/")})
     page = officer.get("/enterprises/new").get_data(as_text=True)
     assert "Unified social credit code" in page
+
+
+@pytest.mark.parametrize("division, warned", [("991081", True), ("411081", False)])
+def test_an_unknown_division_in_the_credit_code_is_saved_with_a_warning(officer, division,
+                                                                        warned):
+    from registry.rules.credit_code import build_credit_code
+
+    code = build_credit_code("91", division, "MA000042")
+    data = _form(enterprise_payload(1, county="411081", credit_code=code))
+    data["csrf_token"] = csrf_token(officer, "/enterprises/new")
+    r = officer.post("/enterprises/new", data=data, follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "已登记" in page
+    assert ("第 3–8 位“991081”不是已知的行政区划代码" in page) is warned

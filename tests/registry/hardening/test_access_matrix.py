@@ -408,6 +408,11 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/v1/plans/<int:plan_id>/documents/<kind>"): [
         Case("401 403 201 403 201", form=_upload_form),
         Case("401 403 422 403 422", form=_upload_form, params={"kind": "photo"})],
+    ("GET", "/api/v1/plans/<int:plan_id>/changes"): [
+        Case("401 200 200 403 200"), Case("401 404 404 404 404", params={"plan_id": 0})],
+    ("GET", "/api/v1/calendar/filing-deadline"): [
+        Case("401 200 200 200 200", query={"signed_on": "2026-03-02"}),
+        Case("401 422 422 422 422", query={"signed_on": "2026-02-30"})],
     ("POST", "/api/v1/plans/<int:plan_id>/revisions"): [
         Case("401 403 201 403 201", json=_plan_json),
         Case("401 403 409 403 409", json=_plan_json, params={"plan_id": "superseded_plan_id"})],

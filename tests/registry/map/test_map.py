@@ -209,3 +209,75 @@ def test_downstream_names_the_agreements_covering_the_cities_reached(admin_api):
     agreement = admin_api.post("/agreements", json=luohe()).json
     found = admin_api.get(f"/enterprises/{e['id']}/downstream").json["agreements"]
     assert [(a["id"], a["city"]) for a in found] == [(agreement["id"], "漯河市")]
+
+
+# Inside 鄢陵县, far from every shipped river (the nearest, 双洎河, is ~13.6 km away).
+FAR_FROM_RIVERS = (114.1739, 34.0114)
+
+
+def test_a_trace_does_not_snap_to_a_far_river(app, client, accounts, admin_api):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geodata.layers import DATA_DIR
+
+    # The distance, measured independently in UTM zone 50N.
+    rivers = gpd.read_file(DATA_DIR / "rivers.geojson").to_crs("EPSG:32650")
+    origin = gpd.GeoSeries([Point(*FAR_FROM_RIVERS)], crs="EPSG:4326").to_crs("EPSG:32650")[0]
+    nearest = min(zip(rivers.distance(origin), rivers["name"]))
+    assert nearest[0] > 5000
+
+    e, _plan = _enterprise(admin_api, 1, "411024", *FAR_FROM_RIVERS)
+    trace = admin_api.get(f"/enterprises/{e['id']}/downstream").json
+    assert trace["river_near"] is False and trace["max_snap_m"] == 5000
+    assert trace["hits"] == [] and trace["rivers"] == []
+    assert trace["river"] == nearest[1]
+    assert trace["distance_to_river_m"] == pytest.approx(nearest[0], rel=0.01)
+    officer_id, name = accounts.make("officer", ["411024"])
+    accounts.login(client, name)
+    page = client.get(f"/enterprises/{e['id']}/downstream").get_data(as_text=True)
+    assert "5 公里范围内无河流" in page and nearest[1] in page
+
+    app.config["TRACE_MAX_SNAP_KM"] = 20
+    trace = admin_api.get(f"/enterprises/{e['id']}/downstream").json
+    assert trace["river_near"] is True and trace["rivers"][0] == nearest[1]
+
+
+def test_a_near_river_is_traced_and_says_so(admin_api):
+    e, _plan = _enterprise(admin_api, 1, "411081", *YINGHE_YUZHOU)
+    trace = admin_api.get(f"/enterprises/{e['id']}/downstream").json
+    assert trace["river_near"] is True and trace["hits"]
+
+
+def test_a_trace_starts_at_the_discharge_point_on_the_receiving_water(admin_api):
+    # The enterprise sits far from every river; its discharge point (排放口) is on 颍河 at 禹州.
+    e, _plan = _enterprise(admin_api, 1, "411024", *FAR_FROM_RIVERS)
+    r = admin_api.patch(f"/enterprises/{e['id']}", json={
+        "discharge_longitude": YINGHE_YUZHOU[0], "discharge_latitude": YINGHE_YUZHOU[1],
+        "receiving_water": "颍河"})
+    assert r.status_code == 200, r.json
+    assert (r.json["discharge_longitude"], r.json["receiving_water"]) == (YINGHE_YUZHOU[0], "颍河")
+    trace = admin_api.get(f"/enterprises/{e['id']}/downstream").json
+    assert trace["river_near"] is True and trace["from_discharge_point"] is True
+    assert trace["rivers"][0] == "颍河" and trace["origin"] == list(YINGHE_YUZHOU)
+    cities = [h["name"] for h in trace["hits"] if h["kind"] == "city"]
+    assert cities[:2] == ["漯河市", "周口市"]
+
+
+def test_the_receiving_water_is_traced_even_when_another_river_is_nearer(app, admin_api):
+    # Near 禹州 on 颍河, but the enterprise declares 北汝河 (some 28 km away) as its receiving
+    # water: beyond the 5 km cap nothing is traced, and the answer names 北汝河.
+    e, _plan = _enterprise(admin_api, 1, "411081", *YINGHE_YUZHOU, receiving_water="北汝河")
+    trace = admin_api.get(f"/enterprises/{e['id']}/downstream").json
+    assert trace["river_near"] is False and trace["river"] == "北汝河"
+    assert trace["distance_to_river_m"] > 20000
+    app.config["TRACE_MAX_SNAP_KM"] = 50
+    trace = admin_api.get(f"/enterprises/{e['id']}/downstream").json
+    assert trace["rivers"][0] == "北汝河" and trace["river"] == "北汝河"
+
+
+@pytest.mark.parametrize("body, field", [({"discharge_longitude": 113.5}, "discharge_latitude"),
+                                         ({"discharge_latitude": 34.1}, "discharge_longitude")])
+def test_a_discharge_point_needs_both_coordinates(admin_api, body, field):
+    r = admin_api.post("/enterprises", json=enterprise_payload(5, **body))
+    assert r.status_code == 422 and list(r.json["error"]["fields"]) == [field]

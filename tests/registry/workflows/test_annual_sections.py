@@ -179,8 +179,10 @@ def test_docx_holds_the_paragraph_and_every_table(client, accounts, year_2025, t
     assert [c.text for c in actions.rows[0].cells] == ["问题类别", "年内新增", "年内验收销号", "未完成验收",
                                                       "其中逾期"]
     assert [c.text for c in actions.rows[-1].cells] == ["合计", "5", "2", "5", "2"]
-    assert [c.text for c in document.tables[2].rows[3].cells][1:] == [
-        "周口市", "2025-01-10", "2029-12-31", "新签、有效"]
+    cells = [c.text for c in document.tables[2].rows[3].cells]
+    assert cells[1:5] == ["周口市", "2025-01-10", "2029-12-31", "新签、有效"]
+    # Issue #22: which of the eight elements it covers (notice triggers and sections only).
+    assert cells[5] == "2/8，缺：协作机制、研判预警、联合监测、协同处置、纠纷调处、应急保障"
 
 
 def test_an_english_page_keeps_the_report_in_chinese(client, accounts, year_2025):

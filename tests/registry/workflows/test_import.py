@@ -247,3 +247,15 @@ def test_cli_import_dry_run_real_and_errors(app, runner, tmp_path):
     assert r.exit_code == 1
     assert "row 3\t签署发布日期\t'5月1日'" in r.output and "nothing was imported" in r.output
     assert report.exists() and _counts(app)[:2] == (2, 2)
+
+
+def test_credit_code_structure_is_an_import_error_naming_the_position(app, tmp_path):
+    from registry.rules.credit_code import make_credit_code
+
+    bad = {"统一社会信用代码": make_credit_code("99411081MA0000007")}       # 99: no such pair
+    bad_org = {"统一社会信用代码": make_credit_code("91411081MA0000001")}   # GB 11714 check
+    result = _run(app, write_xlsx(tmp_path / "s.xlsx", [row(1, **bad), row(2, **bad_org)]))
+    assert not result.committed
+    messages = {e.row: e.message for e in result.errors if e.column == "统一社会信用代码"}
+    assert "第 1–2 位“99”" in messages[2] and "GB 32100-2015" in messages[2]
+    assert "第 17 位" in messages[3] and "GB 11714" in messages[3]
