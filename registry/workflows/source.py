@@ -358,7 +358,11 @@ def _sheet_rows(book: zipfile.ZipFile, info: zipfile.ZipInfo, strings: list[str]
             col = _column_index(attrs.get("r"), st["next_col"])
             st["next_col"] = col + 1
             if col >= width.value:
+                # Cells come in column order: the rest of the row is right of the header
+                # too. Until </row> expat calls nothing but a check for it.
                 st["col"] = -1
+                parser.StartElementHandler = parser.CharacterDataHandler = None
+                parser.EndElementHandler = skip_to_row_end
                 return
             st["col"], st["type"] = col, attrs.get("t", "n")
             try:
@@ -380,7 +384,13 @@ def _sheet_rows(book: zipfile.ZipFile, info: zipfile.ZipInfo, strings: list[str]
                 raise _Stop(_error(_too_many_rows, limits))
             ref = attrs.get("r")
             st["row"] = int(ref) if ref and ref.isdigit() else st["row"] + 1
-            st["cells"], st["next_col"] = {}, 0
+            st["cells"], st["next_col"], st["row_tag"] = {}, 0, element
+
+    def skip_to_row_end(element):
+        if element == st["row_tag"]:
+            parser.StartElementHandler, parser.CharacterDataHandler = start, text
+            parser.EndElementHandler = end
+            end(element)
 
     def text(data):
         if st.get("collect") and not st.get("phonetic"):
