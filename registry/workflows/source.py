@@ -23,6 +23,7 @@ import csv
 import posixpath
 import re
 import zipfile
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,11 +216,41 @@ def _find_parts(book: zipfile.ZipFile, parts) -> _Parts:
     _unreadable()
 
 
+class _SharedStrings:
+    """The shared strings as one UTF-8 buffer and their offsets: ~the part's text size, not
+    a Python object per string (4 million tiny strings cost ~300 MB as a list). Recently
+    read strings are kept, so a county name in every row is one object."""
+
+    def __init__(self):
+        self._text = bytearray()
+        self._ends = array("Q")
+        self._recent: dict[int, str] = {}
+
+    def append(self, value: str) -> None:
+        self._text += value.encode()
+        self._ends.append(len(self._text))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, index: int) -> str:
+        value = self._recent.get(index)
+        if value is None:
+            if not 0 <= index < len(self._ends):
+                raise IndexError(index)
+            start = self._ends[index - 1] if index else 0
+            value = self._text[start:self._ends[index]].decode()
+            if len(self._recent) >= 4096:
+                self._recent.clear()
+            self._recent[index] = value
+        return value
+
+
 def _shared_strings(book: zipfile.ZipFile, parts, name: str | None,
-                    limits: Limits) -> list[str]:
+                    limits: Limits) -> _SharedStrings:
     """The shared strings, each at most IMPORT_MAX_CELL_CHARS long (checked as the text
     comes in). Phonetic runs (<rPh>) are not part of the text, as in Excel."""
-    strings: list[str] = []
+    strings = _SharedStrings()
     if name is None:
         return strings
     state = {"in_si": False, "in_t": False, "phonetic": 0, "buf": [], "size": 0}
@@ -342,7 +373,7 @@ def _xlsx_rows(path: Path, width: _Width, limits: Limits) -> Iterator[tuple[int,
                                limits)
 
 
-def _sheet_rows(book: zipfile.ZipFile, info: zipfile.ZipInfo, strings: list[str],
+def _sheet_rows(book: zipfile.ZipFile, info: zipfile.ZipInfo, strings: _SharedStrings,
                 dates: set[int], epoch1904: bool, width: _Width, limits: Limits):
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 

@@ -143,6 +143,28 @@ def test_upload_sized_workbook_of_far_cells_is_read_within_bounds(app, database_
     assert_bounded(result)
 
 
+@pytest.mark.skipif(not FULL, reason="HARDENING_FULL=1 (make hardening): 4.4 million strings")
+def test_millions_of_tiny_shared_strings_stay_compact(app, database_url, tmp_path):
+    """96 MB of shared strings of 7 characters (11 MB zipped): kept as one buffer, 227 MB
+    peak; a Python string each took 467 MB."""
+
+    def shared():
+        for i in range(4_400_000):
+            yield f"<si><t>{i:07d}</t></si>"
+
+    path = write_package(tmp_path / "strings.xlsx", [
+        row_xml(1, HEADERS), '<row r="2"><c r="A2" t="s"><v>5</v></c></row>'], shared=shared())
+    assert path.stat().st_size < 20 * 1024 * 1024
+    result = probe(database_url, path, IMPORT_MAX_ZIP_RATIO=100_000)
+    assert "1 rows read" in result["output"], result
+    assert_bounded(result)
+    from registry.workflows.source import read_register
+
+    app.config["IMPORT_MAX_ZIP_RATIO"] = 100_000
+    with app.app_context():
+        assert read_register(path).rows == [(2, ["0000005"])]
+
+
 @pytest.fixture(scope="module")
 def shared_200mb(tmp_path_factory):
     """A 200 MB shared string that zips to a few hundred KB (the review's 206 KB file)."""
