@@ -118,8 +118,9 @@ class Config:
     # refused with a message naming the limit. Rows count the header and blank rows too;
     # 50,000 is well above a province's register.
     IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
-    # Columns read from the header row; cells right of the header's last column are ignored.
-    IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)
+    # Columns read from the header row (the template has 17); cells right of the last
+    # column the importer knows are ignored without being read.
+    IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 50)
     # Characters in one cell (Excel itself allows 32,767; no register field is near this).
     IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10_000)
     # .xlsx: what the zip directory may promise before anything is unpacked — the

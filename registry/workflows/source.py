@@ -33,6 +33,7 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
 from registry.errors import ValidationFailed
+from registry.workflows.columns import header_map
 
 SUFFIXES = (".xlsx", ".csv")
 _CHUNK = 64 * 1024
@@ -50,7 +51,7 @@ class Register:
 @dataclass(frozen=True)
 class Limits:
     max_rows: int = 50_000
-    max_columns: int = 100
+    max_columns: int = 50
     max_cell_chars: int = 10_000
     max_xml_mb: int = 100
     max_zip_entries: int = 1_000
@@ -553,8 +554,9 @@ def _limits() -> Limits:
 def read_register(path: Path, filename: str | None = None,
                   limits: Limits | None = None) -> Register:
     """Header (first non-blank row) and the non-blank rows below it, numbered as in Excel;
-    cells right of the header's last column are ignored. Raises ValidationFailed ``file``
-    for an unknown type, an unreadable, empty or too large file (naming the limit)."""
+    cells right of the last column the importer knows (``columns.header_map``) are ignored.
+    Raises ValidationFailed ``file`` for an unknown type, an unreadable, empty or too large
+    file (naming the limit)."""
     limits = limits or _limits()
     suffix = Path(filename or path.name).suffix.lower()
     if suffix not in SUFFIXES:
@@ -573,9 +575,12 @@ def read_register(path: Path, filename: str | None = None,
         if _blank(values):
             continue
         if headers is None:
+            # The last column the importer knows ends every row; without one (the
+            # importer then names the missing columns) the header's last non-blank cell.
+            known = header_map(values)
             while values and (values[-1] is None or str(values[-1]).strip() == ""):
                 values.pop()
-            headers = values
+            headers = values[:max(known) + 1] if known else values
             width.value = len(headers)
         else:
             rows.append((number, values))

@@ -350,11 +350,12 @@ def test_openpyxl_workbook_reads_as_openpyxl_reads_it(app, ctx, tmp_path):
     expected = [list(values) for values in load_workbook(path, read_only=True, data_only=True)
                 .worksheets[0].iter_rows(values_only=True)]
     register = read_register(path)
-    width = len(register.headers)
-    assert register.headers == expected[0][:width] and expected[0][width:] == [None]
+    width = len(register.headers)  # up to 经度, the last column the importer knows
+    assert width == 4 and register.headers == expected[0][:width]
     assert [n for n, _v in register.rows] == [2, 4, 6]
     for number, values in register.rows:
         assert values == expected[number - 1][:len(values)]
         assert all(v is None for v in expected[number - 1][len(values):width])
-    assert expected[3][width] == "右侧忽略"  # right of the header: not read
+    assert expected[1][5] == "甲" and expected[3][6] == "右侧忽略"  # right of 经度: not read
+    assert not any({"甲", "右侧忽略"} & set(values) for _n, values in register.rows)
     assert register.rows[0][1][1] == datetime(2023, 5, 4)
