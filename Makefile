@@ -45,7 +45,8 @@ test: install-dev
 
 # The slow hardening runs (docs/reliability.md): the API fuzzer with 100 examples per
 # operation and mode, the stored-XSS corpus on every page for every payload, the access
-# matrix and backups, the fault tests (SIGKILL mid-import and mid-reminder-run, PostgreSQL
+# matrix and backups, the hostile registers at full size (test_workbooks.py: 1,048,576
+# rows, a 234 MB CSV, 95 MB of far cells), the fault tests (SIGKILL mid-import and mid-reminder-run, PostgreSQL
 # stopped under gunicorn), then a short load run (bench/load.py: gunicorn + wrk on the
 # scratch database bench_load; LOAD_ARGS="--duration 60 --runs 3" for the full figures).
 # Also on PostgreSQL when TEST_DATABASE_URL is set; request/status figures are appended

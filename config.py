@@ -114,6 +114,22 @@ class Config:
     UPLOAD_DIR = env_str("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024
+    # Register import (web and CLI; registry/workflows/source.py). A file past a limit is
+    # refused with a message naming the limit. Rows count the header and blank rows too;
+    # 50,000 is well above a province's register.
+    IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+    # Columns read from the header row (the template has 17); cells right of the last
+    # column the importer knows are ignored without being read.
+    IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 50)
+    # Characters in one cell (Excel itself allows 32,767; no register field is near this).
+    IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10_000)
+    # .xlsx: what the zip directory may promise before anything is unpacked — the
+    # uncompressed size of all parts together (also the most a .csv may hold), the number
+    # of parts, and the compression ratio of a part over 1 MB (real sheets compress 5-20
+    # to 1; zip bombs 1,000 to 1).
+    IMPORT_MAX_XML_MB = env_int("IMPORT_MAX_XML_MB", 100)
+    IMPORT_MAX_ZIP_ENTRIES = env_int("IMPORT_MAX_ZIP_ENTRIES", 1_000)
+    IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)
     # Risk map (domain.md §7). Imported official layers go to GEODATA_DIR and replace
     # the shipped ones layer by layer. Distances in a metric CRS (CGCS2000 3-degree GK).
     GEODATA_DIR = env_str("GEODATA_DIR", str(INSTANCE_DIR / "geodata"))
