@@ -131,7 +131,7 @@ def test_one_bad_row_writes_nothing_and_the_report_names_each_rule(app, tmp_path
     (tmp_path / "report.xlsx").write_bytes(content)
     book = load_workbook(tmp_path / "report.xlsx")
     listing = [r for r in book["错误清单"].iter_rows(min_row=2, values_only=True)]
-    assert len(listing) == 7 and listing[0][:3] == (3, "统一社会信用代码", "91411081MA0000002X")
+    assert len(listing) == 6 and listing[0][:3] == (3, "统一社会信用代码", "91411081MA0000002X")
     data = book.worksheets[1]
     assert data.cell(row=3, column=2).fill.fgColor.rgb.endswith("FFC7CE")
     assert data.cell(row=3, column=2).comment is not None
