@@ -78,21 +78,31 @@ def can_manage_users(user) -> bool:
 can_manage_jurisdictions = can_manage_users
 
 
-def require(allowed: bool, user) -> None:
+def require(allowed: bool, user, message=None) -> None:
     """Raise Unauthorized for anonymous callers, PermissionDenied for the rest."""
     if allowed:
         return
     if not _authenticated(user):
         raise Unauthorized(_("Please log in."))
-    raise PermissionDenied(_("You are not allowed to do this."))
+    raise PermissionDenied(message or _("You are not allowed to do this."))
+
+
+def _outside(user, county_code: str):
+    """Why a county refuses: outside the caller's jurisdiction, or no write right at all."""
+    if not _authenticated(user) or can_read_county(user, county_code):
+        return None
+    from registry.jurisdictions.service import county_names
+
+    return _("This record belongs to %(county)s, outside your jurisdiction.",
+             county=county_names().get(county_code, county_code))
 
 
 def require_read_county(user, county_code: str) -> None:
-    require(can_read_county(user, county_code), user)
+    require(can_read_county(user, county_code), user, _outside(user, county_code))
 
 
 def require_write_county(user, county_code: str) -> None:
-    require(can_write_county(user, county_code), user)
+    require(can_write_county(user, county_code), user, _outside(user, county_code))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -48,6 +48,20 @@ def error_json(status: int, code: str, message: str, fields=None):
     return jsonify({"error": body}), status
 
 
+def http_message(exc: HTTPException) -> str:
+    """The message for a plain HTTP error, in the interface language."""
+    messages = {
+        400: _("The request could not be understood; check what was sent."),
+        404: _("The page or record you asked for does not exist. Check the address, or go back "
+               "to the home page."),
+        405: _("This address does not accept that kind of request."),
+        413: _("The upload is larger than the limit of %(mb)s MB.",
+               mb=current_app.config.get("MAX_UPLOAD_MB", "?")),
+        429: _("Too many requests; wait a moment and try again."),
+    }
+    return str(messages.get(exc.code, exc.description or exc.name))
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
@@ -69,9 +83,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         code = HTTP_CODES.get(exc.code, "error")
+        # Werkzeug's own descriptions are English; say it in the interface language.
+        message = http_message(exc)
         if wants_json():
-            return error_json(exc.code, code, exc.description or exc.name)
-        return render_template("error.html", status=exc.code, message=exc.description), exc.code
+            return error_json(exc.code, code, message)
+        return render_template("error.html", status=exc.code, message=message), exc.code
 
     @app.errorhandler(DBAPIError)
     def _database(exc: DBAPIError):
