@@ -40,6 +40,14 @@ def can_read_county(user, county_code: str) -> bool:
     return codes is None or county_code in codes
 
 
+def can_register_enterprise(user) -> bool:
+    """May register an enterprise somewhere: an administrator, or an officer with a county.
+    Pages offer 登记企业 only to them, so nobody fills a form only to be refused."""
+    if not _authenticated(user):
+        return False
+    return user.role == "admin" or (user.role == "officer" and bool(user.county_codes))
+
+
 def can_write_county(user, county_code: str) -> bool:
     if not _authenticated(user):
         return False

@@ -39,6 +39,7 @@ def _warn_division(credit_code: str) -> None:
 @bp.route("/enterprises/new", methods=["GET", "POST"])
 @login_required
 def create():
+    permissions.require(permissions.can_register_enterprise(current_user), current_user)
     if request.method == "GET":
         return _form()
     data = form_data(request.form, booleans=("cross_region",))

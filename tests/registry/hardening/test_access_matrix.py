@@ -177,9 +177,9 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
                                       form=lambda n, r: {"code": f"ZONE{n:04d}",
                                                          "name": "许昌经济技术开发区"})],
     ("GET", "/enterprises"): [Case("302 200 200 200 200")],
-    ("GET", "/enterprises/new"): [Case("302 200 200 200 200")],
+    ("GET", "/enterprises/new"): [Case("302 403 200 200 200")],
     ("POST", "/enterprises/new"): [Case("302 403 302 403 302", form=_enterprise_form),
-                                   Case("302 422 422 422 422", form=lambda n, r: {"name": ""})],
+                                   Case("302 403 422 422 422", form=lambda n, r: {"name": ""})],
     ("GET", "/enterprises/<int:enterprise_id>"): [
         Case("302 200 200 403 200"), Case("302 404 404 404 404", params={"enterprise_id": 0})],
     ("GET", "/enterprises/<int:enterprise_id>/edit"): [Case("302 403 200 403 200")],

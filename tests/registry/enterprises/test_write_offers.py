@@ -1,0 +1,14 @@
+"""No write action is offered to someone who cannot write (#16 §5): a viewer sees no
+登记企业 and gets no form to fill in vain; an officer does."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(("role", "offered"), [("viewer", False), ("officer", True), ("admin", True)])
+def test_register_button_only_for_writers(client, accounts, role, offered):
+    _id, name = accounts.make(role, ["411081"] if role != "admin" else [])
+    accounts.login(client, name)
+    page = client.get("/enterprises").get_data(as_text=True)
+    assert ('href="/enterprises/new"' in page) is offered
+    assert client.get("/enterprises/new").status_code == (200 if offered else 403)
