@@ -15,7 +15,7 @@ from registry.drills.forms import (action_form_data, action_list_query, action_v
 from registry.drills.schemas import (ActionIn, ActionPatch, DrillIn, DrillPatch, DrillQuery,
                                      ScheduleQuery)
 from registry.errors import Conflict, ValidationFailed
-from registry.jurisdictions.service import list_counties
+from registry.jurisdictions.service import counties_in_view, list_counties
 from registry.validation import validate
 
 bp = Blueprint("drills", __name__)
@@ -34,7 +34,7 @@ def index():
     rows, total = service.list_drills(current_user, q)
     return render_template("drills/index.html", rows=rows, total=total, query=q,
                            stats=service.drill_stats(current_user, q.year),
-                           counties=list_counties())
+                           counties=counties_in_view(current_user))
 
 
 def _form(drill=None, errors=None, data=None, status=200):
@@ -197,7 +197,7 @@ def improvement_plan():
     rows, total = actions.list_actions(current_user, q)
     owners = actions.open_by_owner(current_user, q) if view == "open" else []
     return render_template("drills/actions.html", rows=rows, total=total, query=q, view=view,
-                           owners=owners, counties=list_counties(), today=today())
+                           owners=owners, counties=counties_in_view(current_user), today=today())
 
 
 @bp.get("/drills/schedule")
@@ -206,7 +206,7 @@ def schedule_view():
     q = query(ScheduleQuery)
     rows, total = schedule.drill_schedule(current_user, q)
     return render_template("drills/schedule.html", rows=rows, total=total, query=q,
-                           counties=list_counties())
+                           counties=counties_in_view(current_user))
 
 
 

@@ -6,7 +6,7 @@ from registry import audit, permissions
 from registry.enterprises import service
 from registry.enterprises.schemas import EnterpriseIn, EnterprisePatch, EnterpriseQuery
 from registry.errors import Conflict, ValidationFailed
-from registry.jurisdictions.service import list_counties
+from registry.jurisdictions.service import counties_in_view, counties_writable
 from registry.plans.service import history
 from registry.rules.credit_code import division_warning
 from registry.validation import form_data, rule_message, validate
@@ -21,12 +21,12 @@ def index():
     query = read_query(EnterpriseQuery, request.args)
     rows, total = service.list_enterprises(current_user, query)
     return render_template("enterprises/index.html", rows=rows, total=total, query=query,
-                           counties=list_counties())
+                           counties=counties_in_view(current_user))
 
 
 def _form(enterprise=None, errors=None, data=None, status=200):
     return render_template("enterprises/form.html", enterprise=enterprise, errors=errors or {},
-                           data=data or {}, counties=list_counties()), status
+                           data=data or {}, counties=counties_writable(current_user)), status
 
 
 def _warn_division(credit_code: str) -> None:

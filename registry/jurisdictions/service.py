@@ -20,6 +20,21 @@ def list_counties(include_retired: bool = False) -> list[County]:
     return list(db.session.scalars(query))
 
 
+def counties_in_view(actor) -> list[County]:
+    """The current counties a filter may offer ``actor``: those it can read."""
+    from registry import permissions
+
+    codes = permissions.visible_county_codes(actor)
+    return [c for c in list_counties() if codes is None or c.code in codes]
+
+
+def counties_writable(actor) -> list[County]:
+    """The current counties ``actor`` may register records in (a form's county choice)."""
+    from registry import permissions
+
+    return [c for c in list_counties() if permissions.can_write_county(actor, c.code)]
+
+
 def county_names() -> dict[str, str]:
     return {c.code: c.name for c in db.session.scalars(sa.select(County))}
 

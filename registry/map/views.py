@@ -12,7 +12,7 @@ from geodata.maps import build_risk_map
 from registry.enterprises.service import get_enterprise
 from registry.errors import NotFound, ValidationFailed
 from registry.fields import MAX_ID
-from registry.jurisdictions.service import list_counties
+from registry.jurisdictions.service import counties_in_view
 from registry.map import service
 from registry.map.labels import map_labels
 from registry.map.schemas import MapQuery, UpstreamQuery
@@ -39,7 +39,7 @@ def index():
     query, errors = _query()
     frame = url_for("map.frame", **query.model_dump(exclude_none=True))
     return render_template("map/index.html", query=query, errors=errors, frame_url=frame,
-                           counties=list_counties())
+                           counties=counties_in_view(current_user))
 
 
 def _tiles():

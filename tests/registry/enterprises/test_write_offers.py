@@ -12,3 +12,12 @@ def test_register_button_only_for_writers(client, accounts, role, offered):
     page = client.get("/enterprises").get_data(as_text=True)
     assert ('href="/enterprises/new"' in page) is offered
     assert client.get("/enterprises/new").status_code == (200 if offered else 403)
+
+
+def test_single_county_officer_is_offered_only_that_county(client, accounts):
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+    for path in ("/enterprises", "/enterprises/new", "/drills", "/map"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'value="411081"' in page, path
+        assert 'value="411025"' not in page and 'value="411002"' not in page, path
