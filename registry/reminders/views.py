@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from registry.clock import today
 from registry.errors import Conflict
+from registry.jurisdictions.service import counties_in_view
 from registry.reminders import service
 from registry.reminders.schemas import PreferenceIn, ReminderQuery
 from registry.reminders.sources import load_sources
@@ -54,7 +55,7 @@ def index():
                            counts=service.outbox_counts(current_user),
                            digest=service.digest_preference(current_user),
                            can_resend=lambda r: service.can_resend(current_user, r),
-                           **_context())
+                           counties=counties_in_view(current_user), **_context())
 
 
 @bp.post("/reminders/<int:reminder_id>/resend")

@@ -21,3 +21,11 @@ def test_single_county_officer_is_offered_only_that_county(client, accounts):
         page = client.get(path).get_data(as_text=True)
         assert 'value="411081"' in page, path
         assert 'value="411025"' not in page and 'value="411002"' not in page, path
+
+
+def test_outbox_county_filter_is_a_dropdown_of_own_counties(client, accounts):
+    _id, name = accounts.make("officer", ["411081", "411082"])
+    accounts.login(client, name)
+    page = client.get("/reminders").get_data(as_text=True)
+    assert '<select class="form-select form-select-sm" id="f-county" name="county_code">' in page
+    assert 'value="411081"' in page and 'value="411082"' in page and 'value="411025"' not in page
