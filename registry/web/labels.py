@@ -86,14 +86,39 @@ def nav_items():
             if item.who == "all" or item.who == role]
 
 
+# Who did it, when no person did: the command line's actors, named for an officer.
+SYSTEM_ACTORS = {"load-demo": _l("Demo data loader"), "cli": _l("Command line (administrator)"),
+                 "cli-import": _l("Register import (command line)"),
+                 "recompute-deadlines": _l("Deadline recomputation")}
+
+
+def actor_label(name: str):
+    return SYSTEM_ACTORS.get(name, name)
+
+
 def audit_value(value, field: str = "", entity_type: str = ""):
-    """An audit before/after value as an officer reads it: 是/否, labels, joined lists."""
+    """An audit before/after value as an officer reads it: 是/否, labels, joined lists,
+    county names, whole numbers without a trailing .0."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return _l("Yes") if value else _l("No")
     if field == "risk_level":
         return LEVELS.get(value, value)
+    if field in ("county_code", "county") and isinstance(value, str):
+        from registry.jurisdictions.service import county_names
+
+        return county_names().get(value, value)
+    if field in ("document", "kind") and isinstance(value, str) and value in DOCUMENTS:
+        return DOCUMENTS[value]
+    if field == "plan_id" and isinstance(value, int):
+        from registry.extensions import db
+        from registry.models import Plan
+
+        plan = db.session.get(Plan, value)
+        return plan.filing_number if plan is not None else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     audit_values = registry().audit_values
     labels = audit_values.get(f"{entity_type}.{field}") or audit_values.get(field, {})
     if isinstance(value, str) and value in labels:
@@ -122,7 +147,8 @@ def template_globals() -> dict:
     from registry.plans.status import overdue_of, status_of
 
     return {"nav_items": nav_items, "demo_data_present": demo_present, "status_of": status_of,
-            "overdue_of": overdue_of, "LEVELS": LEVELS, "LEVEL_BADGES": LEVEL_BADGES, "STATUSES": STATUSES,
+            "overdue_of": overdue_of, "actor_label": actor_label,
+            "LEVELS": LEVELS, "LEVEL_BADGES": LEVEL_BADGES, "STATUSES": STATUSES,
             "STATUS_BADGES": STATUS_BADGES, "DOCUMENTS": DOCUMENTS, "ROLES": ROLES,
             "ACTIONS": ACTIONS}
 
