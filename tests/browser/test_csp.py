@@ -39,6 +39,45 @@ return Array.from(document.querySelectorAll('.rm-cluster')).find(function (c) {
 });"""
 
 
+def _submission(app, runner, accounts, admin_token: str) -> dict:
+    """An accepted online revision of a demo enterprise's plan (the demo has none), made as
+    an enterprise user and an administrator would: its ids and verification code."""
+    import io
+
+    import sqlalchemy as sa
+
+    from registry.extensions import db
+    from registry.models import Enterprise, Plan, User
+    from registry.models.submissions import Submission
+    from tests.registry.submissions.conftest import KINDS, PDF, submission_payload
+
+    with app.app_context():
+        plan = db.session.scalars(sa.select(Plan).where(Plan.is_current).order_by(Plan.id)).first()
+        credit_code = db.session.get(Enterprise, plan.enterprise_id).credit_code
+        plan_id, enterprise_id = plan.id, plan.enterprise_id
+    assert runner.invoke(args=["create-user", "qiye_csp", "--role", "enterprise", "--enterprise",
+                               credit_code, "--password", accounts.password]).exit_code == 0
+    client = app.test_client()
+    ours = {"Authorization": f"Bearer {accounts.token('qiye_csp')}"}
+    body = submission_payload(enterprise_id, kind="revision", plan_id=plan_id, signed_on="2026-06-01",
+                              reason="回顾性评估后修订")
+    r = client.post("/api/v1/submissions", json=body, headers=ours)
+    assert r.status_code == 201, r.json
+    sid = r.json["id"]
+    for kind in KINDS:
+        r = client.post(f"/api/v1/submissions/{sid}/documents/{kind}", headers=ours,
+                        data={"file": (io.BytesIO(PDF), "材料.pdf")}, content_type="multipart/form-data")
+        assert r.status_code == 201, r.json
+    assert client.post(f"/api/v1/submissions/{sid}/submit", headers=ours).status_code == 200
+    r = client.post(f"/api/v1/submissions/{sid}/accept", headers={"Authorization": f"Bearer {admin_token}"})
+    assert r.status_code == 200, r.json
+    with app.app_context():
+        sub = db.session.get(Submission, sid)
+        user_id = db.session.scalar(sa.select(User.id).where(User.username == "qiye_csp"))
+        return {"submission_id": sid, "document_id": sub.documents[0].id, "code": sub.verify_code,
+                "user_id": user_id}
+
+
 def _records(app) -> dict:
     import sqlalchemy as sa
 
@@ -92,6 +131,7 @@ def demo_browser(runner, browser, accounts):
     assert runner.invoke(args=["load-demo"]).exit_code == 0
     _id, name = accounts.make("admin")
     browser.login(name, accounts.password)
+    browser.admin_name = name
     return browser
 
 
@@ -115,9 +155,9 @@ def test_the_detector_sees_refused_inline_code(demo_browser):
     assert browser.csp_violations() == []
 
 
-def test_every_page_runs_under_the_strict_policy(app, demo_browser, tmp_path):
+def test_every_page_runs_under_the_strict_policy(app, demo_browser, runner, accounts, tmp_path):
     browser, driver = demo_browser, demo_browser.driver
-    records = _records(app)
+    records = {**_records(app), **_submission(app, runner, accounts, accounts.token(browser.admin_name))}
     pages = _pages(app, records)
     assert len(pages) >= 35
     for path in pages:
