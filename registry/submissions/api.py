@@ -2,7 +2,7 @@
 every view's records are scoped by ``registry.submissions.service``."""
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request, url_for
 from flask_babel import gettext as _
 from pydantic import BaseModel
 
@@ -10,7 +10,7 @@ from registry.api import bp
 from registry.api.routing import operation
 from registry.errors import PermissionDenied, ValidationFailed
 from registry.permissions import can_act_for_enterprise, is_enterprise_user, require
-from registry.submissions import service
+from registry.submissions import receipt, service
 from registry.submissions.schemas import ReturnIn, SubmissionIn, SubmissionQuery
 
 
@@ -126,5 +126,18 @@ def accept(user, submission_id):
         raise PermissionDenied(_("Only the county bureau accepts a submission."))
     out = service.to_dict(service.accept(user, submission_id))
     out["plan_id"] = out["accepted_plan_id"]
-    out["receipt_url"] = None  # the 备案表 receipt is not built yet (issue #19, receipt)
+    out["receipt_url"] = receipt_url(out["id"])
     return out
+
+
+def receipt_url(submission_id: int) -> str:
+    return url_for("api.get_receipt_pdf", submission_id=submission_id, _external=True)
+
+
+@operation(bp, "/submissions/{submission_id}/receipt.pdf", "GET",
+           "The 备案表 receipt (PDF) of an accepted submission", "submissions",
+           errors=(401, 404), enterprise=True)
+def receipt_pdf(user, submission_id):
+    r = receipt.receipt_for(user, submission_id)
+    return Response(r.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{r.filename}"'}), 200
