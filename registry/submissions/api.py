@@ -136,7 +136,7 @@ def receipt_url(submission_id: int) -> str:
 
 @operation(bp, "/submissions/{submission_id}/receipt.pdf", "GET",
            "The 备案表 receipt (PDF) of an accepted submission", "submissions",
-           errors=(401, 404), enterprise=True)
+           errors=(401, 404), enterprise=True, media="application/pdf")
 def receipt_pdf(user, submission_id):
     r = receipt.receipt_for(user, submission_id)
     return Response(r.pdf, mimetype="application/pdf", headers={

@@ -118,3 +118,10 @@ def test_pages_link_and_download_the_receipt(app, accounts, world):
     _check(_text(r.data), world, out)
     _uid, other = accounts.make("officer", ["411003"])
     assert _login(app, accounts, other).get(f"/submissions/{sid}/receipt.pdf").status_code == 404
+
+
+def test_openapi_documents_the_receipt_as_pdf(client):
+    doc = client.get("/api/v1/openapi.json").json
+    op = doc["paths"]["/submissions/{submission_id}/receipt.pdf"]["get"]
+    assert list(op["responses"]["200"]["content"]) == ["application/pdf"]
+    assert set(op["responses"]) >= {"200", "401", "404"}
