@@ -122,24 +122,33 @@ def build(sub: Submission) -> Receipt:
     pdf.drawCentredString(width / 2, height - 32 * mm,
                           _("Filing form of an enterprise's environmental emergency plan"))
 
-    # The table: label column and value column, one row per field.
+    # The table: label column and value column, one row per field; long values wrap, and
+    # the font shrinks until the table leaves room for the seal and the code below it.
     top = height - 42 * mm
     label_w = 42 * mm
-    row_h = 11 * mm
+    value_w = right - left - label_w - 6 * mm
+    budget = top - (20 + 38 + 42) * mm
+    for size in (10.5, 9.5, 8.5, 7.5, 6.5, 5.5):
+        lead = size * 0.5 * mm
+        rows = [(_wrap(str(label), label_w - 5 * mm, size), _wrap(str(value), value_w, size))
+                for label, value in data.values()]
+        heights = [max(11 * mm * size / 10.5, (max(len(a), len(b)) * lead) + 4 * mm)
+                   for a, b in rows]
+        if sum(heights) <= budget:
+            break
     y = top
     pdf.setLineWidth(0.6)
-    for label, value in data.values():
-        lines = _wrap(str(value), right - left - label_w - 6 * mm, 10.5)
-        h = max(row_h, (len(lines) * 5.2 + 4) * mm)
+    pdf.setFont(FONT, size)
+    for (label_lines, lines), h in zip(rows, heights, strict=True):
         pdf.rect(left, y - h, right - left, h)
         pdf.line(left + label_w, y, left + label_w, y - h)
-        pdf.setFont(FONT, 10.5)
-        pdf.drawString(left + 3 * mm, y - h / 2 - 1.5 * mm, str(label))
-        ty = y - (h - len(lines) * 5.2 * mm) / 2 - 4 * mm
-        for line in lines:
-            pdf.drawString(left + label_w + 3 * mm, ty, line)
-            ty -= 5.2 * mm
+        for x, column in ((left + 3 * mm, label_lines), (left + label_w + 3 * mm, lines)):
+            ty = y - (h - len(column) * lead) / 2 - lead * 0.75
+            for line in column:
+                pdf.drawString(x, ty, line)
+                ty -= lead
         y -= h
+    pdf.setFont(FONT, 10.5)
 
     # 受理部门 with room for the seal.
     seal_h = 38 * mm

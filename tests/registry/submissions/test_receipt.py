@@ -125,3 +125,29 @@ def test_openapi_documents_the_receipt_as_pdf(client):
     op = doc["paths"]["/submissions/{submission_id}/receipt.pdf"]["get"]
     assert list(op["responses"]["200"]["content"]) == ["application/pdf"]
     assert set(op["responses"]) >= {"200", "401", "404"}
+
+
+def test_longest_values_still_fit_on_the_page(app, world):
+    """A 300-character address and plan title wrap and the type shrinks: every line stays
+    on the A4 page, above the bottom margin, and the code and URL are still there."""
+    from registry.extensions import db
+    from registry.models.plans import Plan
+    from registry.models.submissions import Submission
+
+    sid, out = _accepted(world)
+    address = ("许昌市魏都区示范路" * 40)[:299] + "尾"
+    title = ("突发环境事件综合应急预案及专项预案" * 20)[:299] + "终"
+    with app.test_request_context():
+        sub = db.session.get(Submission, sid)
+        sub.enterprise.address = address
+        db.session.get(Plan, sub.accepted_plan_id).title = title
+        db.session.commit()
+        built = receipt.build(db.session.get(Submission, sid))
+    page = PdfReader(io.BytesIO(built.pdf)).pages[0]
+    ys = []
+    page.extract_text(visitor_text=lambda text, cm, tm, font, size: ys.append(
+        (tm[5] * cm[3] + cm[5], text)) if text.strip() else None)
+    assert ys and all(15 * 2.835 < y < 842 for y, _t in ys), min(ys)
+    text = page.extract_text().replace("\n", "")
+    assert "尾" in text and "终" in text
+    assert grouped(out["verify_code"]) in text and built.verify_url in text
