@@ -101,6 +101,8 @@ def test_pages_link_and_download_the_receipt(app, accounts, world):
     out = world.officer_api.post(f"/submissions/{sid}/accept").json
     page = ours.get(f"/portal/submissions/{sid}").get_data(as_text=True)
     assert "下载备案表" in page and f"/portal/submissions/{sid}/receipt.pdf" in page
+    for listing in ("/portal/", f"/portal/enterprises/{world.ours['id']}"):  # 我的企业, its page
+        assert f"/portal/submissions/{sid}/receipt.pdf" in ours.get(listing).get_data(as_text=True)
     r = ours.get(f"/portal/submissions/{sid}/receipt.pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     _check(_text(r.data), world, out)
