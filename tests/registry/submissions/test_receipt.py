@@ -139,7 +139,7 @@ def test_longest_values_still_fit_on_the_page(app, world):
     sid, out = _accepted(world)
     address = ("许昌市魏都区示范路" * 40)[:299] + "尾"
     title = ("突发环境事件综合应急预案及专项预案" * 20)[:299] + "终"
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):  # a write: not a read-only GET
         sub = db.session.get(Submission, sid)
         sub.enterprise.address = address
         db.session.get(Plan, sub.accepted_plan_id).title = title
