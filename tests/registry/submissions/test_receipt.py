@@ -40,6 +40,7 @@ def test_api_receipt_for_the_enterprise_and_its_county(app, world):
     # Before acceptance there is no receipt, for anybody.
     for api in (world.ours_api, world.officer_api):
         assert api.get(f"/submissions/{sid}/receipt.pdf").status_code == 404
+        assert api.get(f"/submissions/{sid}").json["receipt_url"] is None
     out = world.officer_api.post(f"/submissions/{sid}/accept").json
     assert out["receipt_url"].endswith(f"/api/v1/submissions/{sid}/receipt.pdf")
     for api in (world.ours_api, world.officer_api):
@@ -52,7 +53,8 @@ def test_api_receipt_for_the_enterprise_and_its_county(app, world):
         r = api.client.get(f"/api/v1/submissions/{sid}/receipt.pdf", headers=api.headers)
         assert r.status_code == 404
         assert not r.data.startswith(b"%PDF")
-    assert world.ours_api.get(f"/submissions/{sid}").json.get("verify_code") == out["verify_code"]
+    shown = world.ours_api.get(f"/submissions/{sid}").json
+    assert shown["verify_code"] == out["verify_code"] and shown["receipt_url"] == out["receipt_url"]
 
 
 def test_qr_code_points_at_the_public_verify_page(app, world):
