@@ -51,6 +51,8 @@ def build_spec(server_url: str = "") -> dict:
         if op.response is not None:
             ok["content"] = {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{op.response.__name__}"}}}
+        if op.media is not None:
+            ok["content"] = {op.media: {"schema": {"type": "string", "format": "binary"}}}
         entry["responses"][str(op.status)] = ok
         for code in op.errors:
             entry["responses"][str(code)] = {

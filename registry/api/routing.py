@@ -31,6 +31,7 @@ class Operation:
     enterprise: bool = False  # opened to role "enterprise" (every other route refuses it)
     path_params: tuple[str, ...] = field(default_factory=tuple)
     upload: str | None = None  # a multipart/form-data file field (the view reads request.files)
+    media: str | None = None  # a binary answer of this type (e.g. application/pdf), not JSON
 
 
 OPERATIONS: list[Operation] = []
@@ -70,13 +71,14 @@ def flask_rule(path: str) -> str:
 
 
 def operation(bp, path: str, method: str, summary: str, tag: str, *, body=None, query=None,
-              response=None, status=200, errors=(), public=False, enterprise=False, upload=None):
+              response=None, status=200, errors=(), public=False, enterprise=False, upload=None,
+              media=None):
     """Register an API route. The view receives ``user``, then path params, then
     ``body=``/``query=`` validated models, and returns a dict/list (serialised to JSON).
     Enterprise users (企业用户) are refused (403) unless ``enterprise=True``; such a view
     scopes its records to the caller's enterprises itself."""
     op = Operation(path, method.upper(), summary, tag, body, query, response, status,
-                   tuple(errors), public, enterprise, upload=upload)
+                   tuple(errors), public, enterprise, upload=upload, media=media)
     OPERATIONS.append(op)
 
     def decorator(view):

@@ -2,7 +2,7 @@
 every view's records are scoped by ``registry.submissions.service``."""
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request, url_for
 from flask_babel import gettext as _
 from pydantic import BaseModel
 
@@ -10,7 +10,7 @@ from registry.api import bp
 from registry.api.routing import operation
 from registry.errors import PermissionDenied, ValidationFailed
 from registry.permissions import can_act_for_enterprise, is_enterprise_user, require
-from registry.submissions import service
+from registry.submissions import receipt, service
 from registry.submissions.schemas import ReturnIn, SubmissionIn, SubmissionQuery
 
 
@@ -48,6 +48,7 @@ class SubmissionOut(BaseModel):
     filing_number: str | None = None
     verify_code: str | None = None
     verify_url: str | None = None
+    receipt_url: str | None = None  # the 备案表 PDF, once accepted
 
 
 class SubmissionList(BaseModel):
@@ -56,27 +57,33 @@ class SubmissionList(BaseModel):
 
 
 class AcceptedOut(SubmissionOut):
-    receipt_url: str | None = None
+    """The accept answer (issue #19 contract): plan_id, filing_number, verify_code, receipt_url."""
+
+
+def _out(sub) -> dict:
+    out = service.to_dict(sub)
+    out["receipt_url"] = receipt_url(sub.id) if sub.status == "accepted" else None
+    return out
 
 
 @operation(bp, "/submissions", "POST", "Start a filing application (draft)", "submissions",
            body=SubmissionIn, response=SubmissionOut, status=201,
            errors=(401, 403, 404, 422), enterprise=True)
 def create_submission(user, body):
-    return service.to_dict(service.create_submission(user, body))
+    return _out(service.create_submission(user, body))
 
 
 @operation(bp, "/submissions", "GET", "Filing applications you may see", "submissions",
            query=SubmissionQuery, response=SubmissionList, errors=(401, 422), enterprise=True)
 def list_submissions(user, query):
     rows = service.list_submissions(user, status=query.status)
-    return {"items": [service.to_dict(s) for s in rows], "total": len(rows)}
+    return {"items": [_out(s) for s in rows], "total": len(rows)}
 
 
 @operation(bp, "/submissions/{submission_id}", "GET", "One filing application", "submissions",
            response=SubmissionOut, errors=(401, 404), enterprise=True)
 def get_submission(user, submission_id):
-    return service.to_dict(service.get_submission(user, submission_id))
+    return _out(service.get_submission(user, submission_id))
 
 
 @operation(bp, "/submissions/{submission_id}/documents/{kind}", "POST",
@@ -89,21 +96,21 @@ def upload_document(user, submission_id, kind):
         require(can_act_for_enterprise(user, sub.enterprise), user)
         raise ValidationFailed({"file": [_("Send the document as multipart field “file”.")]})
     service.attach(user, submission_id, kind, upload.filename, upload.stream)
-    return service.to_dict(service.get_submission(user, submission_id))
+    return _out(service.get_submission(user, submission_id))
 
 
 @operation(bp, "/submissions/{submission_id}/submit", "POST",
            "Submit (or resubmit): all five documents are needed", "submissions",
            response=SubmissionOut, errors=(401, 403, 404, 409, 422), enterprise=True)
 def submit(user, submission_id):
-    return service.to_dict(service.submit(user, submission_id))
+    return _out(service.submit(user, submission_id))
 
 
 @operation(bp, "/submissions/{submission_id}/withdraw", "POST",
            "Withdraw before acceptance", "submissions",
            response=SubmissionOut, errors=(401, 403, 404, 409), enterprise=True)
 def withdraw(user, submission_id):
-    return service.to_dict(service.withdraw(user, submission_id))
+    return _out(service.withdraw(user, submission_id))
 
 
 @operation(bp, "/submissions/{submission_id}/return", "POST",
@@ -114,7 +121,7 @@ def return_submission(user, submission_id, body):
     if is_enterprise_user(user):
         service.get_submission(user, submission_id)
         raise PermissionDenied(_("Only the county bureau returns a submission."))
-    return service.to_dict(service.return_submission(user, submission_id, body))
+    return _out(service.return_submission(user, submission_id, body))
 
 
 @operation(bp, "/submissions/{submission_id}/accept", "POST",
@@ -124,7 +131,19 @@ def accept(user, submission_id):
     if is_enterprise_user(user):
         service.get_submission(user, submission_id)
         raise PermissionDenied(_("Only the county bureau accepts a submission."))
-    out = service.to_dict(service.accept(user, submission_id))
+    out = _out(service.accept(user, submission_id))
     out["plan_id"] = out["accepted_plan_id"]
-    out["receipt_url"] = None  # the 备案表 receipt is not built yet (issue #19, receipt)
     return out
+
+
+def receipt_url(submission_id: int) -> str:
+    return url_for("api.get_receipt_pdf", submission_id=submission_id, _external=True)
+
+
+@operation(bp, "/submissions/{submission_id}/receipt.pdf", "GET",
+           "The 备案表 receipt (PDF) of an accepted submission", "submissions",
+           errors=(401, 404), enterprise=True, media="application/pdf")
+def receipt_pdf(user, submission_id):
+    r = receipt.receipt_for(user, submission_id)
+    return Response(r.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{r.filename}"'}), 200

@@ -113,7 +113,8 @@ def render(subject: Subject, due: Due, config: Mapping) -> Content:
                     number=r.filing_number)
         intro = _("The county bureau has accepted your filing application.")
         facts = [(_("Filing number"), r.filing_number), (_("Enterprise"), r.enterprise_name),
-                 (_("Verification code"), r.verify_code)]
+                 (_("Verification code"), r.verify_code),
+                 (_("Filing form (PDF)"), f"{base}/portal/submissions/{r.id}/receipt.pdf")]
         url, link = f"{base}/verify/{r.verify_code}", _("Verify the filing")
     return generic.content(heading=heading, intro=intro, facts=facts, todo=[], url=url,
                            link_label=link, due_on=r.decided_on,

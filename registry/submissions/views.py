@@ -3,6 +3,8 @@ county's review queue (blueprint ``submissions``, officers and administrators). 
 the rules are in ``registry.submissions.service``."""
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -139,6 +141,19 @@ def document(submission_id, document_id):
                      download_name=doc.original_name)
 
 
+@portal.get("/submissions/<int:submission_id>/receipt.pdf")
+def receipt_pdf(submission_id):
+    return _receipt(submission_id)
+
+
+def _receipt(submission_id):
+    from registry.submissions import receipt
+
+    r = receipt.receipt_for(current_user, submission_id)
+    return send_file(io.BytesIO(r.pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=r.filename)
+
+
 # The county's review queue -------------------------------------------------------------
 
 @bp.get("/submissions")
@@ -164,6 +179,11 @@ def officer_document(submission_id, document_id):
     inline = doc.content_type == "application/pdf"  # PDF preview in the page
     return send_file(path, mimetype=doc.content_type, as_attachment=not inline,
                      download_name=doc.original_name)
+
+
+@bp.get("/submissions/<int:submission_id>/receipt.pdf")
+def officer_receipt_pdf(submission_id):
+    return _receipt(submission_id)
 
 
 @bp.post("/submissions/<int:submission_id>/return")

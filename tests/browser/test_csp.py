@@ -21,7 +21,8 @@ from tests.registry.workflows.helpers import row, write_xlsx
 # map pages embed.
 NOT_PAGES = {"static", "agreements.download", "annual.download", "drills.download",
              "plans.download", "workflows.export", "workflows.import_report",
-             "workflows.import_template", "map.details", "map.frame"}
+             "workflows.import_template", "map.details", "map.frame",
+             "portal.receipt_pdf", "submissions.officer_receipt_pdf"}
 # Pages worth a second visit with a query: results, filters, the printable sheet.
 WITH_QUERY = ("/map?risk_level=major", "/annual?year=2025", "/enterprises?q=化工",
               "/drills?year=2025", "/notification-sheet?enterprise_id={enterprise_id}")

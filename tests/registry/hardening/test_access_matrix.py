@@ -345,6 +345,16 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         Case("302 422 422 404 422", form=lambda n, r: {"resubmit_by": "2026-06-30"})],
     ("POST", "/submissions/<int:submission_id>/accept"): [
         Case("302 403 302 404 302", form=lambda n, r: {})],
+    # The 备案表 receipt: none before acceptance; the accepted one for its county.
+    ("GET", "/portal/submissions/<int:submission_id>/receipt.pdf"): [
+        Case("302 403 403 403 403"),
+        Case("302 403 403 403 403", params={"submission_id": "accepted_submission_id"})],
+    ("GET", "/submissions/<int:submission_id>/receipt.pdf"): [
+        Case("302 404 404 404 404"),
+        Case("302 200 200 404 200", params={"submission_id": "accepted_submission_id"})],
+    ("GET", "/api/v1/submissions/<int:submission_id>/receipt.pdf"): [
+        Case("401 404 404 404 404"),
+        Case("401 200 200 404 200", params={"submission_id": "accepted_submission_id"})],
     ("GET", "/public/filings"): [Case("200 200 200 200 200"),
                                  Case("200 200 200 200 200", query={"county": COUNTY_A})],
     ("GET", "/verify/<code>"): [Case("404 404 404 404 404", params={"code": "0" * 32})],
@@ -543,7 +553,7 @@ def _records(app, n: int, rule: str = "/") -> dict:
         if _needs(rule, "agreements"):
             uploads += _agreement_records(records)
         if _needs(rule, "submissions"):
-            uploads.append(lambda: _submission_records(records))
+            uploads.append(lambda: _submission_records(records, n))
         for upload in uploads:
             upload()  # the first one commits the rows above
         if _needs(rule, "reminders"):
@@ -551,20 +561,29 @@ def _records(app, n: int, rule: str = "/") -> dict:
         return records
 
 
-def _submission_records(records: dict) -> None:
-    """A submitted application (all five documents) of the enterprise without a plan."""
+def _submission_records(records: dict, n: int) -> None:
+    """A submitted application (all five documents) of the enterprise without a plan, and
+    an accepted one (its 备案表 receipt exists) of a third enterprise in county A."""
+    from registry.enterprises.schemas import EnterpriseIn
+    from registry.enterprises.service import create_enterprise
     from registry.permissions import SYSTEM
     from registry.submissions import service
     from registry.submissions.schemas import SubmissionIn
 
-    sub = service.create_submission(SYSTEM, SubmissionIn(
-        enterprise_id=records["bare_enterprise_id"], title="突发环境事件应急预案（2026年版）",
-        signed_on="2026-06-01", risk_level="general"))
-    records["submission_id"] = sub.id
-    for kind in ("filing_form", "plan", "risk_assessment", "resource_survey", "expert_review"):
-        records["document_id"] = service.attach(SYSTEM, sub.id, kind, f"{kind}.pdf",
-                                                io.BytesIO(PDF)).id
-    service.submit(SYSTEM, sub.id)
+    def submitted(enterprise_id):
+        sub = service.create_submission(SYSTEM, SubmissionIn(
+            enterprise_id=enterprise_id, title="突发环境事件应急预案（2026年版）",
+            signed_on="2026-06-01", risk_level="general"))
+        for kind in ("filing_form", "plan", "risk_assessment", "resource_survey",
+                     "expert_review"):
+            doc_id = service.attach(SYSTEM, sub.id, kind, f"{kind}.pdf", io.BytesIO(PDF)).id
+        service.submit(SYSTEM, sub.id)
+        return sub.id, doc_id
+
+    records["submission_id"], records["document_id"] = submitted(records["bare_enterprise_id"])
+    third = create_enterprise(SYSTEM, EnterpriseIn(**enterprise_payload(n + 3000, COUNTY_A)))
+    records["accepted_submission_id"], _doc = submitted(third.id)
+    service.accept(SYSTEM, records["accepted_submission_id"])
 
 
 def _drill_records(enterprise_id: int, records: dict) -> list[Callable]:

@@ -5,7 +5,7 @@ import pytest
 from registry.extensions import db
 from registry.models import User
 from tests.conftest import csrf_token
-from tests.registry.submissions.conftest import submission_payload, upload
+from tests.registry.submissions.conftest import submission_payload, submitted, upload
 
 
 def test_cli_binds_an_enterprise_user_to_several_enterprises(app, runner, admin_api):
@@ -174,3 +174,19 @@ def test_every_page_not_opened_refuses_enterprise_users(app, client, accounts, w
         assert r.status_code == 403, (url, r.status_code)
         checked += 1
     assert checked > 20
+
+
+def test_receipt_never_reaches_another_enterprise(client, accounts, world):
+    """The 备案表 of an accepted submission: its own enterprise downloads it (API and portal);
+    the other enterprise gets 404 on both, and the officers' route is fenced (403)."""
+    sid = submitted(world)
+    assert world.officer_api.post(f"/submissions/{sid}/accept").status_code == 200
+    assert world.ours_api.get(f"/submissions/{sid}/receipt.pdf").status_code == 200
+    assert world.theirs_api.get(f"/submissions/{sid}/receipt.pdf").status_code == 404
+    _login(client, accounts, world.theirs_user)
+    assert client.get(f"/portal/submissions/{sid}/receipt.pdf").status_code == 404
+    assert client.get(f"/submissions/{sid}/receipt.pdf").status_code == 403
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/portal/")})
+    _login(client, accounts, world.ours_user)
+    r = client.get(f"/portal/submissions/{sid}/receipt.pdf")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF")
