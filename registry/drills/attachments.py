@@ -3,11 +3,8 @@ upload rules as filing documents — content sniffed by magic bytes, size-limite
 outside the web root under random names, served only after a read-permission check."""
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from registry import audit
@@ -16,7 +13,7 @@ from registry.drills.service import get_drill
 from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
 from registry.models import DrillAttachment
-from registry.plans.documents import CONTENT_TYPES, check_upload, upload_root
+from registry.plans.documents import CONTENT_TYPES, check_upload, read_upload, store_upload, upload_root
 
 DRILL_KINDS = ("report", "photo", "other")
 IMAGES = ("jpg", "jpeg", "png")
@@ -35,17 +32,11 @@ def attach_file(actor, drill_id: int, kind: str, filename: str, stream,
         kind = "evidence"
     elif kind not in DRILL_KINDS:
         raise ValidationFailed({"kind": [_("Unknown attachment kind “%(value)s”.", value=kind)]})
-    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    data = stream.read(limit + 1)
+    data = read_upload(stream)
     ext = check_upload(filename, data[:16], len(data))
     if kind == "photo" and ext not in IMAGES:
         raise ValidationFailed({"file": [_("A photo must be a JPEG or PNG image.")]})
-    directory = upload_root() / "drills" / str(drill.id)
-    directory.mkdir(parents=True, exist_ok=True)
-    stored = f"{uuid.uuid4().hex}.{ext}"
-    tmp = directory / (stored + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, directory / stored)
+    stored = store_upload("drills", drill.id, data, ext)
     attachment = DrillAttachment(drill_id=drill.id, action_id=action_id, kind=kind,
                                  stored_name=stored, original_name=Path(filename).name[:255],
                                  content_type=CONTENT_TYPES[ext], size=len(data))

@@ -57,23 +57,40 @@ def check_upload(filename: str, head: bytes, size: int) -> str:
     return ext
 
 
+def read_upload(stream) -> bytes:
+    """An upload's bytes, one past the limit at most (check_upload refuses that one)."""
+    return stream.read(current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 1)
+
+
+def store_upload(folder: str, record_id: int, data: bytes, ext: str) -> str:
+    """Write checked upload bytes under ``<uploads>/<folder>/<record_id>/`` with a fresh
+    name (never overwriting a file) and return that name. The file appears whole or not
+    at all: written to ``.part`` and renamed; a failed write leaves no ``.part`` behind."""
+    directory = upload_root() / folder / str(record_id)
+    directory.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex}.{ext}"
+    tmp = directory / (stored + ".part")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, directory / stored)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    return stored
+
+
 def attach_document(actor, plan_id: int, kind: str, filename: str, stream) -> PlanDocument:
     """Store an uploaded filing document for a plan (replacing an earlier upload)."""
     plan = get_plan(actor, plan_id)
     permissions.require_write_county(actor, plan.enterprise.county_code)
     if kind not in DOCUMENTS:
         raise ValidationFailed({"kind": [_("Unknown filing document “%(value)s”.", value=kind)]})
-    data = stream.read(current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 1)
+    data = read_upload(stream)
     from registry.hardening.text import clean_filename
 
     filename = clean_filename(filename)
     ext = check_upload(filename, data[:16], len(data))
-    directory = upload_root() / "plans" / str(plan.id)
-    directory.mkdir(parents=True, exist_ok=True)
-    stored = f"{uuid.uuid4().hex}.{ext}"
-    tmp = directory / (stored + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, directory / stored)
+    stored = store_upload("plans", plan.id, data, ext)
     doc = next((d for d in plan.documents if d.kind == kind), None)
     if doc is None:
         doc = PlanDocument(kind=kind)

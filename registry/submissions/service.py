@@ -12,15 +12,13 @@ the plan through ``registry.plans.service`` exactly as an officer filing does.
 """
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
-import uuid
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -31,7 +29,7 @@ from registry.extensions import db
 from registry.models import Enterprise, Plan, PlanDocument, Submission, SubmissionDocument
 from registry.models.base import utcnow
 from registry.plans import filing
-from registry.plans.documents import CONTENT_TYPES, check_upload, upload_root
+from registry.plans.documents import CONTENT_TYPES, check_upload, read_upload, store_upload, upload_root
 from registry.rules.plan_status import DOCUMENTS
 from registry.rules.workdays import add_working_days
 from registry.submissions.schemas import ReturnIn, SubmissionIn
@@ -205,15 +203,10 @@ def attach(actor, submission_id: int, kind: str, filename: str, stream) -> Submi
     if sub.status not in EDITABLE:
         raise IllegalTransition(_("Documents can only be changed while the submission is a "
                                   "draft or returned for correction."))
-    data = stream.read(current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 1)
+    data = read_upload(stream)
     filename = clean_filename(filename)
     ext = check_upload(filename, data[:16], len(data))
-    directory = upload_root() / "submissions" / str(sub.id)
-    directory.mkdir(parents=True, exist_ok=True)
-    stored = f"{uuid.uuid4().hex}.{ext}"
-    tmp = directory / (stored + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, directory / stored)
+    stored = store_upload("submissions", sub.id, data, ext)
     doc = SubmissionDocument(kind=kind, stored_name=stored, original_name=filename,
                              content_type=CONTENT_TYPES[ext], size=len(data))
     sub.documents.append(doc)
