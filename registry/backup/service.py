@@ -84,9 +84,36 @@ def _run(cmd: list[str], env: dict) -> None:
 
 def _counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
-        names = sorted(sa.inspect(conn).get_table_names())
-        return {name: conn.execute(sa.text(f'SELECT count(*) FROM "{name}"')).scalar_one()
-                for name in names}
+        return _counts_on(conn)
+
+
+def _counts_on(conn) -> dict[str, int]:
+    names = sorted(sa.inspect(conn).get_table_names())
+    return {name: conn.execute(sa.text(f'SELECT count(*) FROM "{name}"')).scalar_one()
+            for name in names}
+
+
+def _sqlite_counts(path: Path) -> dict[str, int]:
+    """Row counts of the copied database file itself: exactly what the bundle holds."""
+    engine = sa.create_engine(f"sqlite:///{path}")
+    try:
+        return _counts(engine)
+    finally:
+        engine.dispose()
+
+
+def _pg_dump_with_counts(engine, dump: Path) -> tuple[dict[str, int], str | None]:
+    """pg_dump in a snapshot exported by a REPEATABLE READ transaction that also counts the
+    rows and reads the revision, so the manifest describes exactly the dump (#17.11)."""
+    args, env = _pg_args(engine)
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
+        snapshot = conn.execute(sa.text("SELECT pg_export_snapshot()")).scalar_one()
+        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+              f"--snapshot={snapshot}", "--file", str(dump), *args], env)
+        counts = _counts_on(conn)
+        revision = (conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+                    if sa.inspect(conn).has_table("alembic_version") else None)
+    return counts, revision
 
 
 def _revision(engine) -> str | None:
@@ -118,14 +145,13 @@ def backup(path: str | os.PathLike) -> dict:
             finally:
                 copy.close()
                 source.close()
+            counts, revision = _sqlite_counts(dump), _revision(engine)
         else:
             dump, name = Path(tmp) / "database.pgdump", "database.pgdump"
-            args, env = _pg_args(engine)
-            _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                  "--file", str(dump), *args], env)
-        manifest = {"format": FORMAT, "database": kind, "revision": _revision(engine),
+            counts, revision = _pg_dump_with_counts(engine, dump)
+        manifest = {"format": FORMAT, "database": kind, "revision": revision,
                     "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "counts": _counts(engine), "files": {}}
+                    "counts": counts, "files": {}}
         partial = Path(tmp) / "bundle.tar"
         with tarfile.open(partial, "w") as tar:
             tar.add(dump, arcname=name)

@@ -188,3 +188,49 @@ def test_bundle_of_another_schema_revision(app, runner, admin_api, tmp_path):
         with app.app_context():
             db.session.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": head})
             db.session.commit()
+
+
+def test_manifest_counts_are_the_dumps_own_while_writes_go_on(app, runner, admin_api, tmp_path):
+    """#17.11: the row counts in the manifest describe the dump, not the database a moment
+    later — taken in the same snapshot (PostgreSQL) or from the copied file (SQLite), while
+    another connection keeps writing."""
+    import threading
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from registry.extensions import db
+    from registry.models import AuditEntry
+
+    admin_api.post("/enterprises", json=enterprise_payload(1, county="411081"))
+    with app.app_context():
+        engine = db.engine
+    stop, written = threading.Event(), []
+
+    def writer():
+        while not stop.is_set():
+            try:
+                with engine.begin() as conn:
+                    conn.execute(sa.insert(AuditEntry.__table__).values(
+                        at=datetime(2026, 6, 15), actor_name="writer", action="test.write",
+                        entity_type="test", entity_id=len(written)))
+                written.append(1)
+            except sa.exc.OperationalError:
+                pass  # SQLite busy while the file is copied: try again
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        bundle = tmp_path / "b.tar"
+        result = runner.invoke(args=["backup", str(bundle)])
+    finally:
+        stop.set()
+        thread.join()
+    assert result.exit_code == 0, result.output
+    with tarfile.open(bundle) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert written, "the writer never wrote: the test proves nothing"
+    assert runner.invoke(args=["restore", "--yes", str(bundle)]).exit_code == 0
+    with app.app_context():
+        restored = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+    assert manifest["counts"]["audit_entries"] == restored
