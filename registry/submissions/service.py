@@ -136,6 +136,16 @@ def _may(actor, transition: Transition, sub: Submission) -> bool:
     return permissions.can_act_for_enterprise(actor, sub.enterprise)
 
 
+def allowed_actions(actor, sub: Submission) -> set[str]:
+    """What ``actor`` may do to ``sub`` now: the transitions open from its status to this
+    caller, and ``upload`` while its documents can change. Pages offer exactly these."""
+    actions = {name for name, t in TRANSITIONS.items()
+               if sub.status in t.sources and _may(actor, t, sub)}
+    if sub.status in EDITABLE and permissions.can_act_for_enterprise(actor, sub.enterprise):
+        actions.add("upload")
+    return actions
+
+
 def _transition(actor, sub: Submission, name: str, extra: dict | None = None) -> None:
     transition = TRANSITIONS[name]
     permissions.require(_may(actor, transition, sub), actor)

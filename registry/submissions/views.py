@@ -89,6 +89,7 @@ def _show(template, sub, errors=None, status=200):
                            missing=service.missing_documents(sub),
                            overdue=service.is_overdue(sub),
                            filing_number=service.filing_number(sub),
+                           allowed=service.allowed_actions(current_user, sub),
                            history=audit.history("submission", [sub.id])), status
 
 

@@ -115,3 +115,24 @@ def test_portal_offers_the_current_plan_for_a_revision(client, accounts, world):
     new_id = int(re.search(r"/portal/submissions/(\d+)", r.headers["Location"])[1])
     sub = world.ours_api.get(f"/submissions/{new_id}").json
     assert sub["kind"] == "revision" and sub["plan_id"] == plan_id
+
+
+def test_pages_offer_only_what_the_caller_may_do(client, accounts, world):
+    """A viewer of the county sees a submitted application but no return or accept form;
+    the county's officer sees both; the enterprise sees withdraw but no upload or submit."""
+    from tests.registry.submissions.conftest import submitted
+
+    sid = submitted(world)
+    _id, viewer = accounts.make("viewer", ["411002"])
+    accounts.login(client, viewer)
+    page = client.get(f"/submissions/{sid}").get_data(as_text=True)
+    assert client.get(f"/submissions/{sid}").status_code == 200
+    assert f"/submissions/{sid}/accept" not in page and f"/submissions/{sid}/return" not in page
+    _id, officer = accounts.make("officer", ["411002"])
+    accounts.login(client, officer)
+    page = client.get(f"/submissions/{sid}").get_data(as_text=True)
+    assert f"/submissions/{sid}/accept" in page and f"/submissions/{sid}/return" in page
+    accounts.login(client, world.ours_user)
+    page = client.get(f"/portal/submissions/{sid}").get_data(as_text=True)
+    assert f"/portal/submissions/{sid}/withdraw" in page
+    assert f"/portal/submissions/{sid}/submit" not in page and 'name="file"' not in page
