@@ -114,6 +114,12 @@ class Config:
     UPLOAD_DIR = env_str("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024
+    # Enterprise accounts (issue #19): hours a set-password link works; requests the
+    # public self-registration form takes from one address in an hour (and whether it is
+    # offered at all).
+    ACCOUNT_LINK_HOURS = env_int("ACCOUNT_LINK_HOURS", 72)
+    ENROLMENT_OPEN = env_bool("ENROLMENT_OPEN", True)
+    ENROLMENT_MAX_PER_HOUR = env_int("ENROLMENT_MAX_PER_HOUR", 5)
     # Register import (web and CLI; registry/workflows/source.py). A file past a limit is
     # refused with a message naming the limit. Rows count the header and blank rows too;
     # 50,000 is well above a province's register.

@@ -152,6 +152,13 @@ def _hit(key: str, now, window: timedelta) -> tuple[int, object]:
     return row.failures, row.window_start
 
 
+def count_attempt(key: str, window: timedelta) -> int:
+    """Count one attempt for ``key`` (e.g. ``enrol:<address>``) in windows of ``window``,
+    atomically across workers; returns the attempts in the current window. The caller
+    commits."""
+    return _hit(key, utcnow(), window)[0]
+
+
 def _forgive(user_key: str, address_key: str) -> None:
     """A right password: the name's count from this address starts again, and the
     address is not charged for this attempt."""
@@ -263,7 +270,7 @@ def _revoke_all(user: User) -> int:
     return result.rowcount
 
 
-def _set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str) -> None:
     user.password_hash = generate_password_hash(
         password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
@@ -271,27 +278,30 @@ def _set_password(user: User, password: str) -> None:
 def deactivate_user(actor, username: str) -> User:
     """Deactivate an account: its sessions end and its tokens are revoked at once."""
     permissions.require(permissions.can_manage_users(actor), actor)
-    user = get_user(username)
-    if getattr(actor, "id", None) == user.id:
-        raise Conflict(_("You cannot deactivate your own account."))
-    if not user.active:
-        return user
-    user.active = False
-    end_sessions(user)
-    revoked = _revoke_all(user)
-    audit.record(actor, "user.deactivate", "user", user.id, {"active": True},
-                 {"active": False, "tokens_revoked": revoked})
-    db.session.commit()
-    return user
+    return set_active(actor, get_user(username), False)
 
 
 def activate_user(actor, username: str) -> User:
     permissions.require(permissions.can_manage_users(actor), actor)
-    user = get_user(username)
-    if user.active:
+    return set_active(actor, get_user(username), True)
+
+
+def set_active(actor, user: User, active: bool) -> User:
+    """Deactivate (sessions end, tokens revoked at once) or reactivate ``user``, audited and
+    committed. The caller has checked that ``actor`` may (an administrator, or a county
+    officer for its enterprises' accounts)."""
+    if user.active == active:
         return user
-    user.active = True
-    audit.record(actor, "user.activate", "user", user.id, {"active": False}, {"active": True})
+    if not active and getattr(actor, "id", None) == user.id:
+        raise Conflict(_("You cannot deactivate your own account."))
+    user.active = active
+    if active:
+        audit.record(actor, "user.activate", "user", user.id, {"active": False}, {"active": True})
+    else:
+        end_sessions(user)
+        revoked = _revoke_all(user)
+        audit.record(actor, "user.deactivate", "user", user.id, {"active": True},
+                     {"active": False, "tokens_revoked": revoked})
     db.session.commit()
     return user
 
@@ -302,7 +312,7 @@ def reset_password(actor, username: str) -> str:
     permissions.require(permissions.can_manage_users(actor), actor)
     user = get_user(username)
     temporary = secrets.token_urlsafe(12)
-    _set_password(user, temporary)
+    set_password(user, temporary)
     user.must_change_password = True
     end_sessions(user)
     audit.record(actor, "user.reset_password", "user", user.id)
@@ -323,7 +333,7 @@ def change_password(user: User, current: str, new: str) -> int:
         fields["new_password"] = [_("Choose a password other than the current one.")]
     if fields:
         raise ValidationFailed(fields)
-    _set_password(user, new)
+    set_password(user, new)
     user.must_change_password = False
     end_sessions(user)
     audit.record(user, "user.change_password", "user", user.id)

@@ -113,6 +113,30 @@ def change_password():
     return render_template("auth/password.html", errors=errors), 422 if errors else 200
 
 
+@bp.route("/account/setup/<token>", methods=["GET", "POST"])
+def setup_account(token):
+    """Choose the password of an account made for you, from the link mailed to you."""
+    from registry.auth import links
+
+    user = links.account_for(token)  # NotFound: used, expired or never issued
+    errors = {}
+    if request.method == "POST":
+        try:
+            links.redeem(token, request.form.get("password", ""), request.form.get("confirm", ""))
+        except ValidationFailed as exc:
+            errors = exc.fields
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Password set. Log in with your user name %(name)s.", name=user.username),
+                  "success")
+            return redirect(url_for("auth.login"))
+    response = make_response(render_template("auth/setup.html", user=user, errors=errors),
+                             422 if errors else 200)
+    response.headers["Referrer-Policy"] = "no-referrer"  # the link never leaves the page
+    return response
+
+
 def _admin_act(user_id: int, act):
     permissions.require(permissions.can_manage_users(current_user), current_user)
     user = db.session.get(User, user_id)

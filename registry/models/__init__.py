@@ -3,7 +3,8 @@
 Each area keeps its tables in its own module here; importing this package
 registers them all with the metadata Alembic compares against.
 """
-from registry.models.accounts import (ApiToken, LoginFailure, LoginThrottle, User,  # noqa: F401
+from registry.models.accounts import (AccountLink, ApiToken, EnrolmentRequest,  # noqa: F401
+                                      LoginFailure, LoginThrottle, User,
                                       user_counties, user_enterprises)
 from registry.models.audit import AuditEntry  # noqa: F401
 from registry.models.jurisdiction import County  # noqa: F401

@@ -102,3 +102,46 @@ class LoginThrottle(db.Model):
     key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
     failures: Mapped[int] = mapped_column(sa.Integer)
     window_start: Mapped[datetime]
+
+
+class AccountLink(db.Model):
+    """A one-time link that lets a person choose the password of an account made for them
+    (an enterprise account made by a county officer or approved from a self-registration,
+    issue #19). Only the link's SHA-256 is stored; a new link for the same account ends the
+    earlier ones; a used or expired link does nothing."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(sa.String(128))
+
+
+ENROLMENT_STATUSES = ("pending", "approved", "refused")
+
+
+class EnrolmentRequest(db.Model):
+    """An enterprise's request for an account (企业用户注册申请), made without log-in and
+    decided by an officer of the county it names (issue #19)."""
+
+    __tablename__ = "enrolment_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county_code: Mapped[str] = mapped_column(sa.ForeignKey("counties.code"), index=True)
+    credit_code: Mapped[str] = mapped_column(sa.String(18), index=True)
+    enterprise_name: Mapped[str] = mapped_column(sa.String(200))
+    contact_name: Mapped[str] = mapped_column(sa.String(64))
+    contact_phone: Mapped[str] = mapped_column(sa.String(32))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    username: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+    decided_by: Mapped[str | None] = mapped_column(sa.String(128))
+    decided_at: Mapped[datetime | None]
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    remote_addr: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,17 +3,22 @@ the enterprise role's fence and the submissions API."""
 from flask_babel import lazy_gettext as _l
 
 from registry.areas import Area, NavItem
-from registry.submissions import api, panel, reminders, verify, views
+from registry.submissions import account_views, api, panel, reminders, verify, views
+from registry.submissions.accounts import ENROLMENT_STATUS_LABELS
 from registry.submissions.service import KIND_LABELS, STATUS_LABELS
 
 area = Area(
     name="submissions",
-    blueprints=(views.portal, views.bp, verify.bp),
+    blueprints=(views.portal, views.bp, verify.bp, account_views.bp, account_views.enrol),
     api=(api,),
     dashboard_panels=(panel.PANEL,),
     reminder_sources=(reminders.SOURCE, reminders.REPLY_SOURCE),
     nav=(NavItem("portal.index", _l("My enterprises"), "enterprise", order=15),
          NavItem("submissions.queue", _l("Filing applications"), "officer", order=35),
          NavItem("submissions.queue", _l("Filing applications"), "admin", order=35)),
-    template_globals={"SUBMISSION_STATUSES": STATUS_LABELS, "SUBMISSION_KINDS": KIND_LABELS},
+    template_globals={"SUBMISSION_STATUSES": STATUS_LABELS, "SUBMISSION_KINDS": KIND_LABELS,
+                      "ENROLMENT_STATUSES": ENROLMENT_STATUS_LABELS,
+                      "enterprise_accounts": account_views.enterprise_accounts,
+                      "enterprise_submissions": account_views.enterprise_submissions,
+                      "may_manage_accounts": account_views.may_manage_accounts},
 )

@@ -10,11 +10,12 @@ from flask_login import current_user
 
 from registry.errors import PermissionDenied
 
-# Pages an enterprise user may open: log-in/out, language, health, static files, and
-# the portal's own blueprint.
+# Pages an enterprise user may open: log-in/out, language, health, static files,
+# the portal's own blueprint, their own password (a reset one must be changed at once).
 OPEN_ENDPOINTS = frozenset({"static", "auth.login", "auth.logout", "auth.set_language",
+                            "auth.change_password", "auth.setup_account",
                             "web.healthz", "web.healthz_db"})
-OPEN_BLUEPRINTS = frozenset({"portal", "api", "verify"})  # api: refused per operation (routing)
+OPEN_BLUEPRINTS = frozenset({"portal", "api", "verify", "enrol"})  # api: refused per operation (routing)
 
 
 def enterprise_fence():

@@ -72,11 +72,17 @@ def _submission(app, runner, accounts, admin_token: str) -> dict:
     assert client.post(f"/api/v1/submissions/{sid}/submit", headers=ours).status_code == 200
     r = client.post(f"/api/v1/submissions/{sid}/accept", headers={"Authorization": f"Bearer {admin_token}"})
     assert r.status_code == 200, r.json
-    with app.app_context():
+    with app.test_request_context(method="POST"):
+        from registry.auth import links
+        from registry.permissions import SYSTEM
+
         sub = db.session.get(Submission, sid)
-        user_id = db.session.scalar(sa.select(User.id).where(User.username == "qiye_csp"))
-        return {"submission_id": sid, "document_id": sub.documents[0].id, "code": sub.verify_code,
-                "user_id": user_id}
+        user = db.session.scalar(sa.select(User).where(User.username == "qiye_csp"))
+        token = links.issue(SYSTEM, user)  # its set-password page
+        records = {"submission_id": sid, "document_id": sub.documents[0].id,
+                   "code": sub.verify_code, "user_id": user.id, "token": token}
+        db.session.commit()
+        return records
 
 
 def _records(app) -> dict:

@@ -376,6 +376,39 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
                                                        "resubmit_by": "2026-06-30"}),
         Case("401 422 422 422 422", json=lambda n, r: {"reasons": []})],
     ("POST", "/api/v1/submissions/<int:submission_id>/accept"): [Case("401 403 200 404 200")],
+    # Enterprise accounts (registry/submissions/accounts.py): made and managed by the
+    # officers of the enterprise's county; requests decided by them; viewers only read.
+    ("POST", "/enterprises/<int:enterprise_id>/accounts"): [
+        Case("302 403 303 403 303", form=lambda n, r: {"username": f"qiye{n}",
+                                                       "email": f"qiye{n}@example.com"})],
+    ("POST", "/enterprises/<int:enterprise_id>/accounts/<int:user_id>/link"): [
+        Case("302 403 303 403 303", form=lambda n, r: {}),
+        Case("302 403 404 403 404", form=lambda n, r: {}, params={"user_id": 0})],
+    ("POST", "/enterprises/<int:enterprise_id>/accounts/<int:user_id>/deactivate"): [
+        Case("302 403 303 403 303", form=lambda n, r: {})],
+    ("POST", "/enterprises/<int:enterprise_id>/accounts/<int:user_id>/activate"): [
+        Case("302 403 303 403 303", form=lambda n, r: {})],
+    ("GET", "/submissions/enrolments"): [Case("302 200 200 200 200"),
+                                         Case("302 200 200 200 200", query={"status": "refused"})],
+    ("POST", "/submissions/enrolments/<int:request_id>/approve"): [
+        Case("302 403 303 403 303", form=lambda n, r: {}),
+        Case("302 404 404 404 404", form=lambda n, r: {}, params={"request_id": 0})],
+    ("POST", "/submissions/enrolments/<int:request_id>/refuse"): [
+        Case("302 403 303 403 303", form=lambda n, r: {"reason": "联系人电话无法接通"})],
+    ("GET", "/portal/register"): [Case("200 200 200 200 200")],
+    ("POST", "/portal/register"): [
+        Case("200 200 200 200 200", form=lambda n, r: {
+            "county_code": COUNTY_A, "enterprise_name": "示例化工有限公司",
+            "credit_code": r["credit_code"], "contact_name": "李娜",
+            "contact_phone": "13838383838", "email": f"req{n}@example.com",
+            "username": f"req{n}"}),
+        Case("422 422 422 422 422", form=lambda n, r: {"county_code": COUNTY_A})],
+    ("GET", "/account/setup/<token>"): [Case("200 200 200 200 200"),
+                                        Case("404 404 404 404 404", params={"token": "x" * 43})],
+    ("POST", "/account/setup/<token>"): [
+        Case("302 302 302 302 302", form=lambda n, r: {"password": "Qiye-mima-2026!",
+                                                       "confirm": "Qiye-mima-2026!"}),
+        Case("422 422 422 422 422", form=lambda n, r: {"password": "short", "confirm": "short"})],
     # API ---------------------------------------------------------------------------------
     ("GET", "/api/v1/openapi.json"): [Case("200 200 200 200 200")],
     ("GET", "/api/v1/enterprises"): [Case("401 200 200 200 200"),
@@ -510,7 +543,8 @@ _counter = itertools.count(1)
 # that gather every area: the start page, the map, plans, enterprises and the exports).
 AREA_RECORDS = {"drills": ("drill", "action", "/map", "/plans", "/enterprises", "/export"),
                 "agreements": ("agreement", "notification", "/map", "/drills", "/export"),
-                "reminders": ("reminder",), "submissions": ("submission", "/portal")}
+                "reminders": ("reminder",), "submissions": ("submission", "/portal"),
+                "accounts": ("/accounts", "enrolments", "/account/setup")}
 
 
 def _needs(rule: str, area: str) -> bool:
@@ -558,6 +592,8 @@ def _records(app, n: int, rule: str = "/") -> dict:
             upload()  # the first one commits the rows above
         if _needs(rule, "reminders"):
             records.update(_reminder_records(n))
+        if _needs(rule, "accounts"):
+            records.update(_account_records(records, n))
         return records
 
 
@@ -629,6 +665,31 @@ def _agreement_records(records: dict) -> list[Callable]:
     records.update(agreement_id=agreement.id, party_id=party.id, contact_id=party.contacts[0].id)
     return [lambda: agreement_documents.attach_document(
         SYSTEM, records["agreement_id"], "联防联控协议.pdf", io.BytesIO(PDF))]
+
+
+def _account_records(records: dict, n: int) -> dict:
+    """An enterprise account of the enterprise (its set-password link still open) and a
+    pending account request naming the enterprise's credit code, in county A."""
+    from registry.auth import links
+    from registry.extensions import db
+    from registry.models import EnrolmentRequest, Enterprise, User
+    from registry.permissions import SYSTEM
+
+    ent = db.session.get(Enterprise, records["enterprise_id"])
+    user = User(username=f"acct{n}", role="enterprise", password_hash=links.unusable_password(),
+                email=f"acct{n}@example.com", enterprises=[ent])
+    db.session.add(user)
+    db.session.flush()
+    token = links.issue(SYSTEM, user)
+    request = EnrolmentRequest(county_code=COUNTY_A, credit_code=ent.credit_code,
+                               enterprise_name=ent.name, contact_name="李娜",
+                               contact_phone="13838383838", email=f"enrol{n}@example.com",
+                               username=f"enrol{n}", status="pending")
+    db.session.add(request)
+    db.session.flush()
+    ids = {"user_id": user.id, "request_id": request.id, "token": token}
+    db.session.commit()
+    return ids
 
 
 def _reminder_records(n: int) -> dict:
