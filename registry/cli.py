@@ -40,7 +40,7 @@ def load_demo_command(if_empty):
     click.echo(f"demo: reminders run once: {result['reminders']}")
     click.echo("demo users (passwords are shown only now):")
     for username, role, password in result["users"]:
-        click.echo(f"  {username:<20} {role:<8} {password}")
+        click.echo(f"  {username:<20} {role:<10} {password}")
     click.echo(f"log in at {current_app.config['BASE_URL']}/login")
 
 

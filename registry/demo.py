@@ -185,6 +185,9 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
     db.session.commit()
     from registry.reminders.demo import load_reminders_demo
 
+    from registry.submissions.demo import load_submissions_demo
+
+    passwords += load_submissions_demo(today)  # before the reminder run: its notices too
     reminders = load_reminders_demo(today)
     refresh_statistics(*db.metadata.sorted_tables)  # every table was filled from empty
     return {"enterprises": len(levels), "revised": revised, "users": passwords, **drills,
