@@ -6,7 +6,8 @@ page fits 1366 px."""
 import re
 
 import pytest
-from selenium.common.exceptions import ElementClickInterceptedException
+from selenium.common.exceptions import (ElementClickInterceptedException,
+                                        StaleElementReferenceException)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -25,19 +26,24 @@ def _pdf(path, title):
 
 
 def _click(driver, css, text=None):
-    for el in driver.find_elements(By.CSS_SELECTOR, css):
-        if text is None or text in el.text:
-            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
-            try:
-                el.click()
-            except ElementClickInterceptedException:  # a sticky header over it: press it anyway
-                driver.execute_script("arguments[0].click()", el)
-            return
-    raise AssertionError(f"no {css} {text!r} on {driver.current_url}")
+    """Press the first ``css`` element showing ``text``, waiting for it to appear."""
+    def press(d):
+        for el in d.find_elements(By.CSS_SELECTOR, css):
+            if text is None or text in el.text:
+                d.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+                try:
+                    el.click()
+                except ElementClickInterceptedException:  # a header over it: press it anyway
+                    d.execute_script("arguments[0].click()", el)
+                return True
+        return False
+    WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,)).until(press)
 
 
 def _wait_text(driver, text, timeout=20):
-    WebDriverWait(driver, timeout).until(lambda d: text in d.find_element(By.TAG_NAME, "main").text)
+    # The page may be replaced between finding <main> and reading it: try again then.
+    WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: text in d.find_element(By.TAG_NAME, "main").text)
 
 
 def _fits(browser):
@@ -91,7 +97,9 @@ def test_enterprise_files_online_and_the_county_reviews(app, browser, accounts, 
 
     # 新建备案申请: the plan data, then the five documents, then submit.
     _click(driver, "main a", ent["name"])
+    _wait_text(driver, "我的预案")
     _click(driver, "main a", "新建备案申请")
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "f-title"))
     _set(driver, "f-title", "许昌市示例化工有限公司突发环境事件应急预案（2026年版）")
     _set(driver, "f-signed_on", "2026-06-01")
     from selenium.webdriver.support.ui import Select
