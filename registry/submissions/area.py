@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from registry.areas import Area, NavItem
 from registry.submissions import account_views, api, panel, reminders, verify, views
 from registry.submissions.accounts import ENROLMENT_STATUS_LABELS
-from registry.submissions.service import KIND_LABELS, STATUS_LABELS
+from registry.submissions.service import DOCUMENT_GUIDANCE, KIND_LABELS, STATUS_LABELS
 
 area = Area(
     name="submissions",
@@ -18,6 +18,7 @@ area = Area(
          NavItem("submissions.queue", _l("Filing applications"), "admin", order=35)),
     template_globals={"SUBMISSION_STATUSES": STATUS_LABELS, "SUBMISSION_KINDS": KIND_LABELS,
                       "ENROLMENT_STATUSES": ENROLMENT_STATUS_LABELS,
+                      "DOCUMENT_GUIDANCE": DOCUMENT_GUIDANCE,
                       "enterprise_accounts": account_views.enterprise_accounts,
                       "enterprise_submissions": account_views.enterprise_submissions,
                       "may_manage_accounts": account_views.may_manage_accounts},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from reportlab.lib.pagesizes import A4
@@ -68,10 +68,13 @@ def _draft(user, ent, plan, kind, signed_on, title_suffix):
         is_demo=True)
 
 
-def _upload_all(user, sub, ent):
-    for kind in DOCUMENTS:
-        service.attach(user, sub.id, kind, f"{DOCUMENT_TITLES[kind]}（演示）.pdf",
-                       io.BytesIO(demo_pdf(kind, ent.name)))
+def _upload(user, sub, ent, kinds, on: date):
+    """Upload the demo documents, dated ``on`` (the day the enterprise would have)."""
+    for kind in kinds:
+        doc = service.attach(user, sub.id, kind, f"{DOCUMENT_TITLES[kind]}（演示）.pdf",
+                             io.BytesIO(demo_pdf(kind, ent.name)))
+        doc.uploaded_at = datetime.combine(on, time(9, 30))
+    db.session.commit()
 
 
 def load_submissions_demo(today: date) -> list[tuple[str, str, str]]:
@@ -96,12 +99,12 @@ def load_submissions_demo(today: date) -> list[tuple[str, str, str]]:
 
     # Filed: a revision submitted, accepted, its 备案表 issued.
     filed = _draft(group, e1, p1, "revision", days(30), f"{year}年修订版")
-    _upload_all(group, filed, e1)
+    _upload(group, filed, e1, DOCUMENTS, days(13))
     service.submit(group, filed.id, today=days(12))
     service.accept(officer, filed.id, today=days(8))
     # Returned for correction, with a reason per document and for the whole.
     returned = _draft(group, e2, p2, "revision", days(25), f"{year}年修订版")
-    _upload_all(group, returned, e2)
+    _upload(group, returned, e2, DOCUMENTS, days(10))
     service.submit(group, returned.id, today=days(9))
     service.return_submission(officer, returned.id, ReturnIn(
         reasons=[{"document": "expert_review", "reason": "评审意见缺少评审专家签字（演示）"},
@@ -110,17 +113,15 @@ def load_submissions_demo(today: date) -> list[tuple[str, str, str]]:
         resubmit_by=today + timedelta(days=10)), today=days(5))
     # Waiting for review, received two days ago.
     waiting = _draft(group, e3, p3, "revision", days(20), f"{year}年修订版")
-    _upload_all(group, waiting, e3)
+    _upload(group, waiting, e3, DOCUMENTS, days(3))
     service.submit(group, waiting.id, today=days(2))
     # Past its reply date: received 12 days ago, not yet answered.
     late = _draft(single, e4, p4, "revision", days(28), f"{year}年修订版")
-    _upload_all(single, late, e4)
+    _upload(single, late, e4, DOCUMENTS, days(13))
     service.submit(single, late.id, today=days(12))
     # A draft change notice with two documents so far.
     draft = _draft(single, e5, p5, "change_notice", days(6), "一般变更告知")
-    for kind in ("filing_form", "plan"):
-        service.attach(single, draft.id, kind, f"{DOCUMENT_TITLES[kind]}（演示）.pdf",
-                       io.BytesIO(demo_pdf(kind, e5.name)))
+    _upload(single, draft, e5, ("filing_form", "plan"), days(1))
     # Withdrawn by the enterprise before review.
     withdrawn = _draft(single, e6, p6, "revision", days(15), f"{year}年修订版")
     service.withdraw(single, withdrawn.id)

@@ -160,6 +160,19 @@ def _transition(actor, sub: Submission, name: str, extra: dict | None = None) ->
                  {"status": sub.status, **(extra or {})})
 
 
+# What each of the five documents must be (环发〔2015〕4号), shown beside the upload.
+DOCUMENT_GUIDANCE = {
+    "filing_form": _l("The filing form of an enterprise's environmental emergency plan, signed "
+                      "by the person in charge and stamped with the unit's seal."),
+    "plan": _l("The environmental emergency plan and its drafting note: how it was drafted, "
+               "its key contents, the opinions sought and how they were taken, the review."),
+    "risk_assessment": _l("The environmental risk assessment report, grading the risk by HJ "
+                          "941-2018."),
+    "resource_survey": _l("The emergency resource survey: materials, equipment and teams, "
+                          "with quantities, where they are kept and whom to call."),
+    "expert_review": _l("The review opinion on the plan, signed by the reviewing experts."),
+}
+
 ACTION_LABELS = {"submit": _l("submitted"), "withdraw": _l("withdrawn"),
                  "return": _l("returned"), "accept": _l("accepted")}
 

@@ -136,3 +136,24 @@ def test_pages_offer_only_what_the_caller_may_do(client, accounts, world):
     page = client.get(f"/portal/submissions/{sid}").get_data(as_text=True)
     assert f"/portal/submissions/{sid}/withdraw" in page
     assert f"/portal/submissions/{sid}/submit" not in page and 'name="file"' not in page
+
+
+def test_the_portal_says_what_each_document_must_be_and_puts_each_reason_beside_it(
+        client, accounts, world):
+    sid = submitted(world)
+    world.officer_api.post(f"/submissions/{sid}/return", json={
+        "reasons": [{"document": "expert_review", "reason": "评审意见缺少评审专家签字"},
+                    {"reason": "备案表未加盖单位公章"}], "resubmit_by": "2026-06-30"})
+    _login(client, accounts, world.ours_user)
+    page = client.get(f"/portal/submissions/{sid}").get_data(as_text=True)
+    table = page[page.index('id="documents"'):]
+    table = table[:table.index("</table>")]
+    row = next(r for r in table.split("<tr")[1:] if "评审意见（须有评审专家签字）" in r)
+    assert "table-warning" in row and "评审意见缺少评审专家签字" in row
+    assert "加盖单位公章" in table  # the filing form's guidance
+    assert "需补正内容" in table
+    # The officer's view has no upload guidance (nothing to upload there).
+    _login(client, accounts, accounts.make("officer", ["411002"])[1])
+    officer_page = client.get(f"/submissions/{sid}").get_data(as_text=True)
+    assert "评审意见（须有评审专家签字）" not in officer_page
+    assert "评审意见缺少评审专家签字" in officer_page
