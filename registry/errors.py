@@ -34,3 +34,9 @@ class ValidationFailed(DomainError):
     def __init__(self, fields: dict[str, list[str]], message: str = ""):
         super().__init__(message or "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()))
         self.fields = fields
+
+
+class StorageFull(DomainError):
+    """The upload store has no room (ENOSPC, EDQUOT): nothing was saved; 507."""
+
+    code = "storage_full"

@@ -9,7 +9,7 @@ from registry.models.accounts import (AccountLink, ApiToken, EnrolmentRequest,  
 from registry.models.audit import AuditEntry  # noqa: F401
 from registry.models.jurisdiction import County  # noqa: F401
 from registry.models.plans import (Enterprise, FilingSerial, Plan, PlanChange,  # noqa: F401
-                                   PlanDocument)
+                                   PlanDocument, PlanDocumentFile)
 from registry.models.agreements import (Agreement, AgreementContact, AgreementMeeting,  # noqa: F401
                                         AgreementParty, AgreementSection)
 from registry.models.drills import CorrectiveAction, Drill, DrillAttachment  # noqa: F401

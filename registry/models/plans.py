@@ -104,6 +104,24 @@ class PlanDocument(db.Model):
     plan = relationship("Plan", back_populates="documents")
 
 
+class PlanDocumentFile(db.Model):
+    """A file a plan's document had before it was replaced: kept, and downloadable from the
+    plan's page, so a replaced upload never becomes an unreachable file on disk."""
+
+    __tablename__ = "plan_document_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    stored_name: Mapped[str] = mapped_column(sa.String(80))
+    original_name: Mapped[str | None] = mapped_column(sa.String(255))
+    content_type: Mapped[str | None] = mapped_column(sa.String(100))
+    size: Mapped[int | None]
+    uploaded_at: Mapped[datetime | None]
+    replaced_at: Mapped[datetime]
+    replaced_by: Mapped[str | None] = mapped_column(sa.String(128))
+
+
 class FilingSerial(db.Model):
     """Last serial issued per county and year: one row, incremented in the filing transaction."""
 

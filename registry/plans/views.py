@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from registry import audit, permissions
 from registry.enterprises.service import get_enterprise
-from registry.errors import Conflict, ValidationFailed
+from registry.errors import Conflict, StorageFull, ValidationFailed
 from registry.plans import documents, service
 from registry.plans.schemas import CorrectionIn, PlanIn, PlanQuery, RevisionIn, nested_form
 from registry.plans.status import status_of
@@ -96,6 +96,7 @@ def show(plan_id):
     return render_template("plans/show.html", plan=plan, info=service.to_dict(plan),
                            status=status_of(plan), audit_entries=audit.history("plan", [plan.id]),
                            changes=service.plan_changes(current_user, plan.id),
+                           earlier=documents.earlier_files(plan.id),
                            can_write=permissions.can_write_county(current_user,
                                                                   plan.enterprise.county_code))
 
@@ -107,12 +108,23 @@ def upload(plan_id, kind):
     try:
         if upload is None or not upload.filename:
             raise ValidationFailed({"file": [_("Choose a file to upload.")]})
-        documents.attach_document(current_user, plan_id, kind, upload.filename, upload.stream)
+        documents.attach_document(current_user, plan_id, kind, upload.filename, upload.stream,
+                                  replace=request.form.get("replace") == "1")
     except ValidationFailed as exc:
         flash("; ".join(m for msgs in exc.fields.values() for m in msgs), "danger")
+    except (documents.ReplaceUnconfirmed, StorageFull) as exc:
+        flash(exc.message, "danger")
     else:
         flash(_("File uploaded."), "success")
     return redirect(url_for("plans.show", plan_id=plan_id))
+
+
+@bp.get("/plans/<int:plan_id>/earlier-files/<int:file_id>")
+@login_required
+def earlier_file(plan_id, file_id):
+    path, row = documents.earlier_file(current_user, plan_id, file_id)
+    return send_file(path, mimetype=row.content_type, as_attachment=True,
+                     download_name=row.original_name or path.name)
 
 
 @bp.get("/plans/<int:plan_id>/documents/<kind>")

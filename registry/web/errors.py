@@ -9,14 +9,14 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from registry.errors import (Conflict, DomainError, NotFound, PermissionDenied, Unauthorized,
-                             ValidationFailed)
+from registry.errors import (Conflict, DomainError, NotFound, PermissionDenied, StorageFull,
+                             Unauthorized, ValidationFailed)
 
 STATUS = {ValidationFailed: 422, Unauthorized: 401, PermissionDenied: 403, NotFound: 404,
-          Conflict: 409}
+          Conflict: 409, StorageFull: 507}
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-              422: "validation_failed", 500: "server_error", 503: "database_unavailable"}
+              422: "validation_failed", 507: "storage_full", 500: "server_error", 503: "database_unavailable"}
 RETRY_AFTER_SECONDS = 30
 
 

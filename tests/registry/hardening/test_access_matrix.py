@@ -198,6 +198,8 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("GET", "/plans/<int:plan_id>/correct"): [Case("302 403 200 403 200")],
     ("POST", "/plans/<int:plan_id>/correct"): [
         Case("302 403 302 403 302", form=lambda n, r: {"title": f"应急预案（更正{n}）"})],
+    ("GET", "/plans/<int:plan_id>/earlier-files/<int:file_id>"): [
+        Case("302 200 200 403 200"), Case("302 404 404 403 404", params={"file_id": 0})],
     ("GET", "/plans/<int:plan_id>/documents/<kind>"): [
         Case("302 200 200 403 200"), Case("302 404 404 403 404", params={"kind": "expert_review"})],
     ("POST", "/plans/<int:plan_id>/documents/<kind>"): [
@@ -582,6 +584,8 @@ def _records(app, n: int, rule: str = "/") -> dict:
                    "superseded_plan_id": first.id, "credit_code": e.credit_code, "kind": "plan"}
         uploads = [lambda: documents.attach_document(SYSTEM, records["plan_id"], "plan",
                                                      "应急预案.pdf", io.BytesIO(PDF))]
+        if "earlier-files" in rule:
+            uploads.append(lambda: records.update(file_id=_replaced_file(records["plan_id"])))
         if _needs(rule, "drills"):
             uploads += _drill_records(e.id, records)
         if _needs(rule, "agreements"):
@@ -665,6 +669,20 @@ def _agreement_records(records: dict) -> list[Callable]:
     records.update(agreement_id=agreement.id, party_id=party.id, contact_id=party.contacts[0].id)
     return [lambda: agreement_documents.attach_document(
         SYSTEM, records["agreement_id"], "联防联控协议.pdf", io.BytesIO(PDF))]
+
+
+def _replaced_file(plan_id: int) -> int:
+    """Replace the plan's uploaded plan document: the id of the file it had before."""
+    import sqlalchemy as sa
+
+    from registry.extensions import db
+    from registry.models import PlanDocumentFile
+    from registry.permissions import SYSTEM
+    from registry.plans import documents
+
+    documents.attach_document(SYSTEM, plan_id, "plan", "应急预案（签发稿）.pdf", io.BytesIO(PDF))
+    return db.session.scalar(sa.select(PlanDocumentFile.id).where(
+        PlanDocumentFile.plan_id == plan_id))
 
 
 def _account_records(records: dict, n: int) -> dict:
