@@ -39,6 +39,7 @@ FLAGS = {"overdue": ["overdue"], "due_soon": ["due_soon"]}
 XUCHANG_CENTER = (113.82, 34.03)
 
 DEFAULT_LABELS: dict[str, dict[str, str] | str] = {
+    "lang": "zh-CN",  # the page's <html lang>, for screen readers and fonts
     "title": "环境风险企业分布图",
     "levels": {"general": "一般", "major": "较大", "serious": "重大"},
     "statuses": {"filed": "已备案", "due_soon": "即将到期", "overdue": "已逾期",
@@ -229,6 +230,20 @@ def _mark_inline_code(rendered: str) -> str:
     return _INLINE_TAG.sub(mark, rendered)
 
 
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+
+
+def _accessible(rendered: str, config: Mapping) -> str:
+    """WCAG 2.1 AA for folium's page: the document names its language, and the viewport
+    lets the reader zoom (folium sets ``maximum-scale=1.0, user-scalable=no``)."""
+    lang = str(config["labels"].get("lang") or "zh-CN")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", lang):
+        raise ValueError(f"lang {lang!r} is not a language tag")
+    rendered = rendered.replace("<html>", f'<html lang="{lang}">', 1)
+    return _VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+                         rendered, count=1)
+
+
 @lru_cache(maxsize=32)
 def _skeleton(layers_blob: bytes, asset_base: str, config_blob: bytes, title: str,
               location: tuple[float, float], zoom: int, tiles_blob: bytes) -> tuple[bytes, ...]:
@@ -269,7 +284,7 @@ def _skeleton(layers_blob: bytes, asset_base: str, config_blob: bytes, title: st
     page.css, page.js = _CSS_SLOT, _JS_SLOT
     page.config, page.layers = config_blob.decode(), layers_blob.decode()
     fmap.add_child(page)
-    rendered = _mark_inline_code(figure.render())
+    rendered = _accessible(_mark_inline_code(figure.render()), orjson.loads(config_blob))
     rendered = rendered.replace(_CSS_SLOT, css, 1).replace(_JS_SLOT, js, 1)
     return tuple(_SLOTS.split(rendered.encode()))
 

@@ -336,6 +336,9 @@
     ctl.onAdd = function () {
       var box = el("div", "rm-trace-panel leaflet-bar");
       box.id = "risk-map-trace";
+      box.tabIndex = 0;  // it scrolls: keyboard users must reach it (WCAG 2.1.1)
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", cfg.labels.ui.trace);
       box.appendChild(el("div", "rm-legend-title", cfg.labels.ui.trace + " · " + trace.river + " (" +
                          Math.round(trace.distance_to_river_m) + " m)"));
       var table = el("table", "rm-trace-table");

@@ -1,4 +1,5 @@
 """The map's UI strings in the user's language (the map page is built in Python)."""
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from registry.web.labels import LEVELS, STATUSES
@@ -6,6 +7,7 @@ from registry.web.labels import LEVELS, STATUSES
 
 def map_labels() -> dict:
     return {
+        "lang": str(get_locale() or "zh_CN").replace("_", "-"),
         "title": _("Environmental risk map"),
         "levels": {k: str(v) for k, v in LEVELS.items()},
         "statuses": {k: str(v) for k, v in STATUSES.items()},

@@ -4,9 +4,11 @@ map document's nonce), and the violation detector itself notices a refused scrip
 style in a page and in the map frame.
 
 The browser fixture already fails any browser test that caused a violation; this file
-makes sure every page is visited at least once, on the demo data."""
+makes sure every page is visited at least once, on the demo data, and runs axe-core on
+each (WCAG 2.1 AA: no serious or critical violation, tests/browser/axe.py)."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -14,6 +16,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser import axe
 from tests.registry.workflows.helpers import row, write_xlsx
 
 # GET routes that serve files or JSON, not pages (their answers carry the policy too,
@@ -124,13 +127,7 @@ def _pages(app, records) -> list[str]:
     return sorted(paths) + [q.format(**records) for q in WITH_QUERY]
 
 
-def _wait_for_maps(driver):
-    """Wait until every risk map frame on the page has drawn."""
-    for frame in driver.find_elements(By.CSS_SELECTOR, "iframe.map-frame"):
-        driver.switch_to.frame(frame)
-        WebDriverWait(driver, 30).until(
-            lambda d: d.execute_script("return !!document.querySelector('[data-risk-map-ready]')"))
-        driver.switch_to.default_content()
+_wait_for_maps = axe.wait_for_maps
 
 
 @pytest.fixture
@@ -167,11 +164,16 @@ def test_every_page_runs_under_the_strict_policy(app, demo_browser, runner, acco
     records = {**_records(app), **_submission(app, runner, accounts, accounts.token(browser.admin_name))}
     pages = _pages(app, records)
     assert len(pages) >= 35
+    inaccessible = {}
     for path in pages:
         browser.get(path)
         assert path == "/login" or "/login" not in driver.current_url, path  # still logged in
         _wait_for_maps(driver)
         assert browser.csp_violations() == [], path
+        # WCAG 2.1 AA on the same page (issue #16 §5): no serious or critical axe finding.
+        if found := axe.violations(driver):
+            inaccessible[path] = found
+    assert not inaccessible, json.dumps(inaccessible, ensure_ascii=False, indent=1)
 
     # The import preview, reached by uploading a register.
     browser.get("/import")
