@@ -14,12 +14,12 @@ import hashlib
 import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta, UTC
+from datetime import date, datetime, timedelta, UTC
 from email.message import EmailMessage
-from email.utils import formataddr, format_datetime, make_msgid
+from email.utils import formataddr, format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from registry.hardening.text import single_line
 from registry.reminders.sources import CalendarEvent
@@ -33,8 +33,25 @@ class RecipientRefused(Exception):
     """The server refused this recipient; other recipients are unaffected."""
 
 
+# The alarm of an all-day event: 09:00 the day before (the event starts at 00:00).
+ALARM_BEFORE = timedelta(hours=15)
+
+
+def upcoming(events: Sequence[CalendarEvent | None], today: date,
+             limit: int | None = None) -> list[CalendarEvent]:
+    """The events dated today or later, one per ``uid``, soonest first, at most ``limit``:
+    a calendar entry for a date already past only clutters the calendar (issue #16 §1)."""
+    found: dict[str, CalendarEvent] = {}
+    for event in events:
+        if event is not None and event.on >= today:
+            found.setdefault(event.uid, event)
+    ahead = sorted(found.values(), key=lambda e: (e.on, e.uid))
+    return ahead if limit is None else ahead[:limit]
+
+
 def calendar_file(events: Sequence[CalendarEvent]) -> bytes:
-    """An iCalendar (RFC 5545) file with one all-day event per due date."""
+    """An iCalendar (RFC 5545) file with one all-day event per due date, each with a
+    display alarm the day before (VALARM)."""
     cal = Calendar()
     cal.add("prodid", "-//registry//reminders//ZH")
     cal.add("version", "2.0")
@@ -50,12 +67,27 @@ def calendar_file(events: Sequence[CalendarEvent]) -> bytes:
         event.add("description", item.description)
         event.add("url", item.url)
         event.add("transp", "TRANSPARENT")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", item.summary)
+        alarm.add("trigger", -ALARM_BEFORE)
+        event.add_component(alarm)
         cal.add_component(event)
     return cal.to_ical()
 
 
 def _sender_domain(config: Mapping) -> str:
     return config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].strip(">") or "registry.local"
+
+
+def sender(config: Mapping, city_name: str | None) -> str:
+    """The From header: ``MAIL_DEFAULT_SENDER`` as given when it carries a display name
+    (``名称 <addr>``); otherwise the address under "<city>生态环境局 环境应急预案管理"."""
+    name, address = parseaddr(config["MAIL_DEFAULT_SENDER"])
+    if name:
+        return formataddr((name, address))
+    label = f"{city_name}生态环境局 环境应急预案管理" if city_name else "环境应急预案管理"
+    return formataddr((label, address or config["MAIL_DEFAULT_SENDER"]))
 
 
 def stable_message_id(config: Mapping, *identity) -> str:
@@ -68,17 +100,17 @@ def stable_message_id(config: Mapping, *identity) -> str:
 
 def build_message(config: Mapping, to_address: str, to_name: str, subject: str, text: str,
                   html: str, events: Sequence[CalendarEvent] = (),
-                  message_id: str | None = None) -> EmailMessage:
-    """One mail to one recipient: text + HTML alternative, the .ics attached.
-    ``message_id``: a fixed Message-ID (``stable_message_id``); a fresh one by default."""
+                  message_id: str | None = None, from_header: str | None = None) -> EmailMessage:
+    """One mail to one recipient: text + HTML alternative, the .ics attached (when there
+    are events). ``message_id``: a fixed Message-ID (``stable_message_id``); a fresh one by
+    default. ``from_header``: the From (``sender()``; default ``MAIL_DEFAULT_SENDER``)."""
     # Headers from one-line text: a line break that reached a name (an old row, a value
     # from elsewhere) must not make every mail about it fail (issue #17.7).
     subject, to_name = single_line(subject), single_line(to_name)
     to_address = single_line(to_address).replace(" ", "")
-    sender = config["MAIL_DEFAULT_SENDER"]
     msg = EmailMessage()
     msg["Subject"] = subject
-    msg["From"] = sender
+    msg["From"] = from_header or config["MAIL_DEFAULT_SENDER"]
     msg["To"] = formataddr((to_name, to_address)) if to_name else to_address
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = message_id or make_msgid(domain=_sender_domain(config))
