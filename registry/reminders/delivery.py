@@ -218,6 +218,9 @@ def deliver_pending(summary: RunSummary | None = None, *, transport=None, only_i
     units = _units([r for r in rows if (r.rule, r.subject_id) in subjects])
     run = _Run(today or local_today(), sender(config, home_city_name()),
                transport or transport_for(config), summary, subjects)
+    # Which enterprises have an online-filing account: asked once per run, not per mail.
+    _has_portal_account({eid for s in subjects.values()
+                         if (eid := getattr(s.data, "enterprise_id", None)) is not None}, run)
     db.session.commit()  # end the read transaction: claims are taken batch by batch below
     batch = max(1, int(config["REMINDERS_SEND_BATCH"]))
     try:
@@ -330,13 +333,14 @@ def _digest_mail(contents, run: _Run):
 
 def _has_portal_account(enterprise_ids: set[int], run: _Run) -> bool:
     missing = sorted(i for i in enterprise_ids if i not in run.portal)
-    if missing:
+    for start in range(0, len(missing), _CHUNK):
+        part = missing[start:start + _CHUNK]
         found = set(db.session.scalars(
             sa.select(user_enterprises.c.enterprise_id).distinct()
             .join(User, User.id == user_enterprises.c.user_id)
-            .where(user_enterprises.c.enterprise_id.in_(missing), User.role == "enterprise",
+            .where(user_enterprises.c.enterprise_id.in_(part), User.role == "enterprise",
                    User.active.is_(True))))
-        run.portal.update((i, i in found) for i in missing)
+        run.portal.update((i, i in found) for i in part)
     return any(run.portal.get(i) for i in enterprise_ids)
 
 
