@@ -1,8 +1,9 @@
 """Building and delivering reminder mails.
 
-Messages are stdlib ``email.message.Message`` (UTF-8; a Chinese subject is RFC 2047
-encoded by the SMTP policy) with a plain-text and an HTML part and an ``.ics`` attachment
-made with ``icalendar``. Delivery is plain ``smtplib`` with the Flask-Mail setting names:
+Messages are stdlib compat32 ``email.message.Message`` objects (UTF-8 parts; a Chinese
+subject or name is RFC 2047 encoded by ``email.header.Header`` / ``formataddr``) with a
+plain-text and an HTML part and, for dates still ahead, an ``.ics`` attachment made with
+``icalendar``. Delivery is plain ``smtplib`` with the Flask-Mail setting names:
 we need what Flask-Mail hides — one connection per run, the per-recipient refusal
 (``SMTPRecipientsRefused``) kept apart from a server that is down, and a file transport
 (``.eml`` files in ``MAIL_OUTBOX_DIR``) when no ``MAIL_SERVER`` is configured.
