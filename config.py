@@ -202,6 +202,13 @@ class Config:
     REMINDERS_RUN_WAIT_SECONDS = env_float("REMINDERS_RUN_WAIT_SECONDS", 300.0)
     REMINDERS_CLAIM_SECONDS = env_int("REMINDERS_CLAIM_SECONDS", 600)
     REMINDERS_SIGNATURE = env_str("REMINDERS_SIGNATURE", "许昌市生态环境局")
+    # Issue #16 §1: one mail per recipient per run (a digest) unless a user chose single
+    # mails on /reminders; "single" makes single mails the default instead.
+    REMINDERS_DELIVERY_DEFAULT = env_str("REMINDERS_DELIVERY_DEFAULT", "digest")
+    REMINDERS_DIGEST_CALENDAR_EVENTS = env_int("REMINDERS_DIGEST_CALENDAR_EVENTS", 5)
+    # Mails claimed, sent over one connection and committed together (issue #18.4): a run
+    # killed mid-batch sends at most this many again once their claims lapse.
+    REMINDERS_SEND_BATCH = env_int("REMINDERS_SEND_BATCH", 100)
 
 
 class DevConfig(Config):

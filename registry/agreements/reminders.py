@@ -80,6 +80,7 @@ SOURCE = ReminderSource(
     milestones=lambda subject, start, end, config: milestones_between(
         RULE, subject, start, end, schedule(config)),
     candidates=candidates, recipients=recipients, load=load, render=render,
+    digest_group="agreements",
 )
 
 
@@ -153,4 +154,5 @@ STALE_SOURCE = ReminderSource(
     milestones=lambda subject, start, end, config: milestones_between(
         STALE_RULE, subject, start, end, Schedule((0,), 0)),
     candidates=stale_candidates, recipients=recipients, load=stale_load, render=stale_render,
+    digest_group="agreements",
 )

@@ -96,7 +96,8 @@ def render(subject: Subject, due: Due, config: Mapping) -> Content:
                            link_label=_("Open the enterprise record"), due_on=subject.due_on,
                            event_uid=f"drill-{r.id}-{subject.due_on.isoformat()}@registry",
                            event_summary=_("Drill due: %(enterprise)s", **info),
-                           overdue=overdue, config=config)
+                           overdue=overdue, config=config, enterprise=r.name,
+                           number=r.filing_number, enterprise_id=r.id)
 
 
 SOURCE = ReminderSource(
@@ -106,4 +107,5 @@ SOURCE = ReminderSource(
     milestones=lambda subject, start, end, config: _qualified(milestones_between(
         RULE, subject, start, end, schedule(config))),
     candidates=candidates, recipients=recipients, load=load, render=render,
+    digest_group="drills",
 )

@@ -75,7 +75,7 @@ def recipients(subjects: list[Subject], config: Mapping) -> None:
                 .outerjoin(ReminderPreference, ReminderPreference.user_id == User.id)
                 .where(User.id.in_(sorted(owner_ids)), User.active.is_(True)))
         owners = {uid: Recipient.of(email, f"user:{uid}", display or username, locale or "",
-                                    user_id=uid, digest=bool(digest))
+                                    user_id=uid, digest=digest)
                   for uid, email, locale, display, username, digest in db.session.execute(stmt)}
     city = generic.admins() if any(s.county_code is None for s in subjects) else ()
     for s in subjects:
@@ -117,4 +117,5 @@ SOURCE = ReminderSource(
     milestones=lambda subject, start, end, config: milestones_between(
         RULE, subject, start, end, schedule(config)),
     candidates=candidates, recipients=recipients, load=load, render=render,
+    digest_group="actions",
 )

@@ -3,6 +3,7 @@ overdue list (domain.md §5 [assumed, configurable]: every 12 months for every f
 every 6 months for serious-risk enterprises)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from registry.drills.rules import next_drill_due
 from registry.drills.schemas import ScheduleQuery
 from registry.enterprises.service import get_enterprise
 from registry.extensions import db
-from registry.models import Drill, Enterprise, Plan
+from registry.models import County, Drill, Enterprise, Plan
 from registry.models.drills import drill_enterprises
 
 
@@ -38,28 +39,51 @@ def _first_filings():
             .group_by(Plan.enterprise_id).subquery())
 
 
-def _row(enterprise: Enterprise, plan: Plan, last_on, first_on, today: date) -> dict:
-    months = interval_months(plan.risk_level)
+@dataclass(frozen=True)
+class _County:
+    name: str
+
+
+@dataclass(frozen=True)
+class ScheduleEnterprise:
+    """What a schedule line shows of an enterprise (plain columns, no ORM object)."""
+
+    id: int
+    name: str
+    county_code: str
+    county: _County
+
+
+def _row(enterprise, risk_level: str, last_on, first_on, today: date) -> dict:
+    months = interval_months(risk_level)
     due = next_drill_due(last_on, first_on, months)
-    return {"enterprise": enterprise, "plan": plan, "risk_level": plan.risk_level,
+    return {"enterprise": enterprise, "risk_level": risk_level,
             "interval_months": months, "last_drill_on": last_on, "next_due_on": due,
             "overdue": due < today, "never_drilled": last_on is None}
 
 
 def drill_schedule(actor, query: ScheduleQuery, today: date | None = None):
     """Every enterprise with a current plan in the caller's view, with its last drill and
-    next due date; overdue first (most overdue on top). Returns (page of rows, total)."""
+    next due date; overdue first (most overdue on top). Returns (page of rows, total).
+
+    Set-based (issue #18.3): one query of plain columns for the whole set (the last drill
+    and the first filing grouped in the database), the due date by the pure rule per row
+    (``next_drill_due``: month arithmetic the databases do differently), sorted and paged
+    in memory; no ORM object is built."""
     today = today or local_today()
     last, first = _last_drills(today), _first_filings()
-    stmt = (sa.select(Enterprise, Plan, last.c.last_on, first.c.first_on)
+    stmt = (sa.select(Enterprise.id, Enterprise.name, Enterprise.county_code,
+                      sa.func.coalesce(County.name, Enterprise.county_code).label("county"),
+                      Plan.risk_level, last.c.last_on, first.c.first_on)
             .join(Plan, sa.and_(Plan.enterprise_id == Enterprise.id, Plan.is_current))
             .join(first, first.c.enterprise_id == Enterprise.id)
-            .outerjoin(last, last.c.enterprise_id == Enterprise.id))
+            .outerjoin(last, last.c.enterprise_id == Enterprise.id)
+            .outerjoin(County, County.code == Enterprise.county_code))
     stmt = permissions.scope(stmt, actor, Enterprise.county_code)
     if query.county_code:
         stmt = stmt.where(Enterprise.county_code == query.county_code)
-    rows = [_row(e, p, last_on, first_on, today) for e, p, last_on, first_on in
-            db.session.execute(stmt)]
+    rows = [_row(ScheduleEnterprise(r.id, r.name, r.county_code, _County(r.county)),
+                 r.risk_level, r.last_on, r.first_on, today) for r in db.session.execute(stmt)]
     if query.overdue is not None:
         rows = [r for r in rows if r["overdue"] == query.overdue]
     rows.sort(key=lambda r: (not r["overdue"], r["next_due_on"], r["enterprise"].name))
@@ -87,7 +111,8 @@ def enterprise_drill_status(actor, enterprise_id: int, today: date | None = None
     if plan is not None:
         first_on = db.session.scalar(sa.select(sa.func.min(Plan.filed_on))
                                      .where(Plan.enterprise_id == enterprise.id))
-        row = _row(enterprise, plan, drills[0].held_on if drills else None, first_on, today)
+        row = _row(enterprise, plan.risk_level, drills[0].held_on if drills else None,
+                   first_on, today)
         result.update(risk_level=plan.risk_level, interval_months=row["interval_months"],
                       next_due_on=row["next_due_on"].isoformat(), overdue=row["overdue"])
     return result

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from registry.api import bp
 from registry.api.routing import operation
 from registry.clock import today
+from registry.fields import Page
 from registry.reminders import service
 from registry.reminders.schemas import ReminderQuery, Status
 
@@ -45,6 +46,8 @@ class PreviewQuery(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     days: int = Field(90, ge=1, le=366)
+    page: Page = 1
+    per_page: int = Field(100, ge=1, le=500)
 
 
 class RecipientOut(BaseModel):
@@ -65,10 +68,19 @@ class PreviewItemOut(BaseModel):
     recipients: list[RecipientOut]
 
 
+class DayCount(BaseModel):
+    on: date
+    count: int
+
+
 class PreviewOut(BaseModel):
     today: date
     days: int
     items: list[PreviewItemOut]
+    total: int  # over the whole window; ``items`` is one page of them
+    page: int
+    per_page: int
+    by_day: list[DayCount]  # every day of the window with something due
 
 
 def reminder_dict(reminder) -> dict:
@@ -97,15 +109,19 @@ def resend_reminder(user, reminder_id):
 
 
 @operation(bp, "/reminders/preview", "GET",
-           "What will be sent over the next days (default 90), and to whom", "reminders",
+           "What will be sent over the next days (default 90), and to whom: one page of "
+           "it, with the total and the count per day over the whole window", "reminders",
            query=PreviewQuery, response=PreviewOut, errors=(401, 422))
 def preview_reminders(user, query):
     on = today()
+    result = service.preview(user, on, query.days, query.page, query.per_page)
     items = [{"on": i.on.isoformat(), "rule": i.rule,
               "rule_label": str(i.rule_label), "subject_type": i.subject.type,
               "subject_id": i.subject.id, "subject_label": i.subject.label,
               "county_code": i.subject.county_code, "due_on": i.subject.due_on.isoformat(),
               "milestone": i.milestone,
               "recipients": [{"name": r.name, "email": r.email} for r in i.recipients]}
-             for i in service.preview(user, on, query.days)]
-    return {"today": on.isoformat(), "days": query.days, "items": items}
+             for i in result.items]
+    return {"today": on.isoformat(), "days": query.days, "items": items, "total": result.total,
+            "page": result.page, "per_page": result.per_page,
+            "by_day": [{"on": d.isoformat(), "count": n} for d, n in result.by_day]}

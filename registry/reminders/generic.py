@@ -21,17 +21,19 @@ def admins() -> tuple[Recipient, ...]:
             .outerjoin(ReminderPreference, ReminderPreference.user_id == User.id)
             .where(User.role == "admin", User.active.is_(True)).order_by(User.id))
     return tuple(Recipient.of(email, f"user:{uid}", display or username, locale or "",
-                              user_id=uid, digest=bool(digest))
+                              user_id=uid, digest=digest)
                  for uid, email, locale, display, username, digest in db.session.execute(stmt))
 
 
 def content(*, heading: str, intro: str, facts: Sequence[tuple[str, object]],
             todo: Sequence[str], url: str, link_label: str, event_uid: str, due_on: date,
-            event_summary: str, overdue: bool, config: Mapping) -> Content:
+            event_summary: str, overdue: bool, config: Mapping, enterprise: str | None = None,
+            number: str | None = None, enterprise_id: int | None = None) -> Content:
     context = dict(heading=heading, intro=intro, facts=facts, todo=todo, url=url,
                    link_label=link_label, overdue=overdue, signature=config["REMINDERS_SIGNATURE"])
     event = CalendarEvent(uid=event_uid, on=due_on, summary=event_summary,
                           description=f"{intro} {url}", url=url)
-    return Content(subject=heading, url=url, event=event,
+    return Content(subject=heading, url=url, event=event, enterprise=enterprise, number=number,
+                   enterprise_id=enterprise_id,
                    text=render_template("reminders/mail/generic.txt", **context),
                    html=render_template("reminders/mail/generic.html", **context))

@@ -48,7 +48,7 @@ def county_officers(county_codes) -> dict[str, tuple[Recipient, ...]]:
     found: dict[str, list[Recipient]] = defaultdict(list)
     for uid, email, locale, display, username, county, digest in db.session.execute(stmt):
         found[county].append(Recipient.of(email, f"user:{uid}", display or username,
-                                          locale or "", user_id=uid, digest=bool(digest)))
+                                          locale or "", user_id=uid, digest=digest))
     return {county: tuple(rs) for county, rs in found.items()}
 
 
@@ -120,7 +120,12 @@ def render(subject: Subject, due: Due, config: Mapping) -> Content:
         summary=_("Plan review due: %(enterprise)s %(number)s", **info),
         description=_("Review the environmental emergency plan (回顾性评估); revise and re-file "
                       "it if needed. %(url)s", url=url), url=url)
-    return Content(subject=line, url=url, event=event,
+    todo = _("Review the plan (回顾性评估); if it needs revision, revise it, have it signed and "
+             "file the revised plan with the county bureau within %(days)s working days.",
+             days=config["FILING_DEADLINE_WORKING_DAYS"])
+    return Content(subject=line, url=url, event=event, enterprise=subject.data.enterprise,
+                   number=subject.data.filing_number, enterprise_id=subject.data.enterprise_id,
+                   todo=todo,
                    text=render_template("reminders/mail/plan_review.txt", **context),
                    html=render_template("reminders/mail/plan_review.html", **context))
 
@@ -131,4 +136,5 @@ SOURCE = ReminderSource(
     milestones=lambda subject, start, end, config: milestones_between(
         PLAN_REVIEW, subject, start, end, schedule(config)),
     candidates=candidates, recipients=recipients, load=load, render=render,
+    digest_group="plan",
 )

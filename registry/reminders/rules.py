@@ -17,18 +17,19 @@ from typing import Any
 @dataclass(frozen=True)
 class Recipient:
     """Who gets a reminder. ``key`` is the identity part: the lower-cased address, or
-    ``user:<id>`` / ``enterprise:<id>`` when there is no address (then it is skipped)."""
+    ``user:<id>`` / ``enterprise:<id>`` when there is no address (then it is skipped).
+    ``digest``: the user's choice (None: no choice made, ``REMINDERS_DELIVERY_DEFAULT``)."""
 
     key: str
     email: str | None
     name: str
     locale: str
     user_id: int | None = None
-    digest: bool = False
+    digest: bool | None = None
 
     @classmethod
     def of(cls, email: str | None, fallback_key: str, name: str, locale: str,
-           user_id: int | None = None, digest: bool = False) -> Recipient:
+           user_id: int | None = None, digest: bool | None = None) -> Recipient:
         address = (email or "").strip()
         return cls(key=address.lower() if address else fallback_key, email=address or None,
                    name=name, locale=locale, user_id=user_id, digest=digest)

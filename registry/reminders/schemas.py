@@ -22,5 +22,10 @@ class ReminderQuery(BaseModel):
     per_page: int = Field(50, ge=1, le=200)
 
 
+class PreviewPageQuery(BaseModel):
+    page: Page = 1
+    per_page: int = Field(100, ge=1, le=500)
+
+
 class PreferenceIn(BaseModel):
     digest: bool = False

@@ -1,65 +1,44 @@
-"""Reminders: the daily sweep, the outbox, delivery with retries, resend, preview, digest.
+"""Reminders: the daily sweep, the outbox, resend, preview, the delivery preference.
 
 Exactly once: a reminder is identified by (rule, subject, milestone, recipient); the sweep
 records it (``INSERT … ON CONFLICT DO NOTHING``) and commits **before** anything is sent.
-A run then claims each pending row just before sending it (an atomic conditional UPDATE,
-committed), sends, and commits the outcome. Two runs at once — threads or processes —
-claim disjoint rows; in addition a run lease makes a second run wait for the first. A
-failed delivery stays ``pending`` and is retried at the next run (the daily schedule is
-the backoff) until ``REMINDERS_MAX_ATTEMPTS``, then ``failed``.
+A run then claims a batch of pending rows before sending them (an atomic conditional
+UPDATE, committed), sends, and commits the batch's outcomes (registry/reminders/delivery.py).
+Two runs at once — threads or processes — claim disjoint rows; in addition a run lease
+makes a second run wait for the first. A failed delivery stays ``pending`` and is retried
+at the next run (the daily schedule is the backoff) until ``REMINDERS_MAX_ATTEMPTS``, then
+``failed``.
 
-A process killed mid-run holds back only the message in flight (its claim lapses after
-``REMINDERS_CLAIM_SECONDS``, then the next run sends it again, with the same Message-ID):
-the rest go out at the restart. If the server had accepted that one message before the
-kill the recipient gets it twice — at least once is the honest guarantee across an SMTP
-hand-off (tests/faults/test_kill_reminders.py).
+A process killed mid-run holds back only the batch in flight (its claims lapse after
+``REMINDERS_CLAIM_SECONDS``, then the next run sends those again, with the same
+Message-IDs): the rest go out at the restart. If the server had accepted some of them
+before the kill their recipients get them twice — at least once is the honest guarantee
+across an SMTP hand-off (tests/faults/test_kill_reminders.py).
 """
 from __future__ import annotations
 
 import time
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale, format_date, gettext as _
+from flask import current_app
+from flask_babel import gettext as _
 
 from registry import audit, permissions
-from registry.clock import today as local_today
 from registry.errors import Conflict, NotFound
 from registry.extensions import db
 from registry.lease import DbLease
 from registry.models import Reminder, ReminderPreference
 from registry.models.base import utcnow
-from registry.reminders.mail import (RecipientRefused, TransportDown, build_message,
-                                     stable_message_id, transport_for)
+from registry.reminders.delivery import RunSummary, deliver_pending  # noqa: F401 - re-exported
 from registry.reminders.rules import Due, Recipient, Subject
 from registry.reminders.schemas import ReminderQuery
-from registry.reminders.sources import ReminderSource, load_sources, source_for
+from registry.reminders.sources import ReminderSource, load_sources
 
 RUN_LEASE = "reminders-run"
 _CHUNK = 500
-
-
-@dataclass
-class RunSummary:
-    """What one run did; ``due`` = ``sent`` + ``failed`` + ``skipped``."""
-
-    sent: int = 0
-    failed: int = 0
-    skipped: int = 0
-    busy: bool = False
-    dry_run: bool = False
-    would_send: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def due(self) -> int:
-        return self.sent + self.failed + self.skipped + self.would_send
-
-    def line(self) -> str:
-        return f"due {self.due}, sent {self.sent}, failed {self.failed}, skipped {self.skipped}"
 
 
 # --- the sweep ------------------------------------------------------------------------
@@ -86,13 +65,24 @@ def collect_due(today: date, sources: list[ReminderSource] | None = None):
     return found
 
 
+def _delivery(source: ReminderSource, recipient: Recipient, default_digest: bool) -> str:
+    """A digest unless the recipient chose single mails (or single mails are the default,
+    REMINDERS_DELIVERY_DEFAULT); a formal notice is always a mail of its own."""
+    digest = default_digest if recipient.digest is None else recipient.digest
+    return "digest" if digest and source.digestible else "single"
+
+
+def default_digest() -> bool:
+    return current_app.config["REMINDERS_DELIVERY_DEFAULT"] != "single"
+
+
 def _row(source: ReminderSource, subject: Subject, due: Due, recipient: Recipient,
-         default_locale: str) -> dict:
+         default_locale: str, digest: bool) -> dict:
     return dict(
         rule=source.rule, subject_type=subject.type, subject_id=subject.id,
         milestone=due.milestone, recipient=recipient.key, recipient_name=recipient.name[:128],
         recipient_user_id=recipient.user_id, locale=recipient.locale or default_locale,
-        delivery="digest" if recipient.digest else "single", county_code=subject.county_code,
+        delivery=_delivery(source, recipient, digest), county_code=subject.county_code,
         subject_label=subject.label[:300], due_on=due.due_on, milestone_on=due.milestone_on,
         status="pending" if recipient.email else "skipped", attempts=0,
         last_error=None if recipient.email else "no e-mail address", created_at=utcnow())
@@ -119,7 +109,8 @@ def record_due(found) -> int:
     """Record every due reminder for each recipient (one transaction). Returns how many
     new rows were skipped for want of an e-mail address."""
     default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]
-    rows = [_row(source, subject, due, r, default_locale)
+    digest = default_digest()
+    rows = [_row(source, subject, due, r, default_locale, digest)
             for source, subject, due in found for r in subject.recipients]
     try:
         inserted = _insert_ignore(rows)
@@ -152,7 +143,7 @@ def run_reminders(today: date, *, dry_run: bool = False, wait_seconds: float | N
     try:
         summary = RunSummary()
         summary.skipped += record_due(collect_due(today))
-        deliver_pending(summary, transport=transport, lease=lease)
+        deliver_pending(summary, transport=transport, lease=lease, today=today)
         return summary
     finally:
         db.session.remove()
@@ -171,175 +162,6 @@ def _dry_run(today: date) -> RunSummary:
         sa.select(sa.func.count()).select_from(Reminder).where(Reminder.status == "pending"))
     db.session.rollback()
     return summary
-
-
-# --- delivery -------------------------------------------------------------------------
-
-def _claim(ids: list[int]) -> list[int]:
-    """Take the rows no other run is delivering; committed before anything is sent. Called
-    per message (or digest) right before sending it, so that a run that dies holds back
-    only what it was sending."""
-    now = utcnow()
-    until = now + timedelta(seconds=current_app.config["REMINDERS_CLAIM_SECONDS"])
-    claimed = []
-    for start in range(0, len(ids), _CHUNK):
-        stmt = (sa.update(Reminder)
-                .where(Reminder.id.in_(ids[start:start + _CHUNK]), Reminder.status == "pending",
-                       sa.or_(Reminder.claimed_until.is_(None), Reminder.claimed_until < now))
-                .values(claimed_until=until).returning(Reminder.id))
-        claimed.extend(db.session.execute(stmt).scalars())
-    db.session.commit()
-    return sorted(claimed)
-
-
-def _finish(reminder: Reminder, error: str | None, message_id: str | None, summary) -> None:
-    reminder.attempts += 1
-    reminder.last_attempt_at = utcnow()
-    reminder.claimed_until = None
-    if error is None:
-        reminder.status, reminder.sent_at, reminder.last_error = "sent", utcnow(), None
-        reminder.message_id = message_id
-        summary.sent += 1
-    else:
-        reminder.last_error = error[:2000]
-        if reminder.attempts >= current_app.config["REMINDERS_MAX_ATTEMPTS"]:
-            reminder.status = "failed"
-        summary.failed += 1
-
-
-def _cancel_gone(rows, summary) -> dict[tuple[str, int], Subject]:
-    """Load each pending row's subject; a subject no longer due (plan superseded…) cancels
-    its reminders. Returns {(rule, subject_id): subject}."""
-    config = current_app.config
-    subjects: dict[tuple[str, int], Subject] = {}
-    by_rule: dict[str, set[int]] = defaultdict(set)
-    for row in rows:
-        by_rule[row.rule].add(row.subject_id)
-    gone = []
-    for rule, ids in by_rule.items():
-        source = source_for(rule)
-        if source is None:  # its area is not installed here: leave the rows alone
-            continue
-        loaded = source.load(sorted(ids), config)
-        subjects.update({(rule, sid): s for sid, s in loaded.items()})
-        gone += [row.id for row in rows if row.rule == rule and row.subject_id not in loaded]
-    if gone:
-        db.session.execute(sa.update(Reminder).where(Reminder.id.in_(gone),
-                                                     Reminder.status == "pending")
-                           .values(status="cancelled", claimed_until=None,
-                                   last_error="no longer due (superseded or closed)"))
-        db.session.commit()
-        summary.skipped += len(gone)
-    return subjects
-
-
-def _due_of(r: Reminder) -> Due:
-    return Due(r.rule, r.subject_type, r.subject_id, r.milestone, r.milestone_on, r.due_on)
-
-
-def _send(transport, msg, address) -> str | None:
-    """Send; the error text on failure (the row stays pending), None on success."""
-    try:
-        transport.send(msg, address)
-    except (TransportDown, RecipientRefused) as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
-
-
-def deliver_pending(summary: RunSummary | None = None, *, transport=None, only_ids=None,
-                    lease: DbLease | None = None) -> RunSummary:
-    """Deliver pending reminders not claimed by another run: single mails one by one, digest
-    recipients one mail each. Each outcome is committed as it happens."""
-    summary = summary or RunSummary()
-    config = current_app.config
-    stmt = (sa.select(Reminder.id, Reminder.rule, Reminder.subject_id, Reminder.delivery,
-                      Reminder.recipient)
-            .where(Reminder.status == "pending").order_by(Reminder.id))
-    if only_ids is not None:
-        stmt = stmt.where(Reminder.id.in_(only_ids))
-    now = utcnow()
-    stmt = stmt.where(sa.or_(Reminder.claimed_until.is_(None), Reminder.claimed_until < now))
-    rows = db.session.execute(stmt).all()
-    subjects = _cancel_gone(rows, summary)
-    rows = [r for r in rows if (r.rule, r.subject_id) in subjects]
-    db.session.commit()  # end the read transaction: claims are taken one at a time below
-    transport = transport or transport_for(config)
-    try:
-        digests: dict[str, list[int]] = defaultdict(list)
-        for n, row in enumerate(rows):
-            if row.delivery == "digest":
-                digests[row.recipient].append(row.id)
-                continue
-            if _claim([row.id]):
-                _deliver_one(row.id, subjects, transport, summary)
-            if lease is not None and n % 50 == 49:
-                lease.try_acquire()  # renew
-        for ids in digests.values():
-            claimed = _claim(ids)
-            if claimed:
-                _deliver_digest(claimed, subjects, transport, summary)
-    finally:
-        transport.close()
-    return summary
-
-
-def _render(reminder: Reminder, subject: Subject):
-    source = source_for(reminder.rule)
-    with force_locale(reminder.locale):
-        return source.render(subject, _due_of(reminder), current_app.config)
-
-
-def _message_id(reminders: list[Reminder]) -> str:
-    """The same for every try until a reminder is sent (a repeat after a crash or a reply
-    lost to a time-out has the ID of the copy the server may hold), different for a
-    deliberate resend of a sent one (its last ``sent_at`` is part of the identity)."""
-    return stable_message_id(current_app.config, *((r.id, r.created_at.isoformat(),
-                                                   r.recipient, r.sent_at) for r in reminders))
-
-
-def _deliver_one(reminder_id: int, subjects, transport, summary) -> None:
-    reminder = db.session.get(Reminder, reminder_id)
-    subject = subjects[(reminder.rule, reminder.subject_id)]
-    try:
-        content = _render(reminder, subject)
-        msg = build_message(current_app.config, reminder.recipient, reminder.recipient_name,
-                            content.subject, content.text, content.html,
-                            [content.event] if content.event else [],
-                            message_id=_message_id([reminder]))
-        error = _send(transport, msg, reminder.recipient)
-    except Exception as exc:  # noqa: BLE001 - a broken mail must not stop the others
-        current_app.logger.exception("reminder %s could not be built", reminder_id)
-        msg, error = None, f"{type(exc).__name__}: {exc}"
-    _finish(reminder, error, msg["Message-ID"] if msg is not None and error is None else None,
-            summary)
-    db.session.commit()
-
-
-def _deliver_digest(ids: list[int], subjects, transport, summary) -> None:
-    reminders = [db.session.get(Reminder, i) for i in ids]
-    first = reminders[0]
-    msg = None
-    try:
-        items = [(r, _render(r, subjects[(r.rule, r.subject_id)])) for r in reminders]
-        with force_locale(first.locale):
-            context = dict(items=items, signature=current_app.config["REMINDERS_SIGNATURE"],
-                           name=first.recipient_name, today=format_date(local_today(), "long"))
-            subject_line = _("[Daily reminder digest] %(count)s reminders for your counties",
-                             count=len(items))
-            msg = build_message(current_app.config, first.recipient, first.recipient_name,
-                                subject_line,
-                                render_template("reminders/mail/digest.txt", **context),
-                                render_template("reminders/mail/digest.html", **context),
-                                [c.event for _r, c in items if c.event],
-                                message_id=_message_id(reminders))
-        error = _send(transport, msg, first.recipient)
-    except Exception as exc:  # noqa: BLE001
-        current_app.logger.exception("digest for %s could not be built", first.recipient)
-        error = f"{type(exc).__name__}: {exc}"
-    for r in reminders:
-        _finish(r, error, msg["Message-ID"] if msg is not None and error is None else None,
-                summary)
-    db.session.commit()
 
 
 # --- outbox, resend, preview, preferences -----------------------------------------------
@@ -434,32 +256,62 @@ class PreviewItem:
     rule: str = ""
 
 
-def preview(actor, today: date, days: int = 90) -> list[PreviewItem]:
-    """What will be sent over the next ``days`` days and when, in ``actor``'s counties."""
+@dataclass(frozen=True)
+class PreviewPage:
+    """One page of the preview, the total over the whole window and the count per day."""
+
+    items: list[PreviewItem]
+    total: int
+    page: int
+    per_page: int
+    by_day: list[tuple[date, int]]
+    start: date
+    end: date
+
+
+def preview(actor, today: date, days: int = 90, page: int = 1,
+            per_page: int = 100) -> PreviewPage:
+    """What will be sent over the next ``days`` days and when, in ``actor``'s counties:
+    the whole window counted (per day too), one page of it listed. Set-based like the
+    sweep: one indexed candidate query per rule, the milestones computed in memory, the
+    recipients looked up (one query per rule) only for the subjects on the page."""
     config = current_app.config
     counties = permissions.visible_county_codes(actor)
     start, end = today + timedelta(days=1), today + timedelta(days=days)
-    items = []
+    found = []
     for source in load_sources():
-        found = [(subject, due)
-                 for subject in source.candidates(start, end, config, county_codes=counties)
-                 for due in source.milestones(subject, start, end, config)]
-        source.recipients(list({id(s): s for s, _d in found}.values()), config)
-        items += [PreviewItem(due.milestone_on, source.label, subject, due.milestone,
-                              subject.recipients, source.rule) for subject, due in found]
-    return sorted(items, key=lambda i: (i.on, str(i.rule_label), i.subject.label))
+        label = str(source.label)
+        found += [(due.milestone_on, label, subject.label, n, source, subject, due)
+                  for n, subject in enumerate(
+                      source.candidates(start, end, config, county_codes=counties))
+                  for due in source.milestones(subject, start, end, config)]
+    found.sort(key=lambda f: f[:4])
+    shown = found[(page - 1) * per_page:page * per_page]
+    per_source: dict[str, tuple] = {}
+    for f in shown:
+        source, subjects = per_source.setdefault(f[4].rule, (f[4], {}))
+        subjects[id(f[5])] = f[5]
+    for source, subjects in per_source.values():
+        source.recipients(list(subjects.values()), config)
+    items = [PreviewItem(due.milestone_on, source.label, subject, due.milestone,
+                         subject.recipients, source.rule)
+             for _on, _l, _s, _n, source, subject, due in shown]
+    by_day = sorted(Counter(f[0] for f in found).items())
+    return PreviewPage(items, len(found), page, per_page, by_day, start, end)
 
 
 def digest_preference(user) -> bool:
+    """Whether ``user`` gets one digest per run: their choice, else the default."""
     pref = db.session.get(ReminderPreference, user.id) if getattr(user, "id", None) else None
-    return bool(pref and pref.digest)
+    return default_digest() if pref is None else bool(pref.digest)
 
 
 def set_digest(actor, digest: bool) -> None:
-    """Choose one daily digest instead of single mails (officers and administrators)."""
+    """Choose one digest per run (the default) or single mails (officers and
+    administrators)."""
     permissions.require(can_choose_digest(actor), actor)
     pref = db.session.get(ReminderPreference, actor.id)
-    before = {"digest": bool(pref and pref.digest)}
+    before = {"digest": digest_preference(actor)}
     if pref is None:
         pref = ReminderPreference(user_id=actor.id)
         db.session.add(pref)

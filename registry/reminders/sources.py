@@ -34,6 +34,11 @@ class Content:
     html: str
     url: str
     event: CalendarEvent | None = None
+    # For the digest's line about this reminder (issue #16 §1): who and which filing.
+    enterprise: str | None = None
+    number: str | None = None
+    enterprise_id: int | None = None
+    todo: str | None = None  # what the enterprise must do (mails to enterprise contacts)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,9 @@ class ReminderSource:
     * ``render(subject, due, config) -> Content``: the mail, rendered under the recipient's
       locale (the caller sets it).
     * ``label``: the rule's display name (lazy gettext).
+    * ``digest_group``: where the digest lists it (``plan``: by urgency — overdue, within
+      7/30/90 days; ``actions``, ``drills``, ``agreements``, ``applications``, ``other``).
+    * ``digestible``: False for formal notices that always go as their own mail.
     """
 
     rule: str
@@ -65,6 +73,8 @@ class ReminderSource:
     recipients: Callable[[list[Subject], Mapping], None]
     load: Callable[[Sequence[int], Mapping], dict[int, Subject]]
     render: Callable[[Subject, Due, Mapping], Content]
+    digest_group: str = "other"
+    digestible: bool = True
 
 
 def load_sources() -> list[ReminderSource]:

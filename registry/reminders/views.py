@@ -7,7 +7,7 @@ from registry.clock import today
 from registry.errors import Conflict
 from registry.jurisdictions.service import counties_in_view
 from registry.reminders import service
-from registry.reminders.schemas import PreferenceIn, ReminderQuery
+from registry.reminders.schemas import PreferenceIn, PreviewPageQuery, ReminderQuery
 from registry.reminders.sources import load_sources
 from registry.validation import form_data, validate
 from registry.web.queries import read_query
@@ -24,19 +24,23 @@ STATUS_BADGES = {"pending": "warning", "sent": "success", "failed": "danger",
 
 
 @bp.app_template_filter("milestone")
-def milestone_label(milestone: str) -> str:
-    """``before-30`` → 30 days before; ``on-day``; ``overdue-2`` → overdue reminder 2.
+def milestone_label(milestone: str, due_on=None, on=None) -> str:
+    """``before-30`` → 30 days before; ``on-day``; ``overdue-2`` → overdue by N days
+    (from ``due_on`` and the milestone's date ``on``; no count of reminders: the k in
+    ``overdue-k`` counts periods since the due date, not mails sent — issue #16 §1).
     A recurring clock (drills) prefixes its cycle's due date: ``2027-05-20/before-30``."""
     cycle, _slash, milestone = milestone.rpartition("/")
     if cycle:
-        return f"{milestone_label(milestone)}（{cycle}）"
+        return f"{milestone_label(milestone, due_on, on)}（{cycle}）"
     kind, _sep, n = milestone.partition("-")
     if kind == "before":
         return _("%(days)s days before", days=n)
     if milestone == "on-day":
         return _("On the due date")
     if kind == "overdue":
-        return _("Overdue, reminder %(n)s", n=n)
+        if due_on is not None and on is not None:
+            return _("Overdue by %(days)s days", days=(on - due_on).days)
+        return _("Overdue")
     return milestone
 
 
@@ -78,9 +82,10 @@ def resend(reminder_id):
 @bp.get("/reminders/preview")
 @login_required
 def preview():
-    items = service.preview(current_user, today())
-    return render_template("reminders/preview.html", items=items[:500], total=len(items),
-                           today=today(), **_context())
+    query = read_query(PreviewPageQuery, request.args)
+    result = service.preview(current_user, today(), 90, query.page, query.per_page)
+    return render_template("reminders/preview.html", result=result, today=today(),
+                           **_context())
 
 
 @bp.post("/reminders/preferences")
@@ -88,6 +93,6 @@ def preview():
 def preferences():
     body = validate(PreferenceIn, form_data(request.form, booleans=("digest",)))
     service.set_digest(current_user, body.digest)
-    flash(_("Daily digest switched on.") if body.digest else _("Daily digest switched off."),
-          "success")
+    flash(_("Digest switched on: one mail a day.") if body.digest
+          else _("Single mails switched on: one mail per reminder."), "success")
     return redirect(url_for("reminders.index"))

@@ -127,6 +127,7 @@ SOURCE = ReminderSource(
     due=lambda subject, today, config: _due(subject, today),
     milestones=lambda subject, start, end, config: _between(subject, start, end),
     candidates=candidates, recipients=recipients, load=load, render=render,
+    digestible=False,  # a formal notice (退回补正 / 予以备案): always its own mail
 )
 
 
@@ -209,5 +210,5 @@ REPLY_SOURCE = ReminderSource(
     milestones=lambda subject, start, end, config: _with_receipt(
         subject, milestones_between(REPLY_RULE, subject, start, end, REPLY_SCHEDULE)),
     candidates=reply_candidates, recipients=reply_recipients, load=reply_load,
-    render=reply_render,
+    render=reply_render, digest_group="applications",
 )

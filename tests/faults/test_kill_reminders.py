@@ -93,7 +93,10 @@ def test_reminder_run_killed_midway_sends_each_reminder_after_restart(
     accounts.make("officer", ["411081"], email="officer.yuzhou@example.com")
     env = cli_env(database_url, tmp_path, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp.port),
                   REMINDERS_CLAIM_SECONDS=str(CLAIM_SECONDS), REMINDERS_RUN_WAIT_SECONDS="60",
-                  REMINDERS_DRILL_DAYS_BEFORE="off", REMINDERS_DRILL_OVERDUE_EVERY_DAYS="0")
+                  REMINDERS_DRILL_DAYS_BEFORE="off", REMINDERS_DRILL_OVERDUE_EVERY_DAYS="0",
+                  # One mail per reminder, one mail per batch: the message in flight is the
+                  # batch in flight (larger batches: tests/registry/reminders/test_batches.py).
+                  REMINDERS_DELIVERY_DEFAULT="single", REMINDERS_SEND_BATCH="1")
     command = ["reminders", "run", "--today", TODAY]
     proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "registry", *command],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

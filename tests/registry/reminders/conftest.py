@@ -112,10 +112,19 @@ def _plan_reminders_only(request, monkeypatch):
     """The delivery, concurrency and web tests count plan reminders; their enterprises never
     drilled, so drill reminders would join in. They are switched off there (also for CLI
     subprocesses, through the environment); test_area_sources.py tests them."""
-    if request.module.__name__.endswith("test_area_sources") or "app" not in request.fixturenames:
+    if (request.module.__name__.endswith(("test_area_sources", "test_digest"))
+            or "app" not in request.fixturenames):
         return
     app = request.getfixturevalue("app")
     monkeypatch.setitem(app.config, "REMINDERS_DRILL_DAYS_BEFORE", "off")
     monkeypatch.setitem(app.config, "REMINDERS_DRILL_OVERDUE_EVERY_DAYS", 0)
     monkeypatch.setenv("REMINDERS_DRILL_DAYS_BEFORE", "off")
     monkeypatch.setenv("REMINDERS_DRILL_OVERDUE_EVERY_DAYS", "0")
+
+
+@pytest.fixture
+def single_mails(app, monkeypatch):
+    """Single mails as the default (REMINDERS_DELIVERY_DEFAULT=single, also for CLI
+    subprocesses): for the tests of one rule's own mail and of per-mail exactly-once."""
+    monkeypatch.setitem(app.config, "REMINDERS_DELIVERY_DEFAULT", "single")
+    monkeypatch.setenv("REMINDERS_DELIVERY_DEFAULT", "single")

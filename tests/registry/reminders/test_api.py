@@ -68,3 +68,27 @@ def test_preview_lists_the_coming_milestones_with_recipients(app, smtp, client, 
     assert mine[0]["rule_label"]
     short = officer.get("/reminders/preview?days=30").json["items"]
     assert [i["milestone"] for i in short if i["rule"] == "plan_review"] == []
+
+
+def test_preview_is_paged_over_the_whole_window(app, client, accounts, admin_api):
+    """Not cut at the first N (issue #16 §1): every milestone of the 90 days is counted,
+    per day too, and reachable page by page, in date order."""
+    for n, signed in enumerate(("2023-07-01", "2023-08-01", "2023-09-01", "2023-09-13"), 1):
+        file_plan(admin_api, n, signed)
+    officer = accounts.api(client, "officer", ["411081"])
+    whole = officer.get("/reminders/preview?per_page=500").json
+    assert whole["total"] == len(whole["items"]) > 4
+    assert sum(d["count"] for d in whole["by_day"]) == whole["total"]
+    pages, page = [], 1
+    while True:
+        r = officer.get(f"/reminders/preview?per_page=3&page={page}")
+        assert r.status_code == 200 and r.json["total"] == whole["total"]
+        if not r.json["items"]:
+            break
+        pages += r.json["items"]
+        page += 1
+    assert pages == whole["items"] and page == -(-whole["total"] // 3) + 1
+    days = [i["on"] for i in pages]
+    assert days == sorted(days) and days[-1] <= "2026-09-13"
+    r = officer.get("/reminders/preview?per_page=501")
+    assert r.status_code == 422 and "per_page" in r.json["error"]["fields"]

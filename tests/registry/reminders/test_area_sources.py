@@ -1,9 +1,14 @@
 """Corrective-action and agreement reminders through the same sweep, outbox and SMTP as
 the plan reminders: the owner and county officers a week before an action is due, weekly
 while overdue; the administrators 60 and 30 days before an agreement expires."""
+import pytest
+
 from tests.registry.drills.conftest import action_payload, drill_payload
 from tests.registry.agreements.payloads import luohe
 from tests.registry.reminders.conftest import outbox, run
+
+
+pytestmark = pytest.mark.usefixtures("single_mails")  # each rule's own mail
 
 
 def _subject(message) -> str:

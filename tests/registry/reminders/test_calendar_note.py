@@ -4,7 +4,7 @@ from tests.registry.reminders.conftest import outbox, run
 
 
 def test_administrators_are_told_each_december_while_next_year_is_unknown(
-        app, smtp, accounts, admin_api):
+        app, smtp, accounts, admin_api, single_mails):
     accounts.make("admin", username="chief", email="chief@example.com")
     accounts.make("officer", ["411081"], email="yuzhou@example.com")
     run(app, "2026-11-30")

@@ -25,7 +25,7 @@ def _expected():
                   + ["officer.yuzhou@example.com"] * PLANS)
 
 
-def test_two_runs_in_threads_send_each_reminder_once(app, smtp, accounts, admin_api):
+def test_two_runs_in_threads_send_each_reminder_once(app, smtp, accounts, admin_api, single_mails):
     _plans(admin_api, accounts)
     barrier = threading.Barrier(2)
     summaries, errors = [], []
@@ -47,7 +47,8 @@ def test_two_runs_in_threads_send_each_reminder_once(app, smtp, accounts, admin_
     assert smtp.recipients() == _expected()
 
 
-def test_racing_deliveries_without_the_run_lease_claim_disjoint_rows(app, smtp, accounts, admin_api):
+def test_racing_deliveries_without_the_run_lease_claim_disjoint_rows(app, smtp, accounts, admin_api,
+                                                                    single_mails):
     from registry.reminders.service import collect_due, deliver_pending, record_due
 
     _plans(admin_api, accounts)
@@ -75,7 +76,8 @@ def test_racing_deliveries_without_the_run_lease_claim_disjoint_rows(app, smtp, 
 
 
 def test_two_processes_running_the_cli_at_once_send_each_reminder_once(app, smtp, accounts,
-                                                                      admin_api, database_url):
+                                                                      admin_api, database_url,
+                                                                      single_mails):
     _plans(admin_api, accounts)
     env = dict(os.environ, REGISTRY_ENV="development", DATABASE_URL=database_url,
                MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp.port), SCHEDULER_ENABLED="0",
@@ -90,3 +92,36 @@ def test_two_processes_running_the_cli_at_once_send_each_reminder_once(app, smtp
     assert lines == ["due 0, sent 0, failed 0, skipped 0",
                      f"due {2 * PLANS}, sent {2 * PLANS}, failed 0, skipped 0"]
     assert smtp.recipients() == _expected()
+
+
+def test_racing_deliveries_of_digests_send_one_mail_per_recipient(app, smtp, accounts, admin_api):
+    """The default: the officer's six reminders are one digest, sent once although three
+    deliveries race for it, in batches of two mails (REMINDERS_SEND_BATCH)."""
+    from registry.reminders.service import collect_due, deliver_pending, record_due
+
+    app.config["REMINDERS_SEND_BATCH"] = 2
+    _plans(admin_api, accounts)
+    with app.app_context():
+        record_due(collect_due(date.fromisoformat(TODAY)))
+    barrier = threading.Barrier(3)
+    results, errors = [], []
+
+    def go():
+        with app.app_context():
+            barrier.wait()
+            try:
+                results.append(deliver_pending())
+            except Exception as exc:  # noqa: BLE001
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=go) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == [] and sum(r.sent for r in results) == 2 * PLANS
+    assert sum(r.mails for r in results) == PLANS + 1
+    assert smtp.recipients() == sorted([f"contact{n}@example.com" for n in range(1, PLANS + 1)]
+                                       + ["officer.yuzhou@example.com"])
+    rows = outbox(app, recipient="officer.yuzhou@example.com")
+    assert len(rows) == PLANS and len({r.message_id for r in rows}) == 1

@@ -80,6 +80,12 @@ def test_preview_shows_the_next_90_days(app, client, accounts, admin_api):
     assert "到期前90天" not in page  # that one is today's, not the future's
     assert "许昌市测试化工有限公司2号厂" not in page  # another county
     assert outbox(app) == []  # a preview records nothing
+    # Paged, not cut: a page of one shows the total and a way on.
+    page = client.get("/reminders/preview?per_page=1&page=2").get_data(as_text=True)
+    by_day, table = page.split('id="preview-by-day"')[1].split('id="preview"')
+    assert all(f'data-day="{d}"' in by_day for d in ("2026-08-14", "2026-09-06", "2026-09-13"))
+    assert table.count("<tr") == 2 and ">2026-09-06</td>" in table  # header and one row
+    assert ">2026-08-14</td>" not in table  # page 1's (due 09-13 is every row's due date)
 
 
 def test_digest_switch_for_officers_not_viewers(app, client, accounts):
