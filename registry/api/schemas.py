@@ -90,6 +90,9 @@ class PlanOut(BaseModel):
     missing_documents: list[str]
     documents_status: Literal["complete", "missing_documents"]
     is_demo: bool
+    grading_check: Literal["agrees", "mismatch", "no_inventory"] = Field(
+        description="The filed level against the level computed from the enterprise's risk "
+                    "inventory (HJ 941-2018, issue #20); no_inventory without one")
 
 
 class PlanPage(BaseModel):

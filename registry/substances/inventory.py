@@ -23,8 +23,10 @@ def water_suggestion(enterprise: Enterprise) -> tuple[str | None, list[dict]]:
     from registry.map import service as map_service
 
     try:
-        trace = map_service.downstream_of(*map_service.trace_origin(enterprise),
-                                          river=enterprise.receiving_water)
+        # The bare trace: the areas' trace additions (agreements' sheet…) are not needed.
+        trace = map_service.network().trace(*map_service.trace_origin(enterprise),
+                                            max_snap_m=map_service.max_snap_m(),
+                                            river=enterprise.receiving_water).to_dict()
     except (KeyError, ValueError):  # no river network loaded / unknown receiving water
         return None, []
     e, reasons = grading.water_e(trace, enterprise.county_code)
@@ -152,15 +154,18 @@ def find_inventory(actor, enterprise_id: int) -> RiskInventory | None:
     return _inventory(enterprise_id)
 
 
-def grading_check(plan) -> str:
-    """``agrees``, ``mismatch`` (the filed level differs from the inventory's grade) or
-    ``no_inventory``, for a filed plan."""
-    level = db.session.scalar(sa.select(RiskInventory.level)
-                              .where(RiskInventory.enterprise_id == plan.enterprise_id))
-    if level is None:
-        return "no_inventory"
-    return "agrees" if level == plan.risk_level else "mismatch"
+def grading_mismatches(actor, county_code: str | None = None) -> list[dict]:
+    """分级核查: current plans in the caller's counties whose filed level differs from the
+    level computed from the enterprise's risk inventory, by county and name."""
+    from registry.models import Plan
 
-
-__all__ = ["compute", "find_inventory", "get_inventory", "grading_check", "put_inventory",
-           "NotFound"]
+    stmt = (sa.select(Enterprise, Plan, RiskInventory)
+            .join(Plan, sa.and_(Plan.enterprise_id == Enterprise.id, Plan.is_current))
+            .join(RiskInventory, RiskInventory.enterprise_id == Enterprise.id)
+            .where(RiskInventory.level != Plan.risk_level)
+            .order_by(Enterprise.county_code, Enterprise.name, Enterprise.id))
+    if county_code:
+        stmt = stmt.where(Enterprise.county_code == county_code)
+    stmt = permissions.scope(stmt, actor, Enterprise.county_code)
+    return [{"enterprise": e, "plan": p, "inventory": i}
+            for e, p, i in db.session.execute(stmt).all()]

@@ -141,3 +141,15 @@ def _form_values(form, stored) -> tuple[dict, list[dict]]:
         values.update({f"{name}-{k}": v for k, v in medium.items()})
     return values, [{"substance_id": i.substance_id, "max_quantity_t": i.max_quantity_t,
                      "storage": i.storage} for i in stored.items]
+
+
+@bp.get("/grading-check")
+@login_required
+def grading_check():
+    """分级核查: filed levels that differ from the computation, in the caller's counties."""
+    from registry.jurisdictions.service import counties_in_view
+
+    county = request.args.get("county_code") or None
+    return render_template("substances/grading_check.html", county_code=county,
+                           rows=inventory.grading_mismatches(current_user, county),
+                           counties=counties_in_view(current_user))

@@ -205,6 +205,7 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("GET", "/enterprises/<int:enterprise_id>/downstream"): [Case("302 200 200 403 200")],
     # Risk substances and inventories (issue #20)
     ("GET", "/substances"): [Case("302 200 200 200 200")],
+    ("GET", "/grading-check"): [Case("302 200 200 200 200")],
     ("GET", "/substances/new"): [Case("302 403 403 403 200")],
     ("POST", "/substances/new"): [Case("302 403 403 403 302", form=_substance_form)],
     ("GET", "/substances/<int:substance_id>/edit"): [Case("302 403 403 403 200")],

@@ -27,7 +27,7 @@ def test_create_and_search_substances(admin_api, substances, accounts, client):
 
 def test_create_substance_rules(admin_api, accounts, client, substances):
     r = admin_api.post("/substances", json={**CHLORINE, "name": "另一种", "cas": "7782-50-4"})
-    assert r.status_code == 422 and "check digit" in " ".join(r.json["error"]["fields"]["cas"])
+    assert r.status_code == 422 and "校验位" in " ".join(r.json["error"]["fields"]["cas"])
     r = admin_api.post("/substances", json={"name": "x", "critical_quantity_t": 0, "media": []})
     fields = r.json["error"]["fields"]
     assert r.status_code == 422 and {"critical_quantity_t", "media"} <= set(fields)

@@ -70,8 +70,8 @@ def test_import_is_all_or_nothing_and_lists_every_error(app, runner, tmp_path):
     r = runner.invoke(args=["substances", "import", str(path)])
     assert r.exit_code == 1
     out = r.output
-    for expected in ("Row 3, column CAS号", "Row 3, column 临界量(t)", "Row 3, column 部分",
-                     "Row 4, column 名称", "Row 4, column 介质", "Row 5, column 名称"):
+    for expected in ("第 3 行“CAS号”列", "第 3 行“临界量(t)”列", "第 3 行“部分”列",
+                     "第 4 行“名称”列", "第 4 行“介质”列", "第 5 行“名称”列：测试物质一 已在第 2 行"):
         assert expected in out, (expected, out)
     assert _names(app) == {}
 

@@ -72,3 +72,35 @@ def test_other_county_officer_cannot_open_the_inventory(client, accounts, admin_
     e = admin_api.post("/enterprises", json=enterprise_payload(1, "411081")).json
     _login(client, accounts, "officer", ["411025"])
     assert client.get(f"/enterprises/{e['id']}/risk-inventory").status_code == 403
+
+
+def test_plan_shows_grading_check_and_mismatches_are_listed(client, accounts, admin_api):
+    from tests.conftest import plan_payload
+    from tests.registry.substances.conftest import WATERY, put
+
+    water = admin_api.post("/substances", json=WATERY).json
+    far = (113.40, 34.17)  # the 禹州 intake 10.9 km downstream: E3
+    ents = [admin_api.post("/enterprises", json=enterprise_payload(
+        n, "411081", longitude=far[0], latitude=far[1])).json for n in (1, 2, 3)]
+    # 襄城县's seat: the 北汝河 intake lies within 10 km downstream: E1, Q1 M1 → major.
+    other = admin_api.post("/enterprises", json=enterprise_payload(4, "411025")).json
+    plans = [admin_api.post("/plans", json=plan_payload(e["id"], risk_level=level)).json
+             for e, level in zip(ents + [other], ("general", "major", "general", "major"))]
+    assert [p["grading_check"] for p in plans] == ["no_inventory"] * 4
+    # 12.5 t / 5 t = 2.5 → Q1, M 20 → M1, E3 → general.
+    body = {"substances": [{"substance_id": water["id"], "max_quantity_t": 12.5}],
+            "water": {"process_units": {"listed": 1}, "control_score": 10}}
+    for e in (ents[0], ents[1], other):
+        r = put(admin_api, f"/enterprises/{e['id']}/risk-inventory", body)
+        assert r.status_code == 200
+    assert (r.json["water"]["e"], r.json["water"]["e_reasons"][0]["rule"]) == (
+        "E1", "intake_within_10km")
+    checks = {p["id"]: p["grading_check"] for p in admin_api.get("/plans").json["items"]}
+    assert [checks[p["id"]] for p in plans] == ["agrees", "mismatch", "no_inventory", "agrees"]
+    assert admin_api.get(f"/plans/{plans[1]['id']}").json["grading_check"] == "mismatch"
+    _login(client, accounts, "officer", ["411081"])
+    html = client.get(f"/plans/{plans[1]['id']}").get_data(as_text=True)
+    assert "一般[一般-水(Q1-M1-E3)]" in html and "Q=2.5" in html
+    page = client.get("/grading-check").get_data(as_text=True)
+    assert plans[1]["filing_number"] in page
+    assert plans[0]["filing_number"] not in page and plans[3]["filing_number"] not in page
