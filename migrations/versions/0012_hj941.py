@@ -64,9 +64,39 @@ def upgrade():
                     ["inventory_id"])
     op.create_index("ix_risk_inventory_items_substance_id", "risk_inventory_items",
                     ["substance_id"])
+    _data_version_triggers()
+
+
+# The enterprise list filters by substance held (``?substance_id=``) and is kept per data
+# version (registry/data_version.py): these tables move the token too, like 0007's.
+TRIGGERED = ("risk_inventories", "risk_inventory_items")
+EVENTS = ("INSERT", "UPDATE", "DELETE")
+
+
+def _data_version_triggers():
+    if op.get_bind().dialect.name == "postgresql":
+        for table in TRIGGERED:
+            op.execute(f"""
+                CREATE CONSTRAINT TRIGGER {table}_data_version
+                AFTER INSERT OR UPDATE OR DELETE ON {table}
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+                EXECUTE FUNCTION registry_bump_data_version()""")
+            op.execute(f"""
+                CREATE TRIGGER {table}_data_version_truncate AFTER TRUNCATE ON {table}
+                FOR EACH STATEMENT EXECUTE FUNCTION registry_bump_data_version()""")
+        return
+    for table in TRIGGERED:
+        for event in EVENTS:
+            op.execute(f"""
+                CREATE TRIGGER {table}_data_version_{event.lower()}
+                AFTER {event} ON {table} FOR EACH ROW BEGIN
+                    INSERT INTO data_version (id, token) VALUES (1, random())
+                    ON CONFLICT (id) DO UPDATE SET token = excluded.token;
+                END""")
 
 
 def downgrade():
+    # The data-version triggers go with their tables (DROP TABLE, both databases).
     op.drop_index("ix_risk_inventory_items_substance_id", table_name="risk_inventory_items")
     op.drop_index("ix_risk_inventory_items_inventory_id", table_name="risk_inventory_items")
     op.drop_table("risk_inventory_items")

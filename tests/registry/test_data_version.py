@@ -121,7 +121,7 @@ def _shapes():
     import itertools
 
     return itertools.product((False, True), (False, True), (False, True),
-                             (None, "none", "status"), (False, True))
+                             (None, "none", "status"), (False, True), (False, True))
 
 
 def _statements(app):

@@ -166,3 +166,27 @@ def test_every_save_is_audited(app, admin_api, substances):
         # Only what changed: serious stays serious (the raise is capped).
         assert (entries[0].before, entries[0].after) == ({"penalised": False}, {"penalised": True})
         assert entries[1].after["notation"] == "重大[较大-大气(Q1-M2-E2)+重大-水(Q1-M3-E1)]"
+
+
+def test_enterprise_list_filters_by_substance_held(admin_api, substances, accounts, client):
+    holder = _enterprise(admin_api, 1)
+    _enterprise(admin_api, 2)  # holds nothing
+    other = _enterprise(admin_api, 3)
+    sid = substances["water"]["id"]
+    query = {"substance_id": sid}
+    assert admin_api.get("/enterprises", query_string=query).json["items"] == []
+    put(admin_api, f"/enterprises/{holder['id']}/risk-inventory", {
+        "substances": [{"substance_id": sid, "max_quantity_t": 1}]})
+    put(admin_api, f"/enterprises/{other['id']}/risk-inventory", {
+        "substances": [{"substance_id": substances["air"]["id"], "max_quantity_t": 1}]})
+    # the list is kept per data version: the inventory's change moved the token
+    r = admin_api.get("/enterprises", query_string=query)
+    assert [i["id"] for i in r.json["items"]] == [holder["id"]] and r.json["total"] == 1
+    assert admin_api.get("/enterprises").json["total"] == 3
+    r = admin_api.get("/enterprises", query_string={"substance_id": sid, "q": "3号厂"})
+    assert r.json["items"] == []
+    put(admin_api, f"/enterprises/{holder['id']}/risk-inventory", {"substances": []})
+    assert admin_api.get("/enterprises", query_string=query).json["items"] == []
+    outside = accounts.api(client, "officer", ["411025"])
+    assert outside.get("/enterprises", query_string=query).json["items"] == []
+    assert admin_api.get("/enterprises", query_string={"substance_id": "x"}).status_code == 422
