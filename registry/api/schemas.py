@@ -173,6 +173,8 @@ class UpstreamItem(BaseModel):
     river: str | None
     distance_upstream_m: float
     distance_to_river_m: float
+    quantity_t: float | None = Field(None, description="With substance_id: the maximum "
+                                                      "quantity of it on site (t)")
 
 
 class UpstreamOut(BaseModel):
@@ -180,6 +182,9 @@ class UpstreamOut(BaseModel):
     lon: float
     lat: float
     km: float
+    substance_id: int | None = None
+    total_t: float | None = Field(None, description="With substance_id: the sum of the "
+                                                   "items' quantity_t")
 
 
 class MisplacedItem(BaseModel):

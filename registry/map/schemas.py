@@ -3,6 +3,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from registry.fields import Id
+
 
 class MapQuery(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
@@ -24,3 +26,4 @@ class UpstreamQuery(BaseModel):
     lon: float = Field(ge=-180, le=180)
     lat: float = Field(ge=-90, le=90)
     km: float = Field(10, gt=0, le=500)
+    substance_id: Id | None = None  # only the holders of this risk substance, summed (#20)

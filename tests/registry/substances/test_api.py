@@ -190,3 +190,39 @@ def test_enterprise_list_filters_by_substance_held(admin_api, substances, accoun
     outside = accounts.api(client, "officer", ["411025"])
     assert outside.get("/enterprises", query_string=query).json["items"] == []
     assert admin_api.get("/enterprises", query_string={"substance_id": "x"}).status_code == 422
+
+
+def test_upstream_of_an_intake_by_substance_sums_the_quantities(admin_api, substances, client,
+                                                                accounts):
+    from tests.conftest import plan_payload
+
+    sid = substances["both"]["id"]
+    # Three enterprises with a current plan upstream of the 禹州 intake on 颍河 (about 11,
+    # 21 and 5 km of river above it); the first two hold the substance.
+    up1 = _enterprise(admin_api, 1, point=(113.40, 34.17))
+    up2 = _enterprise(admin_api, 2, point=(113.30, 34.20))
+    up3 = _enterprise(admin_api, 3, point=(113.47, 34.15))
+    for e in (up1, up2, up3):
+        admin_api.post("/plans", json=plan_payload(e["id"]))
+    for e, q in ((up1, 2.5), (up2, 4)):
+        assert put(admin_api, f"/enterprises/{e['id']}/risk-inventory", {
+            "substances": [{"substance_id": sid, "max_quantity_t": q}],
+            "air": {"e": "E3"}, "water": {"e": "E3", "e_reason": "测试"}}).status_code == 200
+    intake = next(f for f in admin_api.get("/layers/receptors.geojson").json["features"]
+                  if f["properties"]["name"].startswith("禹州市颍河"))
+    lon, lat = intake["geometry"]["coordinates"]
+    everyone = admin_api.get(f"/upstream?lon={lon}&lat={lat}&km=30").json
+    assert {i["id"] for i in everyone["items"]} == {up1["id"], up2["id"], up3["id"]}
+    assert "total_t" not in everyone or everyone["total_t"] is None
+    r = admin_api.get(f"/upstream?lon={lon}&lat={lat}&km=30&substance_id={sid}").json
+    assert {i["id"]: i["quantity_t"] for i in r["items"]} == {up1["id"]: 2.5, up2["id"]: 4}
+    assert r["total_t"] == 6.5
+    # within 12 km only the nearer holder
+    near = admin_api.get(f"/upstream?lon={lon}&lat={lat}&km=12&substance_id={sid}").json
+    assert ([i["id"] for i in near["items"]], near["total_t"]) == ([up1["id"]], 2.5)
+    accounts.make("admin", username="boss")
+    accounts.login(client, "boss")
+    page = client.get("/map/upstream", query_string={
+        "target": intake["properties"]["name"], "km": 30, "substance_id": sid})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "6.5" in html and substances["both"]["name"] in html
