@@ -12,6 +12,7 @@ class MapQuery(BaseModel):
     county_code: str | None = Field(None, max_length=12)
     risk_level: Literal["general", "major", "serious"] | None = None
     status: Literal["filed", "due_soon", "overdue", "revision_required"] | None = None
+    substance_id: Id | None = None  # holders of this risk substance only (issue #20)
 
 
 class DownstreamQuery(BaseModel):

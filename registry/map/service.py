@@ -122,7 +122,8 @@ def map_points(actor, query: MapQuery, today=None) -> list[dict]:
 
 def points_statement(actor, query: MapQuery, today=None):
     stmt = filtered(actor, EnterpriseQuery(county_code=query.county_code,
-                                           risk_level=query.risk_level, status=query.status),
+                                           risk_level=query.risk_level, status=query.status,
+                                           substance_id=query.substance_id),
                     today)
     return stmt.where(Plan.id.is_not(None)).order_by(Enterprise.id)
 
@@ -147,7 +148,8 @@ def points_geojson_body(actor, query: MapQuery, today=None) -> bytes:
     today = today or local_today()
     codes = permissions.visible_county_codes(actor)
     key = (None if codes is None else tuple(sorted(codes)), query.county_code,
-           query.risk_level, query.status, today, current_app.config["DUE_SOON_DAYS"])
+           query.risk_level, query.status, query.substance_id, today,
+           current_app.config["DUE_SOON_DAYS"])
     return data_version.cached(
         "map_points", key, max_bytes=POINTS_CACHE_BYTES,
         build=lambda: current_app.json.response(

@@ -39,7 +39,8 @@ def index():
     query, errors = _query()
     frame = url_for("map.frame", **query.model_dump(exclude_none=True))
     return render_template("map/index.html", query=query, errors=errors, frame_url=frame,
-                           counties=counties_in_view(current_user))
+                           counties=counties_in_view(current_user),
+                           substances=service.substance_choices())
 
 
 def _tiles():

@@ -226,3 +226,21 @@ def test_upstream_of_an_intake_by_substance_sums_the_quantities(admin_api, subst
         "target": intake["properties"]["name"], "km": 30, "substance_id": sid})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "6.5" in html and substances["both"]["name"] in html
+
+
+def test_map_points_filter_by_substance(admin_api, substances, client, accounts):
+    from tests.conftest import plan_payload
+
+    holder, other = _enterprise(admin_api, 1), _enterprise(admin_api, 2)
+    for e in (holder, other):
+        admin_api.post("/plans", json=plan_payload(e["id"]))
+    sid = substances["water"]["id"]
+    put(admin_api, f"/enterprises/{holder['id']}/risk-inventory", {
+        "substances": [{"substance_id": sid, "max_quantity_t": 1}]})
+    ids = lambda r: [f["id"] for f in r.json["features"]]  # noqa: E731
+    assert ids(admin_api.get("/map/enterprises.geojson")) == [holder["id"], other["id"]]
+    assert ids(admin_api.get(f"/map/enterprises.geojson?substance_id={sid}")) == [holder["id"]]
+    accounts.make("admin", username="boss")
+    accounts.login(client, "boss")
+    page = client.get("/map", query_string={"substance_id": sid}).get_data(as_text=True)
+    assert f'value="{sid}" selected' in page and f"substance_id={sid}" in page
