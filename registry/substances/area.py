@@ -11,4 +11,16 @@ area = Area(
     api=(api,),
     commands=(cli.substances_group,),
     nav=(NavItem("substances.index", _l("Risk substances"), order=75),),
+    field_labels={
+        "enterprise.substances": _l("Risk substances"), "enterprise.air": _l("air"),
+        "enterprise.water": _l("water"),
+        "enterprise.penalised": _l("Penalised in the last 3 years"),
+        "enterprise.level": _l("Computed level"), "enterprise.notation": _l("Computed notation"),
+        "substance.name": _l("Name"), "substance.cas": _l("CAS number"),
+        "substance.aliases": _l("Aliases"),
+        "substance.critical_quantity_t": _l("Critical quantity (t)"),
+        "substance.counts_air": _l("Counts in air"), "substance.counts_water": _l("Counts in water"),
+        "substance.part": _l("Part"), "substance.category": _l("Hazard category"),
+        "substance.source": _l("Source"),
+    },
 )

@@ -106,6 +106,15 @@ def _inputs(inventory: RiskInventory) -> dict:
             "air": inventory.air, "water": inventory.water, "penalised": inventory.penalised}
 
 
+def _audited(inventory: RiskInventory) -> dict:
+    """The inputs as the change record shows them: each substance as “name q t”."""
+    names = dict(db.session.execute(sa.select(Substance.id, Substance.name).where(
+        Substance.id.in_([i.substance_id for i in inventory.items]))).all())
+    return _inputs(inventory) | {"substances": [
+        f"{names.get(i.substance_id, i.substance_id)} {i.max_quantity_t:g} t"
+        for i in inventory.items]}
+
+
 def put_inventory(actor, enterprise_id: int, data: InventoryIn) -> dict:
     """Replace the enterprise's inventory with ``data`` and grade it (one unit of work).
     Raises NotFound, PermissionDenied, ValidationFailed (nothing written)."""
@@ -113,7 +122,7 @@ def put_inventory(actor, enterprise_id: int, data: InventoryIn) -> dict:
     permissions.require_write_county(actor, enterprise.county_code)
     result = compute(enterprise, data)
     inventory = _inventory(enterprise.id)
-    before = (_inputs(inventory) | {"level": inventory.level,
+    before = (_audited(inventory) | {"level": inventory.level,
                                     "notation": inventory.result["notation"]}
               if inventory is not None else None)
     if inventory is None:
@@ -127,7 +136,7 @@ def put_inventory(actor, enterprise_id: int, data: InventoryIn) -> dict:
                                          max_quantity_t=line.max_quantity_t,
                                          storage=line.storage) for line in data.substances]
     db.session.flush()
-    after = _inputs(inventory) | {"level": result["level"], "notation": result["notation"]}
+    after = _audited(inventory) | {"level": result["level"], "notation": result["notation"]}
     if before is None:
         audit.record(actor, "risk_inventory.create", "enterprise", enterprise.id, None, after)
     else:

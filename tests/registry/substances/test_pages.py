@@ -104,3 +104,15 @@ def test_plan_shows_grading_check_and_mismatches_are_listed(client, accounts, ad
     page = client.get("/grading-check").get_data(as_text=True)
     assert plans[1]["filing_number"] in page
     assert plans[0]["filing_number"] not in page and plans[3]["filing_number"] not in page
+
+
+def test_enterprise_history_names_the_inventory_change(client, accounts, admin_api):
+    from tests.registry.substances.conftest import WATERY, put
+
+    water = admin_api.post("/substances", json=WATERY).json
+    e = admin_api.post("/enterprises", json=enterprise_payload(1, "411081")).json
+    put(admin_api, f"/enterprises/{e['id']}/risk-inventory", {
+        "substances": [{"substance_id": water["id"], "max_quantity_t": 2.5}]})
+    _login(client, accounts, "officer", ["411081"])
+    html = client.get(f"/enterprises/{e['id']}").get_data(as_text=True)
+    assert "登记风险物质与分级" in html and "测试物质乙（水） 2.5 t" in html
