@@ -3,13 +3,14 @@ enterprise's risk inventory, from which the grade is computed."""
 from flask_babel import lazy_gettext as _l
 
 from registry.areas import Area, NavItem
-from registry.substances import api, cli, views
+from registry.substances import api, cli, exports, views
 
 area = Area(
     name="substances",
     blueprints=(views.bp,),
     api=(api,),
     commands=(cli.substances_group,),
+    exports=(exports.RISK_SUBSTANCES,),
     nav=(NavItem("substances.index", _l("Risk substances"), order=75),),
     field_labels={
         "enterprise.substances": _l("Risk substances"), "enterprise.air": _l("air"),

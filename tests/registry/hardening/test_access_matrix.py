@@ -246,6 +246,7 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         Case("302 200 200 200 200", params={"name": "drills", "fmt": "xlsx"}, query={"year": ""}),
         Case("302 200 200 200 200", params={"name": "actions", "fmt": "csv"}, query={"view": "all"}),
         Case("302 200 200 200 200", params={"name": "agreements", "fmt": "xlsx"}),
+        Case("302 200 200 200 200", params={"name": "risk_substances", "fmt": "csv"}),
         Case("302 404 404 404 404", params={"name": "drills", "fmt": "geojson"}),
         Case("302 404 404 404 404", params={"name": "secrets", "fmt": "csv"})],
     ("GET", "/annual"): [Case("302 200 200 200 200")],

@@ -116,3 +116,25 @@ def test_enterprise_history_names_the_inventory_change(client, accounts, admin_a
     _login(client, accounts, "officer", ["411081"])
     html = client.get(f"/enterprises/{e['id']}").get_data(as_text=True)
     assert "登记风险物质与分级" in html and "测试物质乙（水） 2.5 t" in html
+
+
+def test_risk_substances_export(client, accounts, admin_api):
+    import csv
+    import io
+
+    from tests.registry.substances.conftest import WATERY, put
+
+    water = admin_api.post("/substances", json=WATERY).json
+    ours = admin_api.post("/enterprises", json=enterprise_payload(1, "411081")).json
+    theirs = admin_api.post("/enterprises", json=enterprise_payload(2, "411025")).json
+    for e, q in ((ours, 2.5), (theirs, 7)):
+        put(admin_api, f"/enterprises/{e['id']}/risk-inventory", {
+            "substances": [{"substance_id": water["id"], "max_quantity_t": q, "storage": "甲罐区"}]})
+    _login(client, accounts, "officer", ["411081"])
+    assert "/export/risk_substances.xlsx" in client.get("/substances").get_data(as_text=True)
+    r = client.get("/export/risk_substances.csv")
+    assert r.status_code == 200
+    rows = list(csv.reader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:5] == ["统一社会信用代码", "企业名称", "风险物质", "CAS号", "最大存在量(t)"]
+    assert [(row[0], row[2], row[4], row[6]) for row in rows[1:]] == [
+        (ours["credit_code"], "测试物质乙（水）", "2.5", "甲罐区")]  # not the other county's
