@@ -80,7 +80,9 @@ def read_rows(path: Path) -> list[tuple[int, SubstanceIn]]:
             row = validate(SubstanceIn, data)
         except ValidationFailed as exc:
             for field, messages in exc.fields.items():
-                column = COLUMN_NAMES.get(field.split(".")[0], field)
+                # a whole-row rule (parts 3–8 count in water) is about the media column
+                column = COLUMN_NAMES.get(field.split(".")[0],
+                                          COLUMN_NAMES["media"] if field == "__root__" else field)
                 errors += [_("Row %(row)s, column %(column)s: %(message)s", row=number,
                              column=column, message=m) for m in messages]
             continue

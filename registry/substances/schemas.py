@@ -61,6 +61,15 @@ class SubstanceIn(BaseModel):
     category: str | None = Field(None, max_length=200)
     source: str | None = Field(None, max_length=500)
 
+    @model_validator(mode="after")
+    def _water_parts(self):
+        # HJ 941-2018 §7.1: water counts every substance of parts 3–8 (and the
+        # water-soluble or water-reactive ones of parts 1–2, marked row by row).
+        if self.part is not None and self.part >= 3 and "water" not in self.media:
+            raise ValueError(_("Substances of parts 3–8 of Appendix A count in water "
+                               "(HJ 941-2018 §7.1): add water to the media."))
+        return self
+
 
 class SubstancePatch(BaseModel):
     """Change some fields of a substance; absent fields stay as they are."""

@@ -32,6 +32,9 @@ def test_create_substance_rules(admin_api, accounts, client, substances):
     fields = r.json["error"]["fields"]
     assert r.status_code == 422 and {"critical_quantity_t", "media"} <= set(fields)
     assert admin_api.post("/substances", json=CHLORINE).status_code == 409
+    r = admin_api.post("/substances", json={"name": "z", "critical_quantity_t": 1,
+                                            "media": ["air"], "part": 4})
+    assert r.status_code == 422 and "7.1" in " ".join(r.json["error"]["fields"]["__root__"])
     officer = accounts.api(client, "officer", ["411081"])
     assert officer.post("/substances", json={**CHLORINE, "name": "y"}).status_code == 403
 

@@ -66,12 +66,14 @@ def test_import_is_all_or_nothing_and_lists_every_error(app, runner, tmp_path):
     path = _csv(tmp_path, [["测试物质一", "7782-50-5", "", 1, "大气", 1, "测试"],
                            ["测试物质二", "7782-50-4", "", 0, "水", 9, "测试"],
                            ["", "", "", 1, "土壤", "", ""],
-                           ["测试物质一", "", "", 3, "水", 1, "测试"]])
+                           ["测试物质一", "", "", 3, "水", 1, "测试"],
+                           ["测试物质四", "", "", 3, "大气", 4, "测试"]])
     r = runner.invoke(args=["substances", "import", str(path)])
     assert r.exit_code == 1
     out = r.output
     for expected in ("第 3 行“CAS号”列", "第 3 行“临界量(t)”列", "第 3 行“部分”列",
-                     "第 4 行“名称”列", "第 4 行“介质”列", "第 5 行“名称”列：测试物质一 已在第 2 行"):
+                     "第 4 行“名称”列", "第 4 行“介质”列", "第 5 行“名称”列：测试物质一 已在第 2 行",
+                     "第 6 行“介质”列：附录A第三至第八部分"):
         assert expected in out, (expected, out)
     assert _names(app) == {}
 
