@@ -30,9 +30,10 @@ from registry.extensions import db
 from registry.models import data_version
 from registry.postgres import READ_ONLY_METHODS
 
-# The tables whose changes move the token (the triggers of migration 0007; a later change
-# here needs a migration, and tests/registry/test_data_version.py checks both agree).
-TABLES = ("enterprises", "plans", "counties")
+# The tables whose changes move the token (the triggers of migration 0007, and of 0012 for
+# the risk inventories the list filters by substance on; a later change here needs a
+# migration, and tests/registry/test_data_version.py checks both agree).
+TABLES = ("enterprises", "plans", "counties", "risk_inventories", "risk_inventory_items")
 
 _TOKEN = sa.select(data_version.c.token).where(data_version.c.id == 1)
 _lock = threading.Lock()

@@ -13,6 +13,7 @@ from registry.map.area import area as map_area
 from registry.plans.area import area as plans
 from registry.reminders.area import area as reminders
 from registry.submissions.area import area as submissions
+from registry.substances.area import area as substances
 from registry.web.area import area as web
 from registry.workflows.area import area as workflows
 
@@ -30,4 +31,5 @@ AREAS = (
     workflows,
     backup,
     submissions,
+    substances,
 )

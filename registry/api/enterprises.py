@@ -32,7 +32,7 @@ def list_enterprises(user, query):
     today = local_today()
     codes = permissions.visible_county_codes(user)
     key = (None if codes is None else tuple(sorted(codes)), query.q, query.county_code,
-           query.risk_level, query.status, query.page, query.per_page,
+           query.risk_level, query.status, query.substance_id, query.page, query.per_page,
            today, due_soon_until(today))
 
     def build() -> bytes:

@@ -35,8 +35,12 @@ def downstream(user, enterprise_id, query):
            "Enterprises within km upstream of a point (an intake or a boundary section)", "map",
            query=UpstreamQuery, response=UpstreamOut, errors=(401, 422))
 def upstream(user, query):
-    return {"items": service.upstream(user, query.lon, query.lat, query.km),
-            "lon": query.lon, "lat": query.lat, "km": query.km}
+    items = service.upstream(user, query.lon, query.lat, query.km, query.substance_id)
+    answer = {"items": items, "lon": query.lon, "lat": query.lat, "km": query.km}
+    if query.substance_id is not None:
+        answer |= {"substance_id": query.substance_id,
+                   "total_t": round(sum(i["quantity_t"] for i in items), 6)}
+    return answer
 
 
 @operation(bp, "/map/misplaced", "GET",

@@ -90,6 +90,9 @@ class PlanOut(BaseModel):
     missing_documents: list[str]
     documents_status: Literal["complete", "missing_documents"]
     is_demo: bool
+    grading_check: Literal["agrees", "mismatch", "no_inventory"] = Field(
+        description="The filed level against the level computed from the enterprise's risk "
+                    "inventory (HJ 941-2018, issue #20); no_inventory without one")
 
 
 class PlanPage(BaseModel):
@@ -170,6 +173,8 @@ class UpstreamItem(BaseModel):
     river: str | None
     distance_upstream_m: float
     distance_to_river_m: float
+    quantity_t: float | None = Field(None, description="With substance_id: the maximum "
+                                                      "quantity of it on site (t)")
 
 
 class UpstreamOut(BaseModel):
@@ -177,6 +182,9 @@ class UpstreamOut(BaseModel):
     lon: float
     lat: float
     km: float
+    substance_id: int | None = None
+    total_t: float | None = Field(None, description="With substance_id: the sum of the "
+                                                   "items' quantity_t")
 
 
 class MisplacedItem(BaseModel):

@@ -4,7 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from registry.fields import CreditCode, Email, Latitude, Longitude, Name, Page, Phone, halfwidth
+from registry.fields import (CreditCode, Email, Id, Latitude, Longitude, Name, Page, Phone,
+                             halfwidth)
 
 Code = Annotated[str, BeforeValidator(halfwidth), Field(min_length=1, max_length=12)]
 
@@ -58,5 +59,6 @@ class EnterpriseQuery(BaseModel):
     county_code: str | None = None
     risk_level: Literal["general", "major", "serious"] | None = None
     status: Literal["filed", "due_soon", "overdue", "revision_required", "none"] | None = None
+    substance_id: Id | None = None  # holds this risk substance (its risk inventory, #20)
     page: Page = 1
     per_page: int = Field(20, ge=1, le=200)

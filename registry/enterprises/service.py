@@ -12,7 +12,7 @@ from registry import audit, permissions
 from registry.enterprises.schemas import EnterpriseIn, EnterprisePatch, EnterpriseQuery
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
-from registry.models import County, Enterprise, Plan
+from registry.models import County, Enterprise, Plan, RiskInventory, RiskInventoryItem
 from registry.clock import today as local_today
 from registry.plans.status import due_soon_until, status_case
 
@@ -137,15 +137,15 @@ def _current_plan_join(stmt):
 # A shape's statements are built once (``_list_statement``) and run with new values: the
 # list is the busiest page, and building and cache-keying a SQLAlchemy statement costs
 # more CPU than running it (docs/performance.md).
-Shape = tuple[bool, bool, bool, str | None, bool]
+Shape = tuple[bool, bool, bool, str | None, bool, bool]
 
 
 def _shape(actor, query: EnterpriseQuery) -> Shape:
     """(scoped to counties, county filter, risk filter, status filter: None, "none" or
-    "status", name/credit-code search)."""
+    "status", name/credit-code search, substance held)."""
     status = None if not query.status else ("none" if query.status == "none" else "status")
     return (permissions.visible_county_codes(actor) is not None, bool(query.county_code),
-            bool(query.risk_level), status, bool(query.q))
+            bool(query.risk_level), status, bool(query.q), query.substance_id is not None)
 
 
 def _values(actor, query: EnterpriseQuery, today=None) -> dict:
@@ -162,6 +162,8 @@ def _values(actor, query: EnterpriseQuery, today=None) -> dict:
         values["risk_level"] = query.risk_level
     if query.status and query.status != "none":
         values["status"] = query.status
+    if query.substance_id is not None:
+        values["substance_id"] = query.substance_id
     if query.q:
         term = query.q.strip()
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -174,7 +176,7 @@ def _where(stmt, shape: Shape):
     """``stmt`` (enterprises outer-joined to their current plan) restricted by ``shape``'s
     filters, each a bound parameter named as in ``_values``. The caller's jurisdiction
     is ``permissions.visible_county_codes`` (None: every county)."""
-    scoped, county, risk, status, search = shape
+    scoped, county, risk, status, search, substance = shape
     if scoped:
         stmt = stmt.where(Enterprise.county_code.in_(
             sa.bindparam("visible_counties", expanding=True, type_=sa.String)))
@@ -191,6 +193,11 @@ def _where(stmt, shape: Shape):
         stmt = stmt.where(sa.or_(
             Enterprise.name.like(sa.bindparam("name_like", type_=sa.String), escape="\\"),
             Enterprise.credit_code == sa.bindparam("credit_code", type_=sa.String)))
+    if substance:
+        stmt = stmt.where(sa.exists().where(
+            RiskInventory.enterprise_id == Enterprise.id,
+            RiskInventoryItem.inventory_id == RiskInventory.id,
+            RiskInventoryItem.substance_id == sa.bindparam("substance_id", type_=sa.Integer)))
     return stmt
 
 
@@ -248,7 +255,7 @@ def list_enterprises(actor, query: EnterpriseQuery, today=None):
     return rows, db.session.scalar(_count_statement(shape), values)
 
 
-@functools.cache  # one per shape: 2 × 2 × 2 × 3 × 2
+@functools.cache  # one per shape: 2 × 2 × 2 × 3 × 2 × 2
 def _list_statement(shape: Shape):
     status = sa.case((Plan.id.is_(None), "none"), else_=_status_case()).label("status")
     total = (_count_statement(shape).correlate(None)  # same tables, not correlated

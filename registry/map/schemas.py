@@ -3,6 +3,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from registry.fields import Id
+
 
 class MapQuery(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
@@ -10,6 +12,7 @@ class MapQuery(BaseModel):
     county_code: str | None = Field(None, max_length=12)
     risk_level: Literal["general", "major", "serious"] | None = None
     status: Literal["filed", "due_soon", "overdue", "revision_required"] | None = None
+    substance_id: Id | None = None  # holders of this risk substance only (issue #20)
 
 
 class DownstreamQuery(BaseModel):
@@ -24,3 +27,4 @@ class UpstreamQuery(BaseModel):
     lon: float = Field(ge=-180, le=180)
     lat: float = Field(ge=-90, le=90)
     km: float = Field(10, gt=0, le=500)
+    substance_id: Id | None = None  # only the holders of this risk substance, summed (#20)

@@ -122,7 +122,8 @@ def map_points(actor, query: MapQuery, today=None) -> list[dict]:
 
 def points_statement(actor, query: MapQuery, today=None):
     stmt = filtered(actor, EnterpriseQuery(county_code=query.county_code,
-                                           risk_level=query.risk_level, status=query.status),
+                                           risk_level=query.risk_level, status=query.status,
+                                           substance_id=query.substance_id),
                     today)
     return stmt.where(Plan.id.is_not(None)).order_by(Enterprise.id)
 
@@ -147,7 +148,8 @@ def points_geojson_body(actor, query: MapQuery, today=None) -> bytes:
     today = today or local_today()
     codes = permissions.visible_county_codes(actor)
     key = (None if codes is None else tuple(sorted(codes)), query.county_code,
-           query.risk_level, query.status, today, current_app.config["DUE_SOON_DAYS"])
+           query.risk_level, query.status, query.substance_id, today,
+           current_app.config["DUE_SOON_DAYS"])
     return data_version.cached(
         "map_points", key, max_bytes=POINTS_CACHE_BYTES,
         build=lambda: current_app.json.response(
@@ -208,17 +210,47 @@ def downstream_of(lon: float, lat: float, max_km: float | None = None,
     return result
 
 
-def upstream(actor, lon: float, lat: float, within_km: float) -> list[dict]:
+def upstream(actor, lon: float, lat: float, within_km: float,
+             substance_id: int | None = None) -> list[dict]:
     """Enterprises (with a current plan, in the actor's jurisdiction) within
-    ``within_km`` upstream of a point (an intake or a section)."""
+    ``within_km`` upstream of a point (an intake or a section). With ``substance_id``
+    only those whose risk inventory holds that substance, each with its ``quantity_t``
+    (maximum on site)."""
     points = map_points(actor, MapQuery())
+    if substance_id is not None:
+        held = held_quantities(substance_id)
+        points = [p for p in points if p["id"] in held]
     if not points:
         return []
     frame = analysis.points_frame(points)
     found = analysis.upstream_points(network(), lon, lat, frame, within_km)
     keep = ("id", "name", "credit_code", "county_code", "filing_number", "risk_level", "status",
             "river", "distance_upstream_m", "distance_to_river_m")
-    return [{k: _plain(row.get(k)) for k in keep} for row in found]
+    rows = [{k: _plain(row.get(k)) for k in keep} for row in found]
+    if substance_id is not None:
+        for row in rows:
+            row["quantity_t"] = held[row["id"]]
+    return rows
+
+
+def substance_choices() -> list:
+    """(id, name) of every risk substance, by name: the upstream page's filter."""
+    from registry.models import Substance
+
+    return db.session.execute(sa.select(Substance.id, Substance.name)
+                              .order_by(Substance.name)).all()
+
+
+def held_quantities(substance_id: int) -> dict[int, float]:
+    """enterprise id -> the maximum quantity on site (t) of one risk substance, from the
+    enterprises' risk inventories (issue #20)."""
+    from registry.models import RiskInventory, RiskInventoryItem
+
+    stmt = (sa.select(RiskInventory.enterprise_id, sa.func.sum(RiskInventoryItem.max_quantity_t))
+            .join(RiskInventoryItem, RiskInventoryItem.inventory_id == RiskInventory.id)
+            .where(RiskInventoryItem.substance_id == substance_id)
+            .group_by(RiskInventory.enterprise_id))
+    return {e: float(q) for e, q in db.session.execute(stmt).all()}
 
 
 def misplaced(actor) -> list[dict]:

@@ -39,7 +39,8 @@ def index():
     query, errors = _query()
     frame = url_for("map.frame", **query.model_dump(exclude_none=True))
     return render_template("map/index.html", query=query, errors=errors, frame_url=frame,
-                           counties=counties_in_view(current_user))
+                           counties=counties_in_view(current_user),
+                           substances=service.substance_choices())
 
 
 def _tiles():
@@ -111,6 +112,8 @@ def upstream():
     targets = _targets()
     chosen = request.args.get("target", "")
     args = {"km": request.args.get("km") or 10}
+    if request.args.get("substance_id"):
+        args["substance_id"] = request.args["substance_id"]
     if chosen in targets:
         args["lon"], args["lat"] = targets[chosen]
     results, errors, query = None, {}, None
@@ -120,11 +123,14 @@ def upstream():
         except ValidationFailed as exc:
             errors = exc.fields
         else:
-            results = service.upstream(current_user, query.lon, query.lat, query.km)
+            results = service.upstream(current_user, query.lon, query.lat, query.km,
+                                       query.substance_id)
     elif request.args:
         errors = {"target": [_("Choose an intake or a boundary section.")]}
     return render_template("map/upstream.html", targets=targets, chosen=chosen, km=args["km"],
-                           results=results, errors=errors)
+                           results=results, errors=errors,
+                           substances=service.substance_choices(),
+                           substance_id=query.substance_id if query else None)
 
 
 def _targets() -> dict[str, tuple[float, float]]:

@@ -262,7 +262,38 @@ def history(actor, enterprise_id: int) -> list[Plan]:
     return sorted(enterprise.plans, key=lambda p: p.version, reverse=True)
 
 
-def to_dict(plan: Plan, today=None) -> dict:
+def inventory_levels(enterprise_ids) -> dict[int, str]:
+    """enterprise id -> the level computed from its risk inventory (issue #20), for those
+    that have one; one query for a whole list."""
+    from registry.models import RiskInventory
+
+    ids = sorted(set(enterprise_ids))
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(RiskInventory.enterprise_id, RiskInventory.level)
+                                   .where(RiskInventory.enterprise_id.in_(ids))).all())
+
+
+def risk_inventory_of(enterprise_id: int):
+    """The enterprise's risk inventory row (its computed level and figures), or None."""
+    from registry.models import RiskInventory
+
+    return db.session.scalar(sa.select(RiskInventory)
+                             .where(RiskInventory.enterprise_id == enterprise_id))
+
+
+def grading_check(plan: Plan, levels: dict[int, str] | None = None) -> str:
+    """``agrees``/``mismatch``: the filed level against the level computed from the
+    enterprise's risk inventory; ``no_inventory`` without one. ``levels`` from
+    ``inventory_levels`` (read here when not given)."""
+    levels = inventory_levels([plan.enterprise_id]) if levels is None else levels
+    computed = levels.get(plan.enterprise_id)
+    if computed is None:
+        return "no_inventory"
+    return "agrees" if computed == plan.risk_level else "mismatch"
+
+
+def to_dict(plan: Plan, today=None, levels: dict[int, str] | None = None) -> dict:
     present = [d.kind for d in plan.documents]
     missing = missing_documents(present)
     return {
@@ -282,4 +313,5 @@ def to_dict(plan: Plan, today=None) -> dict:
         "documents": [k for k in DOCUMENTS if k in present],
         "complete": not missing, "missing_documents": missing,
         "documents_status": "complete" if not missing else "missing_documents", "is_demo": plan.is_demo,
+        "grading_check": grading_check(plan, levels),
     }

@@ -97,11 +97,12 @@ class Assessment:
 @dataclass(frozen=True)
 class ParsedNotation:
     """A notation read back. ``penalised`` is True when the overall level is one
-    above the higher medium; it cannot be seen (and is False) when both are serious."""
+    above the higher medium; it cannot be seen (and is False) when both are serious.
+    A single-medium notation (``一般[一般-水(Q1-M1-E3)]``) leaves the other medium None."""
 
     level: str
-    air: MediumGrade
-    water: MediumGrade
+    air: MediumGrade | None
+    water: MediumGrade | None
     penalised: bool
 
 
@@ -230,10 +231,18 @@ def _medium_notation(medium: str, grade_: MediumGrade) -> str:
     return f"{LEVEL_ZH[grade_.level]}-{MEDIUM_ZH[medium]}({factors})"
 
 
-def format_notation(assessment: Assessment | ParsedNotation) -> str:
-    """The HJ 941-2018 notation, air first: ``较大[较大-大气(Q1-M2-E1)+一般-水(Q0)]``."""
-    media = "+".join(_medium_notation(m, getattr(assessment, m)) for m in MEDIA)
-    return f"{LEVEL_ZH[assessment.level]}[{media}]"
+def format_notation(assessment: Assessment | ParsedNotation,
+                    media: tuple[str, ...] = MEDIA) -> str:
+    """The HJ 941-2018 notation, air first: ``较大[较大-大气(Q1-M2-E1)+一般-水(Q0)]``.
+
+    ``media`` names the media to show: one of them gives the single-medium form of an
+    enterprise whose substances count in that medium only, ``一般[一般-水(Q1-M1-E3)]``.
+    A medium whose grade is None (a single-medium notation read back) is left out."""
+    shown = [m for m in MEDIA if m in media and getattr(assessment, m) is not None]
+    if not shown:
+        raise ValueError("a notation shows at least one medium")
+    parts = "+".join(_medium_notation(m, getattr(assessment, m)) for m in shown)
+    return f"{LEVEL_ZH[assessment.level]}[{parts}]"
 
 
 # --- reading legacy notations -------------------------------------------------------
@@ -251,7 +260,7 @@ def _medium_pattern(tag: str) -> str:
 
 _NOTATION = re.compile(
     rf"(?P<overall>{_ZH_LEVEL})(?:环境风险|风险)?\["
-    rf"{_medium_pattern('a')}[+,;、]{_medium_pattern('b')}\]",
+    rf"{_medium_pattern('a')}(?:[+,;、]{_medium_pattern('b')})?\]",
     re.IGNORECASE)
 _ZH_TO_LEVEL = {zh: level for level, zh in LEVEL_ZH.items()}
 
@@ -277,7 +286,8 @@ def _read_medium(match: re.Match, tag: str, text: str) -> tuple[str, str, Medium
 
 
 def parse_notation(text: str) -> ParsedNotation:
-    """Read a notation such as ``较大[较大-大气(Q1-M2-E1)+一般-水(Q0)]``.
+    """Read a notation such as ``较大[较大-大气(Q1-M2-E1)+一般-水(Q0)]``, or the
+    single-medium form ``一般[一般-水(Q1-M1-E3)]`` (the other medium is then None).
 
     Lenient: full- or half-width brackets and plus signs, 【】, spaces, dash
     look-alikes, lower-case factors, 气/大气/大气环境 and 水/水环境, either medium
@@ -294,7 +304,7 @@ def parse_notation(text: str) -> ParsedNotation:
     if match is None:
         raise _unreadable(text, "expected e.g. 较大[较大-大气(Q1-M2-E1)+一般-水(Q0)]")
     media = {}
-    for tag in ("a", "b"):
+    for tag in ("a", "b") if match["bname"] else ("a",):
         name, stated, medium = _read_medium(match, tag, text)
         if name in media:
             raise _unreadable(text, f"{MEDIUM_ZH[name]} appears twice")
@@ -303,7 +313,8 @@ def parse_notation(text: str) -> ParsedNotation:
             raise _inconsistent(text, f"{MEDIUM_ZH[name]} is {expected}, not {stated}")
         media[name] = medium
     overall = _ZH_TO_LEVEL[match["overall"]]
-    base = higher(media["air"].level, media["water"].level)
+    base = max((m.level for m in media.values()), key=LEVELS.index)
     if overall not in (base, raise_one_level(base)):
         raise _inconsistent(text, f"overall level {overall} should be {base}")
-    return ParsedNotation(overall, media["air"], media["water"], penalised=overall != base)
+    return ParsedNotation(overall, media.get("air"), media.get("water"),
+                          penalised=overall != base)

@@ -21,6 +21,11 @@ DOCUMENTS = {"filing_form": _l("Filing form"), "plan": _l("Plan and drafting not
 ROLES = {"admin": _l("Administrator"), "officer": _l("Officer"), "viewer": _l("Viewer"),
          "enterprise": _l("Enterprise user")}
 ACTIONS = {"enterprise.create": _l("Enterprise registered"), "enterprise.update": _l("Enterprise changed"),
+           # issue #20 (registry/substances)
+           "risk_inventory.create": _l("Risk inventory recorded"),
+           "risk_inventory.update": _l("Risk inventory changed"),
+           "substance.create": _l("Substance added"), "substance.update": _l("Substance changed"),
+           "substance.import": _l("Substance imported"),
            "plan.file": _l("Plan filed"), "plan.revise": _l("Major revision filed"),
            "plan.supersede": _l("Superseded by a revision"), "plan.correct": _l("Minor correction"),
            "plan.upload": _l("Document uploaded"), "reminder.resend": _l("Reminder resent"),

@@ -101,12 +101,29 @@ def _records(app) -> dict:
 
     with app.app_context():
         plan_id, enterprise_id = first(Plan.id, Plan.enterprise_id)
+        substance_id = _substance_and_inventory(enterprise_id)
         contact_id, agreement_id = db.session.execute(
             sa.select(AgreementContact.id, AgreementParty.agreement_id).join(AgreementParty)
             .order_by(AgreementContact.id).limit(1)).one()
         return {"enterprise_id": enterprise_id, "plan_id": plan_id,
                 "drill_id": first(Drill.id)[0], "action_id": first(CorrectiveAction.id)[0],
-                "agreement_id": agreement_id, "contact_id": contact_id}
+                "agreement_id": agreement_id, "contact_id": contact_id,
+                "substance_id": substance_id}
+
+
+def _substance_and_inventory(enterprise_id: int) -> int:
+    """A risk substance (the demo has none) and the enterprise's inventory holding it, so
+    the substance form and the inventory page with its figures are walked (issue #20)."""
+    from registry.permissions import SYSTEM
+    from registry.substances import inventory, service
+    from registry.substances.schemas import InventoryIn, SubstanceIn
+
+    substance = service.create_substance(SYSTEM, SubstanceIn(
+        name="测试物质（浏览器）", critical_quantity_t=5, media=["water"]))
+    inventory.put_inventory(SYSTEM, enterprise_id, InventoryIn(
+        substances=[{"substance_id": substance.id, "max_quantity_t": 10}],
+        water={"control_score": 10, "e": "E3", "e_reason": "测试"}))
+    return substance.id
 
 
 def _pages(app, records) -> list[str]:

@@ -108,7 +108,7 @@ def test_triggers_cover_what_the_list_reads(app):
     officer = TokenActor(id=1, username="o", role="officer", county_codes=frozenset({"411081"}))
     for actor in (SystemActor("test"), officer):
         for query in (MapQuery(), MapQuery(county_code="411081", risk_level="major",
-                                           status="overdue")):
+                                           status="overdue", substance_id=1)):
             with app.app_context():
                 statement = points_statement(actor, query, date(2026, 11, 27))
             read |= {t.name for t in sa.sql.util.find_tables(
@@ -121,7 +121,7 @@ def _shapes():
     import itertools
 
     return itertools.product((False, True), (False, True), (False, True),
-                             (None, "none", "status"), (False, True))
+                             (None, "none", "status"), (False, True), (False, True))
 
 
 def _statements(app):

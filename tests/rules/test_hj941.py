@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.rules import RuleViolation
+from registry.rules import RuleViolation, hj941
 from registry.rules.hj941 import (
     LEVEL_ZH,
     LEVELS,
@@ -225,7 +225,7 @@ def test_parse_notation(text, expected):
 
 
 @pytest.mark.parametrize("text", [
-    "", "较大", "较大[]", "较大[较大-大气(Q1-M2-E1)]",        # a medium missing
+    "", "较大", "较大[]",
     "较大[较大-大气(Q1-M2-E1)+较大-气(Q1-M2-E1)]",            # air twice
     "较大[较大-大气(Q1)+一般-水(Q0)]",                          # Q1 without M and E
     "较大[较大-大气(Q4-M2-E1)+一般-水(Q0)]",                    # no Q4
@@ -305,3 +305,39 @@ def test_notation_round_trip(air, water, penalised):
 
 def test_parsed_notation_and_assessment_share_their_shape():
     assert ParsedNotation.__dataclass_fields__.keys() == Assessment.__dataclass_fields__.keys()
+
+
+# --- the single-medium form (issue #20) ---------------------------------------------
+
+@pytest.mark.parametrize("text, level, medium, grade_", [
+    ("一般[一般-水(Q1-M1-E3)]", "general", "water", ("general", "Q1", "M1", "E3")),
+    ("较大[较大-大气(Q1-M2-E1)]", "major", "air", ("major", "Q1", "M2", "E1")),
+    ("重大[较大-水(Q2-M1-E1)]", "serious", "water", ("major", "Q2", "M1", "E1")),  # penalty
+    ("一般[一般-大气(Q0)]", "general", "air", ("general", "Q0", None, None)),
+])
+def test_single_medium_notation_round_trips(text, level, medium, grade_):
+    parsed = hj941.parse_notation(text)
+    other = "water" if medium == "air" else "air"
+    assert (parsed.level, getattr(parsed, other)) == (level, None)
+    assert getattr(parsed, medium) == hj941.MediumGrade(*grade_)
+    assert hj941.format_notation(parsed) == text
+    assert hj941.format_notation(hj941.parse_notation(hj941.format_notation(parsed))) == text
+
+
+def test_single_medium_notation_read_leniently_and_checked():
+    assert hj941.format_notation(hj941.parse_notation(" 一般【一般-水环境(q1-m1-e3)】")) == \
+        "一般[一般-水(Q1-M1-E3)]"
+    # E2/Q1/M1 is general: 较大 only by the penalty raise
+    assert hj941.parse_notation("较大[一般-水(Q1-M1-E2)]").penalised
+    with pytest.raises(RuleViolation) as exc:
+        hj941.parse_notation("重大[一般-水(Q1-M1-E3)]")  # two levels above the medium
+    assert exc.value.rule == "hj941.inconsistent"
+    with pytest.raises(RuleViolation) as exc:
+        hj941.parse_notation("一般[较大-水(Q1-M1-E3)]")  # E3/Q1/M1 is general, not major
+    assert exc.value.rule == "hj941.inconsistent"
+
+
+def test_format_notation_single_medium_from_an_assessment():
+    assessment = hj941.grade({"q": 0}, {"q": 2.5, "m": 20, "e": "E3"})
+    assert hj941.format_notation(assessment, media=("water",)) == "一般[一般-水(Q1-M1-E3)]"
+    assert hj941.format_notation(assessment) == "一般[一般-大气(Q0)+一般-水(Q1-M1-E3)]"

@@ -139,6 +139,19 @@ def _agreement_file_form(n, rec):
     return {"file": (io.BytesIO(PDF), "联防联控协议（签章版）.pdf")}
 
 
+def _substance_json(n, rec):
+    return {"name": f"测试物质（接口）{n}", "critical_quantity_t": 2, "media": ["air"]}
+
+
+def _substance_form(n, rec):
+    return {"name": f"测试物质（页面）{n}", "critical_quantity_t": "2", "media": ["water"]}
+
+
+def _inventory_form(n, rec):
+    return {"substance_id": [str(rec["substance_id"])], "max_quantity_t": ["2"],
+            "storage": [""], "water-control_score": "10"}
+
+
 # (method, rule) -> cases. Codes: anon viewer officerA officerB admin.
 ACCESS: dict[tuple[str, str], list[Case]] = {
     # Web ---------------------------------------------------------------------------------
@@ -190,6 +203,17 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         Case("302 403 302 403 302", form=_plan_form,
              params={"enterprise_id": "bare_enterprise_id"})],
     ("GET", "/enterprises/<int:enterprise_id>/downstream"): [Case("302 200 200 403 200")],
+    # Risk substances and inventories (issue #20)
+    ("GET", "/substances"): [Case("302 200 200 200 200")],
+    ("GET", "/grading-check"): [Case("302 200 200 200 200")],
+    ("GET", "/substances/new"): [Case("302 403 403 403 200")],
+    ("POST", "/substances/new"): [Case("302 403 403 403 302", form=_substance_form)],
+    ("GET", "/substances/<int:substance_id>/edit"): [Case("302 403 403 403 200")],
+    ("POST", "/substances/<int:substance_id>/edit"): [Case("302 403 403 403 302",
+                                                           form=_substance_form)],
+    ("GET", "/enterprises/<int:enterprise_id>/risk-inventory"): [Case("302 200 200 403 200")],
+    ("POST", "/enterprises/<int:enterprise_id>/risk-inventory"): [
+        Case("302 403 302 403 302", form=_inventory_form)],
     ("GET", "/plans"): [Case("302 200 200 200 200")],
     ("GET", "/plans/<int:plan_id>"): [
         Case("302 200 200 403 200"), Case("302 404 404 404 404", params={"plan_id": 0})],
@@ -224,6 +248,7 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         Case("302 200 200 200 200", params={"name": "drills", "fmt": "xlsx"}, query={"year": ""}),
         Case("302 200 200 200 200", params={"name": "actions", "fmt": "csv"}, query={"view": "all"}),
         Case("302 200 200 200 200", params={"name": "agreements", "fmt": "xlsx"}),
+        Case("302 200 200 200 200", params={"name": "risk_substances", "fmt": "csv"}),
         Case("302 404 404 404 404", params={"name": "drills", "fmt": "geojson"}),
         Case("302 404 404 404 404", params={"name": "secrets", "fmt": "csv"})],
     ("GET", "/annual"): [Case("302 200 200 200 200")],
@@ -427,6 +452,13 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         Case("401 403 200 403 200", json=lambda n, r: {"contact_name": "李娜"}),
         Case("401 422 422 422 422", json=lambda n, r: {"credit_code": "123"})],
     ("GET", "/api/v1/enterprises/<int:enterprise_id>/downstream"): [Case("401 200 200 403 200")],
+    ("POST", "/api/v1/substances"): [Case("401 403 403 403 201", json=_substance_json)],
+    ("GET", "/api/v1/substances"): [Case("401 200 200 200 200", query={"q": "测试"})],
+    ("PUT", "/api/v1/enterprises/<int:enterprise_id>/risk-inventory"): [
+        Case("401 403 200 403 200", json=lambda n, r: {
+            "substances": [{"substance_id": r["substance_id"], "max_quantity_t": 3}]})],
+    ("GET", "/api/v1/enterprises/<int:enterprise_id>/risk-inventory"): [
+        Case("401 200 200 403 200")],
     ("GET", "/api/v1/layers/<layer>.geojson"): [
         Case("401 200 200 200 200", params={"layer": "rivers"}),
         Case("401 422 422 422 422", params={"layer": "no-such-layer"})],
@@ -546,7 +578,8 @@ _counter = itertools.count(1)
 AREA_RECORDS = {"drills": ("drill", "action", "/map", "/plans", "/enterprises", "/export"),
                 "agreements": ("agreement", "notification", "/map", "/drills", "/export"),
                 "reminders": ("reminder",), "submissions": ("submission", "/portal"),
-                "accounts": ("/accounts", "enrolments", "/account/setup")}
+                "accounts": ("/accounts", "enrolments", "/account/setup"),
+                "substances": ("substance", "risk-inventory")}
 
 
 def _needs(rule: str, area: str) -> bool:
@@ -592,6 +625,8 @@ def _records(app, n: int, rule: str = "/") -> dict:
             uploads += _agreement_records(records)
         if _needs(rule, "submissions"):
             uploads.append(lambda: _submission_records(records, n))
+        if _needs(rule, "substances"):
+            uploads.append(lambda: _substance_records(records, n))
         for upload in uploads:
             upload()  # the first one commits the rows above
         if _needs(rule, "reminders"):
@@ -624,6 +659,19 @@ def _submission_records(records: dict, n: int) -> None:
     third = create_enterprise(SYSTEM, EnterpriseIn(**enterprise_payload(n + 3000, COUNTY_A)))
     records["accepted_submission_id"], _doc = submitted(third.id)
     service.accept(SYSTEM, records["accepted_submission_id"])
+
+
+def _substance_records(records: dict, n: int) -> None:
+    """A risk substance and the enterprise's risk inventory holding it (issue #20)."""
+    from registry.permissions import SYSTEM
+    from registry.substances import inventory, service
+    from registry.substances.schemas import InventoryIn, SubstanceIn
+
+    substance = service.create_substance(SYSTEM, SubstanceIn(
+        name=f"测试物质{n}", critical_quantity_t=5, media=["water"]))
+    records["substance_id"] = substance.id
+    inventory.put_inventory(SYSTEM, records["enterprise_id"], InventoryIn(
+        substances=[{"substance_id": substance.id, "max_quantity_t": 1}]))
 
 
 def _drill_records(enterprise_id: int, records: dict) -> list[Callable]:

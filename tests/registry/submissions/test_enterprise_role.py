@@ -109,6 +109,8 @@ def _login(client, accounts, username):
 @pytest.mark.parametrize("path", [
     "/enterprises", "/enterprises/{ours}", "/enterprises/{theirs}", "/plans", "/map",
     "/users", "/submissions", "/export/enterprises.csv", "/nonexistent",
+    "/substances", "/substances/new", "/enterprises/{ours}/risk-inventory",  # issue #20
+    "/grading-check",
 ])
 def test_officer_pages_refuse_enterprise_users(client, accounts, world, path):
     _login(client, accounts, world.ours_user)

@@ -1,0 +1,69 @@
+"""HJ 941-2018 risk substances (突发环境事件风险物质, Appendix A) and each enterprise's risk
+inventory (issue #20): the data the Q, M and E of the grading are computed from."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+from registry.models.base import utcnow
+
+
+class Substance(db.Model):
+    """One row of the reference table: a substance (or a hazard category for substances
+    not listed) with its critical quantity (临界量, t) and the media it counts in."""
+
+    __tablename__ = "substances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    cas: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    aliases: Mapped[str | None] = mapped_column(sa.String(500))  # joined by "、"
+    critical_quantity_t: Mapped[float] = mapped_column(sa.Float)
+    counts_air: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    counts_water: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    part: Mapped[int | None]  # Appendix A part 1–8
+    category: Mapped[str | None] = mapped_column(sa.String(200))  # hazard category row
+    source: Mapped[str | None] = mapped_column(sa.String(500))  # where the value comes from
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RiskInventory(db.Model):
+    """An enterprise's declared inventory: the M sheet and E per medium (``air``/``water``
+    as given: process units, control score or items, E given or its override reason,
+    population for air) and the penalty flag; the substances are its items."""
+
+    __tablename__ = "risk_inventories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enterprises.id", ondelete="CASCADE"), unique=True)
+    air: Mapped[dict] = mapped_column(sa.JSON)
+    water: Mapped[dict] = mapped_column(sa.JSON)
+    penalised: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # The computation when last saved (level, notation, each medium's figures): lists
+    # (分级核查) read it instead of tracing every enterprise's discharge point again.
+    result: Mapped[dict] = mapped_column(sa.JSON)
+    level: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    items = relationship("RiskInventoryItem", back_populates="inventory", lazy="selectin",
+                         cascade="all, delete-orphan", order_by="RiskInventoryItem.id")
+
+
+class RiskInventoryItem(db.Model):
+    """A substance held: its maximum quantity on site (t) and where it is stored."""
+
+    __tablename__ = "risk_inventory_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inventory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("risk_inventories.id", ondelete="CASCADE"), index=True)
+    substance_id: Mapped[int] = mapped_column(sa.ForeignKey("substances.id"), index=True)
+    max_quantity_t: Mapped[float] = mapped_column(sa.Float)
+    storage: Mapped[str | None] = mapped_column(sa.String(200))
+
+    inventory = relationship("RiskInventory", back_populates="items")
+    substance = relationship("Substance", lazy="joined")

@@ -1,0 +1,31 @@
+"""``flask --app registry substances import FILE``: thin over the importer."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from registry.errors import ValidationFailed
+from registry.permissions import SystemActor
+from registry.substances.importer import import_file
+
+
+@click.group("substances", help="The HJ 941-2018 risk-substance table (风险物质).")
+def substances_group():
+    pass
+
+
+@substances_group.command("import", help="Load the table from an .xlsx or .csv file "
+                                         "(all or nothing; every error is listed).")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(path: Path):
+    try:
+        result = import_file(SystemActor("风险物质导入"), path)
+    except ValidationFailed as exc:
+        for messages in exc.fields.values():
+            for message in messages:
+                click.echo(message, err=True)
+        raise click.exceptions.Exit(1) from None
+    click.echo(f"added {result['added']}, updated {result['updated']}")

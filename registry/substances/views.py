@@ -1,0 +1,155 @@
+"""Pages: the risk-substance table (admin edits, everyone reads) and an enterprise's risk
+inventory form. Thin: parse the form, call the service, render."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from registry import audit, permissions
+from registry.errors import Conflict, ValidationFailed
+from registry.substances import inventory, service
+from registry.substances.schemas import InventoryIn, SubstanceIn, SubstancePatch, SubstanceQuery
+from registry.validation import form_data, validate
+from registry.web.queries import read_query
+
+bp = Blueprint("substances", __name__)
+FIELDS = ("name", "cas", "aliases", "critical_quantity_t", "part", "category", "source")
+
+
+@bp.get("/substances")
+@login_required
+def index():
+    query = read_query(SubstanceQuery, request.args)
+    return render_template("substances/index.html", query=query,
+                           rows=service.search(current_user, query),
+                           can_manage=permissions.can_manage_users(current_user))
+
+
+def _substance_data() -> dict:
+    data = form_data(request.form, lists=("media",))
+    return {k: v for k, v in data.items() if k in FIELDS + ("media",)}
+
+
+def _form(substance=None, data=None, errors=None, status=200):
+    entries = audit.history("substance", [substance.id]) if substance else []
+    return render_template("substances/form.html", substance=substance, data=data or {},
+                           errors=errors or {}, audit_entries=entries), status
+
+
+@bp.route("/substances/new", methods=["GET", "POST"])
+@login_required
+def create():
+    service.require_admin(current_user)
+    if request.method == "GET":
+        return _form(data={"media": []})
+    data = _substance_data()
+    try:
+        substance = service.create_substance(current_user, validate(SubstanceIn, data))
+    except ValidationFailed as exc:
+        return _form(data=data, errors=exc.fields, status=422)
+    except Conflict as exc:
+        return _form(data=data, errors={"name": [exc.message]}, status=409)
+    flash(_("Substance added."), "success")
+    return redirect(url_for("substances.edit", substance_id=substance.id))
+
+
+@bp.route("/substances/<int:substance_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(substance_id):
+    service.require_admin(current_user)
+    substance = service.get_substance(current_user, substance_id)
+    if request.method == "GET":
+        data = service.to_dict(substance)
+        data["aliases"] = "、".join(data["aliases"])
+        return _form(substance, data=data)
+    data = _substance_data()
+    data.setdefault("media", [])
+    try:
+        service.update_substance(current_user, substance_id, validate(SubstancePatch, data))
+    except ValidationFailed as exc:
+        return _form(substance, data=data, errors=exc.fields, status=422)
+    except Conflict as exc:
+        return _form(substance, data=data, errors={"name": [exc.message]}, status=409)
+    flash(_("Changes saved."), "success")
+    return redirect(url_for("substances.edit", substance_id=substance_id))
+
+
+# --- the inventory form ---------------------------------------------------------------
+
+def inventory_from_form(form) -> dict:
+    """The inventory form as ``InventoryIn`` input: one substance line per filled row."""
+    def medium(prefix):
+        fields = {k[len(prefix) + 1:]: (v.strip() or None) for k, v in form.items()
+                  if k.startswith(prefix + "-")}
+        listed, other = fields.pop("listed", None), fields.pop("other", None)
+        data = {k: v for k, v in fields.items() if v is not None}
+        data["process_units"] = {"listed": listed or 0, "other": other or 0}
+        return data
+
+    lines = [{"substance_id": sid, "max_quantity_t": qty, "storage": store or None}
+             for sid, qty, store in zip(form.getlist("substance_id"),
+                                        form.getlist("max_quantity_t"), form.getlist("storage"))
+             if sid or qty.strip()]
+    return {"substances": lines, "air": medium("air"), "water": medium("water"),
+            "penalised": form.get("penalised") in ("1", "on", "true")}
+
+
+@bp.route("/enterprises/<int:enterprise_id>/risk-inventory", methods=["GET", "POST"])
+@login_required
+def risk_inventory(enterprise_id):
+    from registry.enterprises.service import get_enterprise
+
+    enterprise = get_enterprise(current_user, enterprise_id)
+    can_write = permissions.can_write_county(current_user, enterprise.county_code)
+    errors, status = {}, 200
+    if request.method == "POST":
+        permissions.require_write_county(current_user, enterprise.county_code)
+        try:
+            inventory.put_inventory(current_user, enterprise_id,
+                                    validate(InventoryIn, inventory_from_form(request.form)))
+        except ValidationFailed as exc:
+            errors, status = exc.fields, 422
+        else:
+            flash(_("Risk inventory saved; the grade is recomputed."), "success")
+            return redirect(url_for("substances.risk_inventory", enterprise_id=enterprise_id))
+    stored = inventory.find_inventory(current_user, enterprise_id)
+    values, lines = _form_values(request.form if errors else None, stored)
+    return render_template("substances/inventory.html", enterprise=enterprise, stored=stored,
+                           substances=service.search(current_user, SubstanceQuery()),
+                           errors=errors, can_write=can_write, values=values,
+                           lines=lines + [{}] * 5), status
+
+
+def _form_values(form, stored) -> tuple[dict, list[dict]]:
+    """What the form shows: the refused input again, else the stored inventory."""
+    if form is not None:
+        lines = [{"substance_id": int(s) if s.isdigit() else None, "max_quantity_t": q,
+                  "storage": st} for s, q, st in zip(form.getlist("substance_id"),
+                                                     form.getlist("max_quantity_t"),
+                                                     form.getlist("storage")) if s or q]
+        return dict(form.items()), lines
+    if stored is None:
+        return {}, []
+    values = {"penalised": "1" if stored.penalised else ""}
+    for name in ("air", "water"):
+        medium = dict(getattr(stored, name))
+        units = medium.pop("process_units", {})
+        values[f"{name}-listed"], values[f"{name}-other"] = units.get("listed"), units.get("other")
+        if "control_items" in medium:
+            medium["control_score"] = sum(i["score"] for i in medium.pop("control_items"))
+        values.update({f"{name}-{k}": v for k, v in medium.items()})
+    return values, [{"substance_id": i.substance_id, "max_quantity_t": i.max_quantity_t,
+                     "storage": i.storage} for i in stored.items]
+
+
+@bp.get("/grading-check")
+@login_required
+def grading_check():
+    """分级核查: filed levels that differ from the computation, in the caller's counties."""
+    from registry.jurisdictions.service import counties_in_view
+
+    county = request.args.get("county_code") or None
+    return render_template("substances/grading_check.html", county_code=county,
+                           rows=inventory.grading_mismatches(current_user, county),
+                           counties=counties_in_view(current_user))
