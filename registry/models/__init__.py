@@ -15,3 +15,5 @@ from registry.models.drills import CorrectiveAction, Drill, DrillAttachment  # n
 from registry.models.reminders import Lease, Reminder, ReminderPreference  # noqa: F401
 from registry.models.data_version import data_version  # noqa: F401
 from registry.models.submissions import Submission, SubmissionDocument  # noqa: F401
+from registry.models.incidents import (DutyShift, EmergencyResource, Incident,  # noqa: F401
+                                       IncidentEvent, IncidentNotification)

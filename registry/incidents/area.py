@@ -1,0 +1,14 @@
+"""The incidents area: incident mode (平战结合) — incidents traced downstream, the
+notifications and reports they owe, the timeline, the duty roster, emergency resources."""
+from flask_babel import lazy_gettext as _l
+
+from registry.areas import Area, NavItem
+from registry.incidents import api, labels, views
+
+area = Area(
+    name="incidents",
+    blueprints=(views.bp,),
+    api=(api,),
+    template_globals=labels.GLOBALS,
+    nav=(NavItem("incidents.index", _l("Incidents"), order=45),),
+)
