@@ -147,7 +147,7 @@ def create_incident(actor, data: IncidentIn) -> Incident:
     """Record a reported incident, trace it downstream and owe the downstream cities
     their notifications. Raises ValidationFailed, NotFound, PermissionDenied,
     agreements.sheet.TraceUnavailable."""
-    from registry.map.service import downstream_of
+    from registry.map.service import max_snap_m, network
 
     permissions.require(incident_permissions.can_report_incident(actor), actor)
     place = _place(actor, data)
@@ -159,7 +159,10 @@ def create_incident(actor, data: IncidentIn) -> Incident:
         from registry.drills.service import get_drill
 
         drill = get_drill(actor, data.drill_id)
-    trace = downstream_of(place["lon"], place["lat"], river=place["river"])
+    # The risk map's trace itself (not downstream_of: its area extensions build page
+    # links, and the agreements that apply are matched here, per city).
+    trace = network().trace(place["lon"], place["lat"], max_snap_m=max_snap_m(),
+                            river=place["river"]).to_dict()
     incident = Incident(
         reported_at=reported_at, reported_by=data.reported_by, report_channel=data.report_channel,
         enterprise=place["enterprise"], county_code=place["county_code"],
