@@ -76,6 +76,7 @@ class IncidentOut(BaseModel):
     summary: str
     level: str
     trace: dict | None
+    intercepts: list[dict]
     notifications_due: list[NotificationDue]
     reports_due: list[ReportDue]
     timeline: list[TimelineEntry]

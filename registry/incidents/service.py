@@ -283,8 +283,9 @@ def report_clocks(incident: Incident, now: datetime | None = None) -> list[dict]
 
 
 def intercepts(incident: Incident) -> list[dict]:
-    """Intercept points (sluices, dams) on the traced path, before the first drinking-water
-    intake reached (or all of them when none is)."""
+    """Intercept points (sluices, dams) on the traced path, in order, each marked whether it
+    lies between the spill and the first drinking-water intake reached
+    (``before_first_intake``), with an arrival estimate."""
     from geodata.nearest import points_along
     from registry.map.service import current_layers
 
@@ -298,7 +299,18 @@ def intercepts(incident: Incident) -> list[dict]:
     intakes = [h["distance_along_river_m"] for h in trace.get("hits", [])
                if h["kind"] == "drinking_water_intake"]
     limit = min(intakes) if intakes else None
-    return [f for f in found if limit is None or f["distance_along_path_m"] <= limit]
+    return [dict(f, before_first_intake=limit is None or f["distance_along_path_m"] <= limit,
+                 arrival_hours=_arrival(trace, f["distance_along_path_m"])) for f in found]
+
+
+def _arrival(trace: dict, distance_m: float) -> float | None:
+    """Arrival at a distance along the path, from the trace's hits around it (linear)."""
+    points = sorted((h["distance_along_river_m"], h["arrival_hours"]) for h in trace.get("hits", []))
+    points = [(0.0, 0.0), *points]
+    for (d0, h0), (d1, h1) in zip(points, points[1:]):
+        if d0 <= distance_m <= d1 and d1 > d0:
+            return round(h0 + (h1 - h0) * (distance_m - d0) / (d1 - d0), 1)
+    return None
 
 
 def timeline(incident: Incident) -> list[dict]:
@@ -320,6 +332,7 @@ def to_dict(incident: Incident, now: datetime | None = None) -> dict:
         "summary": incident.summary, "level": incident.level,
         "closed_at": iso(incident.closed_at), "is_demo": incident.is_demo,
         "trace": incident.trace,
+        "intercepts": intercepts(incident),
         "notifications_due": [{k: v for k, v in c.items() if k != "due_by_local"}
                               for c in notification_clocks(incident, now)],
         "reports_due": [{k: v for k, v in c.items() if k != "due_by_local"}

@@ -30,6 +30,11 @@ def test_create_traces_downstream_and_owes_luohe(officer_api, luohe_agreement):
     # No agreement with Zhoukou registered: the default (1 h) applies.
     zhoukou = next(n for n in body["notifications_due"] if n["city"] == "周口市")
     assert zhoukou["agreement_id"] is None and zhoukou["contacts"] == []
+    # The sluice before 颍河 leaves the city: on the path, after 禹州's intake (5 km down).
+    sluice = next(p for p in body["intercepts"] if p["name"] == "颍河出境前拦截闸（示例）")
+    assert 40_000 < sluice["distance_along_path_m"] < 48_000
+    assert sluice["before_first_intake"] is False and 20 < sluice["arrival_hours"] < 27
+    assert "白沙水库大坝（示例位置）" not in {p["name"] for p in body["intercepts"]}  # upstream
     initial = body["reports_due"][0]
     assert initial["stage"] == "initial" and initial["hours"] == 4
     assert body["timeline"][0]["kind"] == "report"
@@ -215,3 +220,14 @@ def test_resources_nearest_first(officer_api, client, accounts):
     assert viewer.post("/resources", json={"name": "x", "kind": "team", "quantity": 1, "unit": "支",
                                            "owner": "y", "longitude": 113.5,
                                            "latitude": 34.1}).status_code == 403
+
+
+def test_exercise_mode_marks_the_mail(officer_api, luohe_agreement, smtp):
+    from tests.registry.drills.conftest import drill_payload
+
+    drill = officer_api.post("/drills", json=drill_payload())
+    assert drill.status_code == 201, drill.json
+    r = officer_api.post("/incidents", json=incident_payload(drill_id=drill.json["id"]))
+    assert r.status_code == 201 and r.json["exercise"] is True
+    officer_api.post(f"/incidents/{r.json['id']}/notifications", json={"city": "漯河", "channel": "email"})
+    assert smtp.to("lhyj@example.com")[0]["Subject"].startswith("【演练】")
