@@ -86,3 +86,21 @@ def test_resources_page(client, accounts):
     r = _form(client, "/resources", name="", kind="rocket", quantity="x", unit="卷", owner="y",
               longitude="1", latitude="2")
     assert r.status_code == 422
+
+
+def test_resources_export_as_excel(client, accounts, admin_api):
+    import openpyxl
+
+    admin_api.post("/resources", json={"name": "围油栏", "kind": "material", "quantity": 800,
+                                       "unit": "米", "owner": "禹州市生态环境分局",
+                                       "longitude": 113.49, "latitude": 34.15})
+    _login(client, accounts, "viewer")
+    r = client.get("/export/resources.xlsx")
+    assert r.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(r.data)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(rows) if row[0] == "类别")
+    assert rows[header][:5] == ["类别", "名称", "数量", "单位", "所属单位"]
+    assert rows[header + 1][:5] == ["物资", "围油栏", 800, "米", "禹州市生态环境分局"]
+    geo = client.get("/export/resources.geojson").json
+    assert geo["features"][0]["geometry"]["coordinates"] == [113.49, 34.15]
