@@ -2,11 +2,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from flask_babel import gettext as _
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from registry.fields import Id, Latitude, Longitude, Page
+from registry.validation import FieldError
+
+
+def _plausible(value: datetime) -> datetime:
+    """A time of this registry's era: converting year 1 or 9999 between zones overflows."""
+    if not 2000 <= value.year <= 2100:
+        raise FieldError(_("Give a time between the years 2000 and 2100."))
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_plausible)]
 
 Level = Literal["general", "major", "serious", "especially_serious"]
 Medium = Literal["water", "air", "soil"]
@@ -21,7 +33,7 @@ class IncidentIn(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
-    reported_at: datetime  # without a zone: local time (TIMEZONE)
+    reported_at: Moment  # without a zone: local time (TIMEZONE)
     enterprise_id: Id | None = None
     longitude: Longitude | None = None
     latitude: Latitude | None = None
@@ -46,7 +58,7 @@ class NotificationIn(BaseModel):
     channel: Literal["email", "phone", "fax"]
     contact: str | None = Field(None, max_length=100)  # whom (phone/fax)
     note: str | None = Field(None, max_length=2000)
-    at: datetime | None = None  # when the call was made (phone/fax); default now
+    at: Moment | None = None  # when the call was made (phone/fax); default now
 
 
 class EntryIn(BaseModel):
@@ -56,7 +68,7 @@ class EntryIn(BaseModel):
 
     text: str | None = Field(None, max_length=2000)
     level: Level | None = None
-    at: datetime | None = None
+    at: Moment | None = None
 
 
 class FindingIn(BaseModel):

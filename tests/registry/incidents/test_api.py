@@ -231,3 +231,8 @@ def test_exercise_mode_marks_the_mail(officer_api, luohe_agreement, smtp):
     assert r.status_code == 201 and r.json["exercise"] is True
     officer_api.post(f"/incidents/{r.json['id']}/notifications", json={"city": "漯河", "channel": "email"})
     assert smtp.to("lhyj@example.com")[0]["Subject"].startswith("【演练】")
+
+
+def test_implausible_times_are_refused_not_overflowed(officer_api):
+    r = officer_api.post("/incidents", json=incident_payload(reported_at="0001-01-01T00:00:00"))
+    assert r.status_code == 422 and "reported_at" in r.json["error"]["fields"]
