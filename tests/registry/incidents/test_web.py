@@ -104,3 +104,18 @@ def test_resources_export_as_excel(client, accounts, admin_api):
     assert rows[header + 1][:5] == ["物资", "围油栏", 800, "米", "禹州市生态环境分局"]
     geo = client.get("/export/resources.geojson").json
     assert geo["features"][0]["geometry"]["coordinates"] == [113.49, 34.15]
+
+
+def test_plan_page_names_the_incident_that_flagged_it(client, accounts, admin_api):
+    from tests.conftest import enterprise_payload, plan_payload
+
+    e = admin_api.post("/enterprises", json=enterprise_payload(9, county=YUZHOU)).json
+    plan = admin_api.post("/plans", json=plan_payload(e["id"])).json
+    incident = admin_api.post("/incidents", json=incident_payload(
+        longitude=None, latitude=None, enterprise_id=e["id"])).json
+    r = admin_api.post(f"/incidents/{incident['id']}/close", json={"findings": [
+        {"description": "预案未载明下游通报电话", "category": "plan", "plan_needs_revision": True}]})
+    assert r.status_code == 200, r.json
+    _login(client, accounts, "viewer")
+    html = client.get(f"/plans/{plan['id']}").get_data(as_text=True)
+    assert "发现于突发环境事件" in html and f"/incidents/{incident['id']}" in html
