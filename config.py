@@ -152,6 +152,12 @@ class Config:
     MAP_TILES_URL = env_str("MAP_TILES_URL", "")
     MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION", "")
     MAP_TILES_GCJ02 = env_bool("MAP_TILES_GCJ02", False)
+    # Incident mode (domain.md §6b [likely]): hours to notify a downstream city when its
+    # agreement sets no time limit, and hours for the 初报 by event level, e.g.
+    # "general=4;major=4;serious=2;especially_serious=2".
+    INCIDENT_NOTIFY_DEFAULT_HOURS = env_float("INCIDENT_NOTIFY_DEFAULT_HOURS", 1.0)
+    INCIDENT_INITIAL_REPORT_HOURS = env_speeds("INCIDENT_INITIAL_REPORT_HOURS") or {
+        "general": 4.0, "major": 4.0, "serious": 2.0, "especially_serious": 2.0}
     # Sessions and login.
     PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME_MINUTES", 480) * 60
     SESSION_COOKIE_HTTPONLY = True

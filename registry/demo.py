@@ -189,6 +189,9 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
 
     passwords += load_submissions_demo(today)  # before the reminder run: its notices too
     reminders = load_reminders_demo(today)
+    from registry.incidents.demo import load_incident_demo
+
+    load_incident_demo(ACTOR, today)
     refresh_statistics(*db.metadata.sorted_tables)  # every table was filled from empty
     return {"enterprises": len(levels), "revised": revised, "users": passwords, **drills,
             "reminders": reminders}

@@ -8,6 +8,7 @@ from registry.auth.area import area as auth
 from registry.backup.area import area as backup
 from registry.drills.area import area as drills
 from registry.enterprises.area import area as enterprises
+from registry.incidents.area import area as incidents
 from registry.jurisdictions.area import area as jurisdictions
 from registry.map.area import area as map_area
 from registry.plans.area import area as plans
@@ -32,4 +33,5 @@ AREAS = (
     backup,
     submissions,
     substances,
+    incidents,
 )

@@ -62,6 +62,12 @@ def _flagged_plan(drill: Drill, plan_id: int | None) -> Plan:
 
 def revision_reason(action: CorrectiveAction) -> str:
     """The text the plan page shows (stored in Chinese, the language of the record)."""
+    if action.drill is None:  # an incident's finding (revision trigger 5: an incident)
+        from registry.incidents.service import local
+
+        incident = action.incident
+        return (f"{local(incident.reported_at):%Y-%m-%d} 突发环境事件（{incident.substance}）"
+                f"暴露问题需修订预案：{action.description}")
     drill = action.drill
     return (f"{drill.held_on.isoformat()} 应急演练“{drill.title}”发现问题需修订预案："
             f"{action.description}")
@@ -124,8 +130,55 @@ def get_action(actor, action_id: int) -> CorrectiveAction:
     action = db.session.get(CorrectiveAction, action_id)
     if action is None:
         raise NotFound(_("No corrective action with id %(id)s.", id=action_id))
-    get_drill(actor, action.drill_id)
+    if action.incident_id is not None:
+        from registry.incidents.service import get_incident
+
+        get_incident(actor, action.incident_id)
+    else:
+        get_drill(actor, action.drill_id)
     return action
+
+
+def add_incident_action(actor, incident, data: ActionIn, *, is_demo: bool = False) -> CorrectiveAction:
+    """A corrective action for a problem an incident exposed (the caller has checked the
+    right to write the incident; never commits). "Plan needs revision" flags the current
+    plan of the incident's enterprise."""
+    _check_owner_account(data.owner_user_id)
+    plan = None
+    if data.plan_needs_revision:
+        plan = _incident_plan(incident)
+    action = CorrectiveAction(
+        incident=incident, status="open", is_demo=is_demo, plan=plan,
+        plan_needs_revision=data.plan_needs_revision,
+        **{k: getattr(data, k) for k in EDITABLE})
+    db.session.add(action)
+    db.session.flush()
+    audit.record(actor, "action.create", "action", action.id, None,
+                 audit.snapshot(action, AUDITED) | {"incident": incident.id})
+    if plan is not None:
+        _sync_plan(actor, plan)
+    return action
+
+
+def _incident_plan(incident) -> Plan:
+    """The current plan of the incident's enterprise (the one an incident's finding flags)."""
+    plan = None
+    if incident.enterprise_id is not None:
+        plan = db.session.scalar(sa.select(Plan).where(Plan.enterprise_id == incident.enterprise_id,
+                                                       Plan.is_current))
+    if plan is None:
+        raise ValidationFailed({"plan_needs_revision": [
+            _("This incident has no enterprise with a filed plan to flag for revision.")]})
+    return plan
+
+
+def _require_write(actor, action: CorrectiveAction) -> None:
+    if action.incident_id is not None:
+        from registry.incidents.permissions import require_write
+
+        require_write(actor, action.incident)
+    else:
+        drill_permissions.require_write_drill(actor, action.drill)
 
 
 def is_owner(actor, action: CorrectiveAction) -> bool:
@@ -181,7 +234,7 @@ def update_action(actor, action_id: int, data: ActionPatch, *, commit: bool = Tr
     Raises NotFound, PermissionDenied (incl. verifying one's own action), ValidationFailed."""
     action = get_action(actor, action_id)
     drill = action.drill
-    drill_permissions.require_write_drill(actor, drill)
+    _require_write(actor, action)
     changes = data.model_dump(exclude_unset=True)
     status = changes.pop("status", None)
     if action.status == "verified" and changes:
@@ -189,7 +242,7 @@ def update_action(actor, action_id: int, data: ActionPatch, *, commit: bool = Tr
     for key in ("description", "category"):
         if key in changes and changes[key] is None:
             raise ValidationFailed({key: [_("This field is required.")]})
-    if drill.status == "closed":
+    if drill is not None and drill.status == "closed":
         cleared = [k for k in ("owner_name", "owner_unit", "due_on")
                    if k in changes and not changes[k]]
         if cleared:
@@ -204,7 +257,9 @@ def update_action(actor, action_id: int, data: ActionPatch, *, commit: bool = Tr
     flag = bool(changes.get("plan_needs_revision", action.plan_needs_revision))
     plan_id = changes.get("plan_id", action.plan_id)
     if (flag, plan_id) != (action.plan_needs_revision, action.plan_id):
-        if flag:
+        if drill is None:  # an incident's action: its enterprise's current plan
+            action.plan = _incident_plan(action.incident) if flag or plan_id else None
+        elif flag:
             action.plan = _flagged_plan(drill, plan_id)
         else:
             action.plan = _exercised_plan(drill, plan_id) if plan_id else None
@@ -291,7 +346,9 @@ def action_to_dict(action: CorrectiveAction, today: date | None = None) -> dict:
     today = today or local_today()
     iso = lambda d: d.isoformat() if d else None  # noqa: E731
     return {
-        "id": action.id, "drill_id": action.drill_id, "drill_title": action.drill.title,
+        "id": action.id, "drill_id": action.drill_id,
+        "drill_title": action.drill.title if action.drill else None,
+        "incident_id": action.incident_id,
         "description": action.description, "category": action.category,
         "owner_name": action.owner_name, "owner_unit": action.owner_unit,
         "owner_user_id": action.owner_user_id, "due_on": iso(action.due_on),

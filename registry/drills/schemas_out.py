@@ -31,8 +31,9 @@ class EvidenceFile(BaseModel):
 
 class ActionOut(BaseModel):
     id: int
-    drill_id: int
-    drill_title: str
+    drill_id: int | None  # None: the action belongs to an incident
+    drill_title: str | None
+    incident_id: int | None
     description: str
     category: str
     owner_name: str | None

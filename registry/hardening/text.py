@@ -39,6 +39,8 @@ LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]")
 MULTILINE_FIELDS = frozenset({
     "description", "evaluation", "evidence", "joint_monitoring", "note", "notification_triggers",
     "participants", "participating_bodies", "reason", "summary",
+    # incident mode: timeline entries and the report's paragraphs
+    "text", "source", "casualties", "affected", "trend", "measures", "next_steps",
 })
 
 

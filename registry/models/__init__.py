@@ -17,3 +17,5 @@ from registry.models.reminders import Lease, Reminder, ReminderPreference  # noq
 from registry.models.data_version import data_version  # noqa: F401
 from registry.models.submissions import Submission, SubmissionDocument  # noqa: F401
 from registry.models.substances import RiskInventory, RiskInventoryItem, Substance  # noqa: F401
+from registry.models.incidents import (DutyShift, EmergencyResource, Incident,  # noqa: F401
+                                       IncidentEvent, IncidentNotification)

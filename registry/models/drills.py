@@ -67,13 +67,18 @@ class Drill(db.Model):
 
 
 class CorrectiveAction(db.Model):
-    """A problem the drill exposed and its fix (HSEEP improvement plan item)."""
+    """A problem a drill (or an incident, 突发环境事件) exposed and its fix (HSEEP
+    improvement plan item). It belongs to exactly one of the two."""
 
     __tablename__ = "corrective_actions"
+    __table_args__ = (sa.CheckConstraint("(drill_id IS NULL) <> (incident_id IS NULL)",
+                                         name="drill_or_incident"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    drill_id: Mapped[int] = mapped_column(sa.ForeignKey("drills.id", ondelete="CASCADE"),
-                                          index=True)
+    drill_id: Mapped[int | None] = mapped_column(sa.ForeignKey("drills.id", ondelete="CASCADE"),
+                                                 index=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     description: Mapped[str] = mapped_column(sa.Text)
     category: Mapped[str] = mapped_column(sa.String(16))  # plan/organisation/equipment/...
     owner_name: Mapped[str | None] = mapped_column(sa.String(64))
@@ -100,6 +105,7 @@ class CorrectiveAction(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     drill = relationship("Drill", back_populates="actions")
+    incident = relationship("Incident", lazy="joined")
     plan = relationship("Plan", lazy="joined")
     attachments = relationship("DrillAttachment", back_populates="action", lazy="selectin",
                                order_by="DrillAttachment.id")

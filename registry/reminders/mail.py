@@ -17,8 +17,11 @@ import socket
 import ssl
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, UTC
+from email import encoders
 from email.header import Header
 from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, format_datetime, make_msgid, parseaddr
@@ -105,9 +108,11 @@ def stable_message_id(config: Mapping, *identity) -> str:
 
 def build_message(config: Mapping, to_address: str, to_name: str, subject: str, text: str,
                   html: str, events: Sequence[CalendarEvent] = (),
-                  message_id: str | None = None, from_header: str | None = None) -> Message:
+                  message_id: str | None = None, from_header: str | None = None,
+                  attachments: Sequence[tuple[str, str, bytes]] = ()) -> Message:
     """One mail to one recipient: text + HTML alternative, the .ics attached (when there
-    are events). ``message_id``: a fixed Message-ID (``stable_message_id``); a fresh one by
+    are events), and ``attachments`` as (file name, MIME type, bytes) — e.g. an incident's
+    notification sheet as PDF. ``message_id``: a fixed Message-ID (``stable_message_id``); a fresh one by
     default. ``from_header``: the From (``sender()``; default ``MAIL_DEFAULT_SENDER``).
 
     Built with the stdlib's compat32 MIME classes and RFC 2047 ``Header`` objects: the
@@ -121,13 +126,23 @@ def build_message(config: Mapping, to_address: str, to_name: str, subject: str, 
     body.attach(MIMEText(text, "plain", "utf-8"))
     body.attach(MIMEText(html, "html", "utf-8"))
     msg = body
-    if events:
+    if events or attachments:
         msg = MIMEMultipart("mixed")
         msg.attach(body)
+    if events:
         ics = MIMEText(calendar_file(events).decode("utf-8"), "calendar", "utf-8")
         ics.set_param("method", "PUBLISH")
         ics.add_header("Content-Disposition", "attachment", filename="reminder.ics")
         msg.attach(ics)
+    for filename, mimetype, data in attachments:
+        maintype, _slash, subtype = mimetype.partition("/")
+        part = MIMEApplication(data, subtype) if maintype == "application" else MIMEBase(maintype, subtype)
+        if maintype != "application":
+            part.set_payload(data)
+            encoders.encode_base64(part)
+        # RFC 2231: a Chinese file name survives every client.
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", filename))
+        msg.attach(part)
     msg["Subject"] = Header(subject, "utf-8")
     msg["From"] = from_header or config["MAIL_DEFAULT_SENDER"]
     msg["To"] = formataddr((to_name, to_address)) if to_name else to_address

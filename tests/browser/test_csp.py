@@ -25,7 +25,8 @@ from tests.registry.workflows.helpers import row, write_xlsx
 NOT_PAGES = {"static", "plans.earlier_file", "agreements.download", "annual.download", "drills.download",
              "plans.download", "workflows.export", "workflows.import_report",
              "workflows.import_template", "map.details", "map.frame",
-             "portal.receipt_pdf", "submissions.officer_receipt_pdf"}
+             "portal.receipt_pdf", "submissions.officer_receipt_pdf",
+             "incidents.sheet"}
 # Pages worth a second visit with a query: results, filters, the printable sheet.
 WITH_QUERY = ("/map?risk_level=major", "/annual?year=2025", "/enterprises?q=化工",
               "/drills?year=2025", "/notification-sheet?enterprise_id={enterprise_id}")
@@ -105,7 +106,10 @@ def _records(app) -> dict:
         contact_id, agreement_id = db.session.execute(
             sa.select(AgreementContact.id, AgreementParty.agreement_id).join(AgreementParty)
             .order_by(AgreementContact.id).limit(1)).one()
-        return {"enterprise_id": enterprise_id, "plan_id": plan_id,
+        from registry.models import Incident  # the demo's incident (registry/incidents/demo.py)
+
+        return {"incident_id": first(Incident.id)[0],
+                "enterprise_id": enterprise_id, "plan_id": plan_id,
                 "drill_id": first(Drill.id)[0], "action_id": first(CorrectiveAction.id)[0],
                 "agreement_id": agreement_id, "contact_id": contact_id,
                 "substance_id": substance_id}

@@ -138,6 +138,36 @@ def _meeting_form(n, rec):
 def _agreement_file_form(n, rec):
     return {"file": (io.BytesIO(PDF), "联防联控协议（签章版）.pdf")}
 
+def _incident_json(n, rec, **overrides):
+    """An incident on 颍河 at 禹州 (county A), reported 20 minutes ago."""
+    from datetime import UTC, datetime, timedelta
+
+    return {"reported_at": (datetime.now(UTC) - timedelta(minutes=20)).isoformat(),
+            "longitude": 113.46778, "latitude": 34.1575, "medium": "water",
+            "substance": "柴油", "quantity_t": 3.5, "summary": f"罐车侧翻，柴油泄漏入颍河（{n}）",
+            **overrides}
+
+
+def _incident_form(n, rec, **overrides):
+    """The report form: local time (Asia/Shanghai) an hour ago, as datetime-local sends it."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    data = _incident_json(n, rec, **overrides)
+    local = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")) - timedelta(hours=1)
+    data["reported_at"] = local.strftime("%Y-%m-%dT%H:%M")
+    return {k: str(v) for k, v in data.items()}
+
+
+def _call_form(n, rec):
+    return {"city": "漯河市", "channel": "phone", "contact": "李建国", "note": f"值班电话通知（{n}）"}
+
+
+def _resource(n):
+    return {"name": f"吸附棉（{n}号库）", "kind": "material", "quantity": 200, "unit": "卷",
+            "owner": "许昌市生态环境局", "longitude": 113.47, "latitude": 34.16}
+
+
 
 def _substance_json(n, rec):
     return {"name": f"测试物质（接口）{n}", "critical_quantity_t": 2, "media": ["air"]}
@@ -546,6 +576,55 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         Case("401 403 200 403 200"), Case("401 404 404 404 404", params={"reminder_id": 0})],
     ("GET", "/api/v1/reminders/preview"): [Case("401 200 200 200 200"),
                                            Case("401 422 422 422 422", query={"days": "0"})],
+    # Incident mode (registry/incidents/): county officers act on their counties'
+    # incidents, viewers read them; the duty roster is the administrators'; officers
+    # register resources. The record: an incident on 颍河 at 禹州 (county A).
+    ("GET", "/incidents"): [Case("302 200 200 200 200")],
+    ("GET", "/incidents/new"): [Case("302 403 200 200 200")],
+    ("POST", "/incidents/new"): [Case("302 403 302 403 302", form=_incident_form),
+                                 Case("302 403 422 422 422",
+                                      form=lambda n, r: _incident_form(n, r, substance=""))],
+    ("GET", "/incidents/<int:incident_id>"): [
+        Case("302 200 200 403 200"), Case("302 404 404 404 404", params={"incident_id": 0})],
+    ("POST", "/incidents/<int:incident_id>/notifications"): [
+        Case("302 403 302 403 302", form=_call_form)],
+    ("POST", "/incidents/<int:incident_id>/entries"): [
+        Case("302 403 302 403 302", form=lambda n, r: {"text": f"关闭褚河闸（第{n}次）"})],
+    ("GET", "/incidents/<int:incident_id>/sheet"): [
+        Case("302 200 200 403 200", query={"city": "漯河市"})],
+    ("GET", "/incidents/<int:incident_id>/report"): [Case("302 403 200 403 200")],
+    ("POST", "/incidents/<int:incident_id>/report"): [
+        Case("302 403 200 403 200", form=lambda n, r: {"stage": "initial", "source": "罐车侧翻"})],
+    ("GET", "/incidents/<int:incident_id>/close"): [Case("302 403 200 403 200")],
+    ("POST", "/incidents/<int:incident_id>/close"): [
+        Case("302 403 302 403 302", form=lambda n, r: {"findings-0-description": "物资调运慢",
+                                                       "findings-0-category": "equipment"})],
+    ("GET", "/incidents/duty"): [Case("302 200 200 200 200")],
+    ("POST", "/incidents/duty"): [Case("302 403 403 403 302", form=lambda n, r: {
+        "on_date": "2026-06-15", "officer": f"值班员{n}", "phone": "0374-2966110"})],
+    ("GET", "/resources"): [Case("302 200 200 200 200")],
+    ("POST", "/resources"): [Case("302 403 302 302 302", form=lambda n, r: _resource(n))],
+    ("POST", "/api/v1/incidents"): [
+        Case("401 403 201 403 201", json=lambda n, r: _incident_json(n, r)),
+        Case("401 422 422 422 422", json=lambda n, r: {"medium": "water"})],
+    ("GET", "/api/v1/incidents"): [Case("401 200 200 200 200")],
+    ("GET", "/api/v1/incidents/<int:incident_id>"): [
+        Case("401 200 200 403 200"), Case("401 404 404 404 404", params={"incident_id": 0})],
+    ("POST", "/api/v1/incidents/<int:incident_id>/notifications"): [
+        Case("401 403 201 403 201", json=_call_form)],
+    ("POST", "/api/v1/incidents/<int:incident_id>/entries"): [
+        Case("401 403 201 403 201", json=lambda n, r: {"text": "投放吸附棉"})],
+    ("GET", "/api/v1/incidents/<int:incident_id>/report.docx"): [
+        Case("401 200 200 403 200", query={"stage": "initial"})],
+    ("POST", "/api/v1/incidents/<int:incident_id>/close"): [
+        Case("401 403 200 403 200", json=lambda n, r: {"findings": [
+            {"description": "物资调运慢", "category": "equipment"}]})],
+    ("POST", "/api/v1/resources"): [Case("401 403 201 201 201", json=lambda n, r: _resource(n)),
+                                    Case("401 422 422 422 422", json=lambda n, r: {"kind": "x"})],
+    ("GET", "/api/v1/resources"): [Case("401 200 200 200 200")],
+    ("GET", "/api/v1/resources/nearest"): [
+        Case("401 200 200 200 200", query={"longitude": "113.47", "latitude": "34.16"}),
+        Case("401 422 422 422 422", query={"longitude": "113.47"})],
 }
 
 
@@ -579,7 +658,8 @@ AREA_RECORDS = {"drills": ("drill", "action", "/map", "/plans", "/enterprises", 
                 "agreements": ("agreement", "notification", "/map", "/drills", "/export"),
                 "reminders": ("reminder",), "submissions": ("submission", "/portal"),
                 "accounts": ("/accounts", "enrolments", "/account/setup"),
-                "substances": ("substance", "risk-inventory")}
+                "substances": ("substance", "risk-inventory"),
+                "incidents": ("incident",)}
 
 
 def _needs(rule: str, area: str) -> bool:
@@ -627,6 +707,8 @@ def _records(app, n: int, rule: str = "/") -> dict:
             uploads.append(lambda: _submission_records(records, n))
         if _needs(rule, "substances"):
             uploads.append(lambda: _substance_records(records, n))
+        if _needs(rule, "incidents"):
+            uploads.append(lambda: _incident_records(records, n))
         for upload in uploads:
             upload()  # the first one commits the rows above
         if _needs(rule, "reminders"):
@@ -634,6 +716,16 @@ def _records(app, n: int, rule: str = "/") -> dict:
         if _needs(rule, "accounts"):
             records.update(_account_records(records, n))
         return records
+
+
+def _incident_records(records: dict, n: int) -> None:
+    """An open incident on 颍河 at 禹州 (county A); the agreement with Luohe, when present,
+    makes 漯河市 a city owed a notification."""
+    from registry.incidents.schemas import IncidentIn
+    from registry.incidents.service import create_incident
+    from registry.permissions import SYSTEM
+
+    records["incident_id"] = create_incident(SYSTEM, IncidentIn(**_incident_json(n, records))).id
 
 
 def _submission_records(records: dict, n: int) -> None:

@@ -1,0 +1,53 @@
+"""The emergency resources register (应急资源): 物资/装备/队伍/专家, and the nearest ones to
+a point by straight-line distance in the metric CRS."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+
+from registry import audit, permissions
+from registry.extensions import db
+from registry.incidents import permissions as incident_permissions
+from registry.incidents.schemas import NearestQuery, ResourceIn
+from registry.models import EmergencyResource
+
+FIELDS = ("name", "kind", "quantity", "unit", "owner", "longitude", "latitude", "contact",
+          "last_checked_on")
+
+
+def add_resource(actor, data: ResourceIn, *, is_demo: bool = False) -> EmergencyResource:
+    """Register a resource. Raises PermissionDenied."""
+    permissions.require(incident_permissions.can_write_resources(actor), actor)
+    resource = EmergencyResource(is_demo=is_demo, **data.model_dump())
+    db.session.add(resource)
+    db.session.flush()
+    audit.record(actor, "resource.create", "resource", resource.id, None,
+                 audit.snapshot(resource, FIELDS))
+    db.session.commit()
+    return resource
+
+
+def list_resources(actor, kind: str | None = None) -> list[EmergencyResource]:
+    incident_permissions.require_read_any(actor)
+    stmt = sa.select(EmergencyResource).order_by(EmergencyResource.kind, EmergencyResource.name)
+    if kind:
+        stmt = stmt.where(EmergencyResource.kind == kind)
+    return list(db.session.scalars(stmt))
+
+
+def to_dict(r: EmergencyResource) -> dict:
+    return {"id": r.id, "name": r.name, "kind": r.kind, "quantity": r.quantity, "unit": r.unit,
+            "owner": r.owner, "longitude": r.longitude, "latitude": r.latitude,
+            "contact": r.contact,
+            "last_checked_on": r.last_checked_on.isoformat() if r.last_checked_on else None,
+            "is_demo": r.is_demo}
+
+
+def nearest(actor, query: NearestQuery) -> list[dict]:
+    """The resources nearest to (longitude, latitude), of ``kind`` if given, nearest first,
+    each with ``distance_km``."""
+    from geodata.nearest import nearest as by_distance
+
+    rows = [to_dict(r) for r in list_resources(actor, query.kind)]
+    return by_distance(query.longitude, query.latitude, rows, current_app.config["METRIC_CRS"],
+                       limit=query.limit)

@@ -1,0 +1,35 @@
+"""Enterprise accounts are fenced out of incident mode, even for an incident at their own
+enterprise (issue #19's fence, issue #21's routes)."""
+from __future__ import annotations
+
+from tests.conftest import enterprise_payload
+from tests.registry.incidents.conftest import YUZHOU, incident_payload
+from tests.registry.submissions.conftest import make_enterprise_user
+
+
+def test_enterprise_user_sees_no_incident_of_its_own_enterprise(client, accounts, admin_api,
+                                                                runner):
+    from tests.conftest import Api
+
+    ours = admin_api.post("/enterprises", json=enterprise_payload(3, YUZHOU)).json
+    make_enterprise_user(runner, accounts, "qiye_inc", ours["credit_code"])
+    incident = admin_api.post("/incidents", json=incident_payload(
+        longitude=None, latitude=None, enterprise_id=ours["id"]))
+    assert incident.status_code == 201, incident.json
+    incident_id = incident.json["id"]
+    api = Api(client, accounts.token("qiye_inc"))
+    for method, path, body in (
+            ("GET", "/incidents", None), ("GET", f"/incidents/{incident_id}", None),
+            ("POST", "/incidents", incident_payload()),
+            ("POST", f"/incidents/{incident_id}/entries", {"text": "x"}),
+            ("GET", f"/incidents/{incident_id}/report.docx", None),
+            ("POST", f"/incidents/{incident_id}/close", {"findings": []}),
+            ("GET", "/resources", None),
+            ("GET", "/resources/nearest?longitude=113.47&latitude=34.16", None)):
+        r = client.open("/api/v1" + path, method=method, headers=api.headers, json=body)
+        assert r.status_code == 403, (method, path, r.status_code)
+    accounts.login(client, "qiye_inc")
+    for path in ("/incidents", f"/incidents/{incident_id}", "/incidents/new",
+                 f"/incidents/{incident_id}/sheet?city=漯河市", "/incidents/duty", "/resources"):
+        assert client.get(path).status_code == 403, path
+    assert "柴油" not in client.get("/portal/").get_data(as_text=True)

@@ -1,0 +1,121 @@
+"""The incident pages as a duty officer uses them (forms with CSRF, both databases)."""
+from __future__ import annotations
+
+import io
+
+from tests.conftest import csrf_token
+from tests.registry.incidents.conftest import YUZHOU, incident_payload
+
+
+def _login(client, accounts, role="officer", counties=(YUZHOU,)):
+    _id, name = accounts.make(role, list(counties))
+    accounts.login(client, name)
+    return name
+
+
+def _form(client, path, **data):
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/incidents")})
+
+
+def test_report_by_coordinates_then_notify_log_report_and_close(client, accounts, luohe_agreement,
+                                                                 smtp):
+    _login(client, accounts)
+    page = client.get("/incidents/new")
+    assert page.status_code == 200 and 'id="picker"' in page.get_data(as_text=True)
+    data = {k: v for k, v in incident_payload().items() if k != "reported_at"}
+    data["reported_at"] = "2026-01-01T08:00"  # local time, long before: everything late
+    r = _form(client, "/incidents/new", **{k: str(v) for k, v in data.items()})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    show = r.headers["Location"]
+    html = client.get(show).get_data(as_text=True)
+    for fact in ("漯河市", "李建国", "0395-3100110", "禹州市颍河饮用水源取水口（示例）", "初报"):
+        assert fact in html, fact
+    incident_id = int(show.rsplit("/", 1)[1])
+    r = _form(client, f"/incidents/{incident_id}/notifications", city="漯河市", channel="email")
+    assert r.status_code == 302 and smtp.recipients() == ["lhjc@example.com", "lhyj@example.com"]
+    r = _form(client, f"/incidents/{incident_id}/notifications", city="漯河市", channel="phone",
+              contact="李建国", note="值班电话已通知")
+    assert r.status_code == 302
+    r = _form(client, f"/incidents/{incident_id}/entries", text="关闭褚河闸")
+    assert r.status_code == 302
+    html = client.get(show).get_data(as_text=True)
+    assert "关闭褚河闸" in html and "已超过时限" in html
+    form = client.get(f"/incidents/{incident_id}/report?stage=initial").get_data(as_text=True)
+    assert "柴油" in form
+    r = _form(client, f"/incidents/{incident_id}/report", stage="initial", time="8时接报",
+              source="罐车侧翻（已核实）", pollutant="柴油约3.5吨")
+    assert r.status_code == 200 and r.mimetype.endswith("wordprocessingml.document")
+    from docx import Document
+
+    assert "罐车侧翻（已核实）" in "\n".join(p.text for p in Document(io.BytesIO(r.data)).paragraphs)
+    pdf = client.get(f"/incidents/{incident_id}/sheet?city=漯河市")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    r = _form(client, f"/incidents/{incident_id}/close", **{
+        "findings-0-description": "拦截物资调运慢", "findings-0-category": "equipment"})
+    assert r.status_code == 302
+    html = client.get(show).get_data(as_text=True)
+    assert "拦截物资调运慢" in html and "entry-form" not in html
+
+
+def test_form_errors_are_shown_and_nothing_is_saved(client, accounts):
+    _login(client, accounts)
+    r = _form(client, "/incidents/new", reported_at="2026-01-01T08:00", medium="water",
+              substance="", summary="")
+    assert r.status_code == 422
+    assert client.get("/incidents").get_data(as_text=True).count("/incidents/1") == 0
+
+
+def test_duty_roster_admin_only_and_shown(client, accounts):
+    _login(client, accounts, "admin", ())
+    r = _form(client, "/incidents/duty", on_date="2026-06-15", officer="王值班", phone="0374-2966110")
+    assert r.status_code == 302
+    assert "王值班" in client.get("/incidents/duty").get_data(as_text=True)
+    other = client.application.test_client()
+    _login(other, accounts)
+    r = other.post("/incidents/duty", data={"on_date": "2026-06-16", "officer": "x", "phone": "123",
+                                            "csrf_token": csrf_token(other, "/incidents")})
+    assert r.status_code == 403
+
+
+def test_resources_page(client, accounts):
+    _login(client, accounts)
+    r = _form(client, "/resources", name="吸附棉", kind="material", quantity="500", unit="卷",
+              owner="禹州市生态环境分局", longitude="113.47", latitude="34.16")
+    assert r.status_code == 302
+    assert "吸附棉" in client.get("/resources").get_data(as_text=True)
+    r = _form(client, "/resources", name="", kind="rocket", quantity="x", unit="卷", owner="y",
+              longitude="1", latitude="2")
+    assert r.status_code == 422
+
+
+def test_resources_export_as_excel(client, accounts, admin_api):
+    import openpyxl
+
+    admin_api.post("/resources", json={"name": "围油栏", "kind": "material", "quantity": 800,
+                                       "unit": "米", "owner": "禹州市生态环境分局",
+                                       "longitude": 113.49, "latitude": 34.15})
+    _login(client, accounts, "viewer")
+    r = client.get("/export/resources.xlsx")
+    assert r.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(r.data)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(rows) if row[0] == "类别")
+    assert rows[header][:5] == ["类别", "名称", "数量", "单位", "所属单位"]
+    assert rows[header + 1][:5] == ["物资", "围油栏", 800, "米", "禹州市生态环境分局"]
+    geo = client.get("/export/resources.geojson").json
+    assert geo["features"][0]["geometry"]["coordinates"] == [113.49, 34.15]
+
+
+def test_plan_page_names_the_incident_that_flagged_it(client, accounts, admin_api):
+    from tests.conftest import enterprise_payload, plan_payload
+
+    e = admin_api.post("/enterprises", json=enterprise_payload(9, county=YUZHOU)).json
+    plan = admin_api.post("/plans", json=plan_payload(e["id"])).json
+    incident = admin_api.post("/incidents", json=incident_payload(
+        longitude=None, latitude=None, enterprise_id=e["id"])).json
+    r = admin_api.post(f"/incidents/{incident['id']}/close", json={"findings": [
+        {"description": "预案未载明下游通报电话", "category": "plan", "plan_needs_revision": True}]})
+    assert r.status_code == 200, r.json
+    _login(client, accounts, "viewer")
+    html = client.get(f"/plans/{plan['id']}").get_data(as_text=True)
+    assert "发现于突发环境事件" in html and f"/incidents/{incident['id']}" in html
