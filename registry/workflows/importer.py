@@ -78,8 +78,9 @@ def _missing_columns(found) -> list[str]:
     return [c.header for c in BY_KEY.values() if c.required and c.key not in present]
 
 
-def _read_cells(row: list, columns, county) -> tuple[dict, dict]:
-    """Schema input for the enterprise and for the plan."""
+def _read_cells(row: list, columns, county) -> tuple[dict, dict, list]:
+    """Schema input for the enterprise and for the plan, and the (column key, message) of
+    every cell that could not be read."""
     enterprise, plan, errors = {}, {}, []
     for index, column in columns.items():
         value = row[index] if index < len(row) else None
@@ -97,23 +98,48 @@ def _read_cells(row: list, columns, county) -> tuple[dict, dict]:
             errors.append((column.key, exc.message))
             continue
         (enterprise if column.part == "enterprise" else plan)[column.key] = read
-    if errors:
-        raise RowFailed(errors)
-    return enterprise, plan
+    return enterprise, plan, errors
+
+
+def _schema_errors(exc: ValidationFailed, unread: set) -> list[tuple[str, str]]:
+    """(field, message) pairs of a schema's refusal, without those of a cell already
+    reported as unreadable (its field is then missing, which says nothing new)."""
+    pairs = []
+    for name, messages in exc.fields.items():
+        field_name = name.split(".")[0]
+        if FIELD_COLUMN.get(field_name) in unread:
+            continue
+        pairs.extend((field_name, m) for m in messages)
+    return pairs
 
 
 def _parse_row(number: int, row: list, columns, county, given: frozenset) -> ParsedRow:
-    """Read the cells and validate them with the schemas; no database. The plan's errors
-    are kept for ``Matcher.decide``: they count only once the enterprise part passed."""
-    enterprise_data, plan_data = _read_cells(row, columns, county)
-    parsed = ParsedRow(number, row, validate(EnterpriseIn, enterprise_data), given, None)
-    if any(v not in (None, "", []) for v in plan_data.values()):
-        parsed.plan_data = plan_data
+    """Read every cell and validate the enterprise and the plan with the schemas; no
+    database. One pass finds every error of the row: unreadable cells, the enterprise's
+    fields and the plan's fields (issue #16.2), raised together as one RowFailed."""
+    enterprise_data, plan_data, errors = _read_cells(row, columns, county)
+    unread = {key for key, _m in errors}
+    enterprise = None
+    try:
+        enterprise = validate(EnterpriseIn, enterprise_data)
+    except ValidationFailed as exc:
+        errors.extend(_schema_errors(exc, unread))
+    plan = None
+    has_plan = (any(v not in (None, "", []) for v in plan_data.values())
+                or any(BY_KEY[key].part == "plan" for key in unread))
+    if has_plan:
         try:
             # The enterprise's id is known only once it is written: a placeholder here.
-            parsed.plan = validate(PlanIn, {**plan_data, "enterprise_id": 0})
+            plan = validate(PlanIn, {**plan_data, "enterprise_id": 0})
         except ValidationFailed as exc:
-            parsed.plan_error = exc
+            errors.extend(_schema_errors(exc, unread))
+    if errors:
+        order = {c.key: i for i, c in columns.items()}
+        errors.sort(key=lambda e: order.get(FIELD_COLUMN.get(e[0]), len(order)))
+        raise RowFailed(errors)
+    parsed = ParsedRow(number, row, enterprise, given, None)
+    if has_plan:
+        parsed.plan_data, parsed.plan = plan_data, plan
     return parsed
 
 

@@ -1,0 +1,62 @@
+"""Imports of registers shaped like real bureau sheets (issue #16 §2), each built with
+openpyxl: every error in one pass, title rows, numeric codes, grouped codes, coordinates,
+out-of-scope counties, the export round trip."""
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+
+from tests.conftest import csrf_token
+from tests.registry.workflows.helpers import row, write_xlsx
+
+# One row breaking five rules in five columns: before, the officer needed three uploads
+# (county and date, then credit code and phone, then the level).
+BROKEN = {"所在县（市、区）": "不存在县", "签署发布日期": "5月1日", "统一社会信用代码": "91411081MA0000002X",
+          "联系电话": "12345", "环境风险等级": "很高"}
+BROKEN_COLUMNS = ["统一社会信用代码", "所在县（市、区）", "联系电话", "签署发布日期", "环境风险等级"]
+
+
+def _run(app, path, actor=None, dry_run=False):
+    from registry.permissions import SYSTEM
+    from registry.workflows.importer import run_import
+    from registry.workflows.source import read_register
+
+    with app.app_context():
+        return run_import(actor or SYSTEM, read_register(path), dry_run=dry_run)
+
+
+def _upload(client, path, name=None):
+    token = csrf_token(client, "/import")
+    return client.post("/import", data={"csrf_token": token,
+                                        "file": (io.BytesIO(path.read_bytes()), name or path.name)},
+                       content_type="multipart/form-data")
+
+
+def test_one_pass_lists_every_error_of_a_row(app, tmp_path):
+    path = write_xlsx(tmp_path / "bad.xlsx", [row(1), row(2, **BROKEN)])
+    result = _run(app, path)
+    assert not result.committed
+    assert [(e.row, e.column) for e in result.errors] == [(3, c) for c in BROKEN_COLUMNS]
+    values = {e.column: e.value for e in result.errors}
+    assert values["联系电话"] == "12345" and values["环境风险等级"] == "很高"
+    assert all(e.message for e in result.errors)
+
+
+def test_web_cli_and_report_list_every_error_at_once(app, client, runner, accounts, tmp_path):
+    path = write_xlsx(tmp_path / "bad.xlsx", [row(1), row(2, **BROKEN)])
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+    r = _upload(client, path)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    for column in BROKEN_COLUMNS:
+        assert f'<td class="text-nowrap">{column}</td>' in page, column
+    token = r.headers["Location"].rsplit("/", 1)[1]
+    (tmp_path / "r.xlsx").write_bytes(client.get(f"/import/{token}/report.xlsx").data)
+    listed = list(load_workbook(tmp_path / "r.xlsx")["错误清单"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1]) for r in listed] == [(3, c) for c in BROKEN_COLUMNS]
+    out = runner.invoke(args=["import", str(path)])
+    assert out.exit_code == 1
+    for column in BROKEN_COLUMNS:
+        assert f"row 3\t{column}\t" in out.output, column
+    assert "5 error(s) in 1 row(s)" in out.output
