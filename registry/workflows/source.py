@@ -551,10 +551,31 @@ def _limits() -> Limits:
     return Limits.from_config(current_app.config) if has_app_context() else Limits()
 
 
+# The header is looked for among this many non-blank rows at the top: a bureau's sheet
+# often has a (merged) title row and a line such as "填报单位：…" above it.
+HEADER_SEARCH_ROWS = 10
+
+
+def _is_header(values) -> bool:
+    """A row naming at least two of the importer's columns (a title names none)."""
+    return len(header_map(values)) >= 2
+
+
+def _header_of(values) -> list:
+    """The header row cut after the last column the importer knows; without one (the
+    importer then names the missing columns) after the last non-blank cell."""
+    known = header_map(values)
+    while values and (values[-1] is None or str(values[-1]).strip() == ""):
+        values.pop()
+    return values[:max(known) + 1] if known else values
+
+
 def read_register(path: Path, filename: str | None = None,
                   limits: Limits | None = None) -> Register:
-    """Header (first non-blank row) and the non-blank rows below it, numbered as in Excel;
-    cells right of the last column the importer knows (``columns.header_map``) are ignored.
+    """Header and the non-blank rows below it, numbered as in Excel; cells right of the
+    last column the importer knows (``columns.header_map``) are ignored. The header is the
+    first of the top HEADER_SEARCH_ROWS non-blank rows that names two known columns (rows
+    above it, such as a merged title, are skipped), else the first non-blank row.
     Raises ValidationFailed ``file`` for an unknown type, an unreadable, empty or too large
     file (naming the limit)."""
     limits = limits or _limits()
@@ -564,26 +585,36 @@ def read_register(path: Path, filename: str | None = None,
     width = _Width(limits.max_columns)
     reader = (_xlsx_rows(path, width, limits) if suffix == ".xlsx"
               else _csv_rows(path, width, limits))
-    headers, rows = None, []
+    headers, rows, above = None, [], []
     for number, values in reader:
         if values is None:  # _RESTART: the CSV is read again in another encoding
-            headers, rows, width.value = None, [], limits.max_columns
+            headers, rows, above, width.value = None, [], [], limits.max_columns
             continue
         if headers is not None:
             # Rows parsed in the header's chunk were read before its width was known.
             values = values[:width.value]
         if _blank(values):
             continue
-        if headers is None:
-            # The last column the importer knows ends every row; without one (the
-            # importer then names the missing columns) the header's last non-blank cell.
-            known = header_map(values)
-            while values and (values[-1] is None or str(values[-1]).strip() == ""):
-                values.pop()
-            headers = values[:max(known) + 1] if known else values
-            width.value = len(headers)
-        else:
+        if headers is not None:
             rows.append((number, values))
+        elif _is_header(values):
+            headers = _header_of(values)
+            width.value = len(headers)
+            above = []
+        else:
+            above.append((number, values))
+            if len(above) >= HEADER_SEARCH_ROWS:
+                headers, rows, above = _fallback_header(above, width)
+    if headers is None and above:
+        headers, rows, above = _fallback_header(above, width)
     if headers is None:
         raise ValidationFailed({"file": [_("The file is empty.")]})
     return Register(headers, rows)
+
+
+def _fallback_header(above: list, width: _Width) -> tuple[list, list, list]:
+    """No row at the top names the importer's columns: the first is the header (the
+    importer names the missing columns), the others are rows."""
+    headers = _header_of(above[0][1])
+    width.value = len(headers)
+    return headers, [(n, v[:width.value]) for n, v in above[1:]], []

@@ -60,3 +60,36 @@ def test_web_cli_and_report_list_every_error_at_once(app, client, runner, accoun
     for column in BROKEN_COLUMNS:
         assert f"row 3\t{column}\t" in out.output, column
     assert "5 error(s) in 1 row(s)" in out.output
+
+
+def _titled(path, rows, title="许昌市企业突发环境事件应急预案备案台账（2024年）"):
+    """A bureau's sheet: a merged title row, a line naming who filled it in, a blank row,
+    then the header and the rows."""
+    from openpyxl import Workbook
+
+    from tests.registry.workflows.helpers import HEADERS
+
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = title
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    sheet["A2"], sheet["F2"] = "填报单位：许昌市生态环境局禹州分局", "填报日期：2024年3月1日"
+    sheet.append([])
+    sheet.append(HEADERS)
+    for values in rows:
+        sheet.append([values.get(h) for h in HEADERS])
+    book.save(path)
+    return path
+
+
+def test_header_found_below_a_merged_title_row(app, tmp_path):
+    from registry.workflows.source import read_register
+
+    path = _titled(tmp_path / "台账.xlsx", [row(1), row(2, 签署发布日期="5月1日")])
+    with app.app_context():
+        register = read_register(path)
+    assert register.headers[0] == "企业名称" and [n for n, _v in register.rows] == [5, 6]
+    result = _run(app, path)
+    assert [(e.row, e.column) for e in result.errors] == [(6, "签署发布日期")]  # as Excel numbers it
+    result = _run(app, _titled(tmp_path / "ok.xlsx", [row(1), row(2)]))
+    assert result.committed and result.counts["enterprise_created"] == 2
