@@ -59,6 +59,22 @@ def compact_text(value) -> str | None:
     return halfwidth(value).replace(" ", "") if value else None
 
 
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
+def read_code(value) -> str | None:
+    """A code typed as text (the credit code). A number cell is refused: Excel keeps 15
+    significant digits, so an all-digit 18-character code arrives as 9.141100212792179e+17
+    (or its rounded integer) with its last digits lost; a CSV saved by Excel carries the
+    same number as 9.14110021279218E+17."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) or (
+            isinstance(value, str) and _SCIENTIFIC.match(value.strip())):
+        raise CellError(_("The cell holds a number, not text: Excel keeps only 15 digits of a "
+                          "number, so the code's last digits are lost. Format the column as Text "
+                          "(设置单元格格式 → 文本) and type the code again."))
+    return compact_text(value)
+
+
 def read_date(value) -> str | None:
     """An ISO date from an Excel date, an Excel serial number or typed text."""
     if value is None or value == "":

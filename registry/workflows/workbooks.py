@@ -61,6 +61,11 @@ def template_workbook(counties) -> bytes:
     sheet.append([c.example for c in COLUMNS])
     for cell in sheet[2]:
         cell.font = Font(italic=True, color="808080")
+    for index, column in enumerate(COLUMNS, start=1):
+        if column.text:
+            # Text, so Excel keeps every digit of a credit code and a phone's leading 0.
+            sheet.column_dimensions[get_column_letter(index)].number_format = "@"
+            sheet.cell(row=2, column=index).number_format = "@"
     options = book.create_sheet("选项")
     for row, county in enumerate(counties, start=1):
         options.cell(row=row, column=1, value=county.name)

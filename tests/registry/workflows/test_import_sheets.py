@@ -93,3 +93,36 @@ def test_header_found_below_a_merged_title_row(app, tmp_path):
     assert [(e.row, e.column) for e in result.errors] == [(6, "签署发布日期")]  # as Excel numbers it
     result = _run(app, _titled(tmp_path / "ok.xlsx", [row(1), row(2)]))
     assert result.committed and result.counts["enterprise_created"] == 2
+
+
+def test_a_credit_code_in_a_number_cell_is_told_to_be_text(app, tmp_path):
+    import csv
+
+    from tests.registry.workflows.helpers import HEADERS
+
+    rows = [row(1, 统一社会信用代码=9.141100212792179e+17), row(2, 统一社会信用代码=914110021279217920)]
+    result = _run(app, write_xlsx(tmp_path / "numbers.xlsx", rows))
+    errors = [(e.row, e.column, e.message) for e in result.errors]
+    assert [e[:2] for e in errors] == [(2, "统一社会信用代码"), (3, "统一社会信用代码")]
+    assert all("数字" in m and "15位" in m and "文本" in m and "校验" not in m for *_x, m in errors)
+    # Excel's CSV keeps the number as it shows it.
+    path = tmp_path / "numbers.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(HEADERS)
+        writer.writerow(["9.14110021279218E+17" if h == "统一社会信用代码" else row(1).get(h)
+                         for h in HEADERS])
+    result = _run(app, path)
+    assert [e.column for e in result.errors] == ["统一社会信用代码"] and "15位" in result.errors[0].message
+
+
+def test_template_formats_credit_code_and_phone_as_text(app, client, accounts, tmp_path):
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+    (tmp_path / "t.xlsx").write_bytes(client.get("/import/template.xlsx").data)
+    sheet = load_workbook(tmp_path / "t.xlsx").active
+    letters = {cell.value.rstrip("*"): cell.column_letter for cell in sheet[1]}
+    for header in ("统一社会信用代码", "联系电话"):
+        assert sheet.column_dimensions[letters[header]].number_format == "@", header
+        assert sheet[f"{letters[header]}2"].number_format == "@", header
+    assert sheet.column_dimensions[letters["企业名称"]].number_format != "@"
