@@ -126,3 +126,39 @@ def test_template_formats_credit_code_and_phone_as_text(app, client, accounts, t
         assert sheet.column_dimensions[letters[header]].number_format == "@", header
         assert sheet[f"{letters[header]}2"].number_format == "@", header
     assert sheet.column_dimensions[letters["企业名称"]].number_format != "@"
+
+
+def _grouped(code: str) -> str:
+    return " ".join(code[i:i + 4] for i in range(0, 18, 4))  # 9141 1081 MA00 0001 X
+
+
+def test_spaces_inside_a_credit_code_are_removed_in_import_form_and_api(app, client, accounts,
+                                                                        admin_api, tmp_path):
+    import re
+
+    import sqlalchemy as sa
+
+    from registry.extensions import db
+    from registry.models import Enterprise
+    from tests.conftest import credit_code, enterprise_payload
+
+    one, two, three, four = (credit_code(n, "411081") for n in (1, 2, 3, 4))
+    path = write_xlsx(tmp_path / "grouped.xlsx", [
+        row(1, 统一社会信用代码=one[:8] + " " + one[8:]), row(2, 统一社会信用代码=_grouped(two))])
+    assert _run(app, path).committed
+    r = admin_api.post("/enterprises", json=enterprise_payload(3, "411081",
+                                                               credit_code=_grouped(three)))
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["credit_code"] == three
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+    page = client.get("/enterprises/new").get_data(as_text=True)
+    field = re.search(r'<input[^>]*name="credit_code"[^>]*>', page).group(0)
+    assert int(re.search(r"maxlength=\"?(\d+)", field).group(1)) >= len(_grouped(four)) + 4
+    form = {k: v for k, v in enterprise_payload(4, "411081", credit_code=_grouped(four)).items()
+            if k != "cross_region"}
+    r = client.post("/enterprises/new", data={**form, "csrf_token": csrf_token(client, "/enterprises/new")})
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    with app.app_context():
+        stored = set(db.session.scalars(sa.select(Enterprise.credit_code)))
+    assert stored == {one, two, three, four}
