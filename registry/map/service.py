@@ -238,6 +238,45 @@ def misplaced(actor) -> list[dict]:
             for row in wrong.itertuples()]
 
 
+def points_outside_declared(records: list[dict]) -> dict:
+    """Of ``records`` (``id``, ``county_code``, ``lon``, ``lat``), those whose point lies
+    outside the county they declare, as id -> the county the point lies in (its name) or
+    None (outside every county on the map). A county without a boundary on the map (a
+    functional zone with a local code) is not judged. Retired codes count as their
+    successor."""
+    counties = current_layers()["counties"]
+    mapped = set(counties["code"])
+    judged = [r for r in records
+              if analysis.LEGACY_COUNTY_CODES.get(r["county_code"], r["county_code"]) in mapped]
+    if not judged:
+        return {}
+    wrong = analysis.points_outside_counties(analysis.points_frame(judged), counties)
+    names = _county_names()
+    return {row.id: names.get(_plain(row.actual_code)) for row in wrong.itertuples()}
+
+
+def location_warning(county_code: str, lon, lat) -> str | None:
+    """The warning for a point outside its declared county (the registration form saves
+    it, but says so), or None."""
+    if lon is None or lat is None:
+        return None
+    outside = points_outside_declared([{"id": 0, "county_code": county_code, "lon": lon,
+                                        "lat": lat}])
+    if 0 not in outside:
+        return None
+    return outside_message(county_code, lon, lat, outside[0])
+
+
+def outside_message(county_code: str, lon, lat, actual: str | None) -> str:
+    names = _county_names()
+    declared = names.get(analysis.LEGACY_COUNTY_CODES.get(county_code, county_code), county_code)
+    where = (_("it lies in %(county)s", county=actual) if actual
+             else _("it lies outside every county on the map"))
+    return _("The point (%(lon)s, %(lat)s) is not in %(county)s, the county given: %(where)s. "
+             "Check the longitude and latitude, or the county.", lon=lon, lat=lat,
+             county=declared, where=where)
+
+
 def inside_county(code: str, lon: float, lat: float) -> bool:
     """Whether (lon, lat) lies in county ``code`` (retired codes count as their successor)."""
     found = analysis.county_at(lon, lat, current_layers()["counties"])

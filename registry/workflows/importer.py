@@ -113,11 +113,27 @@ def _schema_errors(exc: ValidationFailed, unread: set) -> list[tuple[str, str]]:
     return pairs
 
 
-def _parse_row(number: int, row: list, columns, county, given: frozenset) -> ParsedRow:
+def _point(number: int, data: dict) -> dict | None:
+    """The row's point for the location check, when its county and both coordinates
+    were read as numbers within the schema's range."""
+    try:
+        lon, lat = float(data["longitude"]), float(data["latitude"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not data.get("county_code") or not (73 <= lon <= 136 and 3 <= lat <= 54):
+        return None
+    return {"id": number, "county_code": data["county_code"], "lon": lon, "lat": lat}
+
+
+def _parse_row(number: int, row: list, columns, county, given: frozenset,
+               points: list) -> ParsedRow:
     """Read every cell and validate the enterprise and the plan with the schemas; no
     database. One pass finds every error of the row: unreadable cells, the enterprise's
     fields and the plan's fields (issue #16.2), raised together as one RowFailed."""
     enterprise_data, plan_data, errors = _read_cells(row, columns, county)
+    point = _point(number, enterprise_data)
+    if point is not None:
+        points.append(point)
     unread = {key for key, _m in errors}
     enterprise = None
     try:
@@ -165,18 +181,41 @@ def _parse_all(register: Register, columns, county, result: ImportResult, progre
     name_index = next(i for i, c in columns.items() if c.key == "name")
     # The enterprise fields the file has columns for: the same for every row.
     given = frozenset(c.key for c in columns.values() if c.part == "enterprise")
-    parsed = []
+    parsed, points = [], []
     for number, row in register.rows:
         if str(row[name_index] or "").strip().startswith(EXAMPLE_MARK):
             continue
         result.rows += 1
         try:
-            parsed.append(_parse_row(number, row, columns, county, given))
+            parsed.append(_parse_row(number, row, columns, county, given, points))
         except (DomainError, RowFailed) as exc:
             parsed.append((number, row, exc))
         if progress:
             progress(1)
+    _check_locations(parsed, points)
     return parsed
+
+
+def _check_locations(parsed: list, points: list) -> None:
+    """A point outside the county the row declares is an error of the row (a longitude
+    of 120.5 for 禹州), judged for every row at once against the counties on the map."""
+    from registry.map.service import outside_message, points_outside_declared
+
+    outside = points_outside_declared(points) if points else {}
+    if not outside:
+        return
+    by_number = {p["id"]: p for p in points}
+    for index, item in enumerate(parsed):
+        number = item.number if isinstance(item, ParsedRow) else item[0]
+        if number not in outside:
+            continue
+        point = by_number[number]
+        error = ("longitude", outside_message(point["county_code"], point["lon"], point["lat"],
+                                              outside[number]))
+        if isinstance(item, ParsedRow):
+            parsed[index] = (number, item.cells, RowFailed([error]))
+        elif isinstance(item[2], RowFailed):
+            item[2].errors.append(error)
 
 
 def _decide_all(matcher: Matcher, parsed: list, columns, result: ImportResult) -> None:

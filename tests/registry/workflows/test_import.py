@@ -71,7 +71,7 @@ def test_legacy_numbers_fullwidth_digits_spaces_and_county_forms(app, tmp_path):
         row(3, **{"统一社会信用代码": " " + credit_code(3, "411081").replace("9", "９") + " ",
                   "所在县（市、区）": " 411081 ", "联系电话": "１３８ １２３４ ５６７８",
                   "企业名称": "  许昌市瑞丰化工有限公司3号厂 "}),
-        row(4, **{"所在县（市、区）": "长葛市（411082）", "是否跨区域": "是"}),
+        row(4, county="长葛市", **{"所在县（市、区）": "长葛市（411082）", "是否跨区域": "是"}),
     ]
     result = _run(app, write_xlsx(tmp_path / "legacy.xlsx", rows))
     assert result.errors == []

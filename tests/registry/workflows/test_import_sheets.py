@@ -162,3 +162,32 @@ def test_spaces_inside_a_credit_code_are_removed_in_import_form_and_api(app, cli
     with app.app_context():
         stored = set(db.session.scalars(sa.select(Enterprise.credit_code)))
     assert stored == {one, two, three, four}
+
+
+def test_a_point_outside_the_declared_county_is_an_import_error(app, tmp_path):
+    rows = [row(1), row(2, 经度=120.5), row(3, county="长葛市", 经度=113.47, 纬度=34.17),
+            row(4, 经度=120.5, 签署发布日期="5月1日")]
+    result = _run(app, write_xlsx(tmp_path / "points.xlsx", rows))
+    assert not result.committed
+    found = {(e.row, e.column): e for e in result.errors}
+    assert set(found) == {(3, "经度"), (4, "经度"), (5, "经度"), (5, "签署发布日期")}
+    assert "禹州市" in found[3, "经度"].message and "不在地图上的任何县" in found[3, "经度"].message
+    assert found[3, "经度"].value == "120.5"
+    assert "长葛市" in found[4, "经度"].message and "该点位于禹州市" in found[4, "经度"].message
+
+
+def test_registration_form_warns_of_a_point_outside_the_county(app, client, accounts):
+    from tests.conftest import enterprise_payload
+
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+
+    def register(n, **overrides):
+        form = {k: v for k, v in enterprise_payload(n, "411081", **overrides).items()
+                if k != "cross_region"}
+        r = client.post("/enterprises/new", data={**form, "csrf_token": csrf_token(client, "/enterprises/new")})
+        assert r.status_code == 302
+        return client.get(r.headers["Location"]).get_data(as_text=True)
+
+    assert "不在所填的禹州市范围内" in register(1, longitude=120.5)  # saved, with a warning
+    assert "不在所填的" not in register(2)
