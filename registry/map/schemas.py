@@ -3,6 +3,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from registry.fields import Latitude, Longitude
+
 
 class MapQuery(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
@@ -10,6 +12,15 @@ class MapQuery(BaseModel):
     county_code: str | None = Field(None, max_length=12)
     risk_level: Literal["general", "major", "serious"] | None = None
     status: Literal["filed", "due_soon", "overdue", "revision_required"] | None = None
+
+
+class PlaceIn(BaseModel):
+    """Place an enterprise that has no coordinates yet (待定位), or move one."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    longitude: Longitude
+    latitude: Latitude
 
 
 class DownstreamQuery(BaseModel):

@@ -16,11 +16,11 @@ from flask_babel import gettext as _
 from geodata import analysis, layers as geolayers
 from registry import areas, data_version, permissions
 from registry.clock import today as local_today
-from registry.enterprises.schemas import EnterpriseQuery
-from registry.enterprises.service import filtered, get_enterprise
+from registry.enterprises.schemas import EnterprisePatch, EnterpriseQuery
+from registry.enterprises.service import filtered, get_enterprise, update_enterprise
 from registry.errors import ValidationFailed
 from registry.extensions import db
-from registry.map.schemas import MapQuery
+from registry.map.schemas import MapQuery, PlaceIn
 from registry.models import Enterprise, Plan
 
 _lock = threading.Lock()
@@ -124,7 +124,9 @@ def points_statement(actor, query: MapQuery, today=None):
     stmt = filtered(actor, EnterpriseQuery(county_code=query.county_code,
                                            risk_level=query.risk_level, status=query.status),
                     today)
-    return stmt.where(Plan.id.is_not(None)).order_by(Enterprise.id)
+    # An enterprise without coordinates (待定位) is off the map until placed.
+    return (stmt.where(Plan.id.is_not(None), Enterprise.longitude.is_not(None),
+                       Enterprise.latitude.is_not(None)).order_by(Enterprise.id))
 
 
 def _point(enterprise: Enterprise, plan: Plan, status: str) -> dict:
@@ -190,6 +192,9 @@ def trace_origin(enterprise) -> tuple[float, float]:
     recorded, else its location."""
     if enterprise.discharge_longitude is not None and enterprise.discharge_latitude is not None:
         return enterprise.discharge_longitude, enterprise.discharge_latitude
+    if enterprise.longitude is None or enterprise.latitude is None:
+        raise ValidationFailed({"longitude": [_(
+            "%(name)s has no coordinates yet: place it on 位置核查 first.", name=enterprise.name)]})
     return enterprise.longitude, enterprise.latitude
 
 
@@ -223,7 +228,8 @@ def upstream(actor, lon: float, lat: float, within_km: float) -> list[dict]:
 
 def misplaced(actor) -> list[dict]:
     """Enterprises whose point lies outside the county they declare (data errors)."""
-    stmt = permissions.scope(sa.select(Enterprise), actor, Enterprise.county_code)
+    stmt = permissions.scope(sa.select(Enterprise), actor, Enterprise.county_code).where(
+        Enterprise.longitude.is_not(None), Enterprise.latitude.is_not(None))
     enterprises = {e.id: e for e in db.session.scalars(stmt.order_by(Enterprise.id))}
     if not enterprises:
         return []
@@ -236,6 +242,25 @@ def misplaced(actor) -> list[dict]:
              "actual_code": _plain(row.actual_code), "actual_name": names.get(_plain(row.actual_code)),
              "lon": enterprises[int(row.id)].longitude, "lat": enterprises[int(row.id)].latitude}
             for row in wrong.itertuples()]
+
+
+def unplaced(actor) -> list[Enterprise]:
+    """Enterprises in the actor's jurisdiction without coordinates (待定位): off the map
+    until placed, by county and name."""
+    stmt = permissions.scope(sa.select(Enterprise), actor, Enterprise.county_code).where(
+        sa.or_(Enterprise.longitude.is_(None), Enterprise.latitude.is_(None)))
+    return list(db.session.scalars(stmt.order_by(Enterprise.county_code, Enterprise.name,
+                                                 Enterprise.id)))
+
+
+def place_enterprise(actor, enterprise_id: int, data: PlaceIn) -> tuple[Enterprise, str | None]:
+    """Set an enterprise's location (typed, or clicked on the map), as an audited change of
+    the enterprise. Returns it and the warning when the point lies outside its county.
+    Raises NotFound, PermissionDenied, ValidationFailed."""
+    enterprise = update_enterprise(actor, enterprise_id, EnterprisePatch(
+        longitude=data.longitude, latitude=data.latitude))
+    return enterprise, location_warning(enterprise.county_code, enterprise.longitude,
+                                        enterprise.latitude)
 
 
 def points_outside_declared(records: list[dict]) -> dict:

@@ -42,8 +42,10 @@ COLUMNS: tuple[ImportColumn, ...] = (
                  note="下拉选择；也可填6位行政区划代码"),
     ImportColumn("address", "详细地址", "enterprise", required=True, width=30,
                  example="禹州市示例路1号", aliases=("地址", "企业地址")),
-    ImportColumn("longitude", "经度", "enterprise", cells.read_number, True, 113.47, 10),
-    ImportColumn("latitude", "纬度", "enterprise", cells.read_number, True, 34.17, 10),
+    # Optional: most county registers have no coordinates; such enterprises are 待定位.
+    ImportColumn("longitude", "经度", "enterprise", cells.read_number, False, 113.47, 10,
+                 note="可留空（经纬度均空）：企业暂不上图，在“位置核查”中列为待定位"),
+    ImportColumn("latitude", "纬度", "enterprise", cells.read_number, False, 34.17, 10),
     ImportColumn("industry", "行业类别", "enterprise", example="化学原料和化学制品制造业", width=22,
                  aliases=("行业",)),
     ImportColumn("contact_name", "联系人", "enterprise", example="王伟", width=10),

@@ -58,7 +58,8 @@ ENTERPRISES = ExportSpec(
         Column("回顾性评估到期日", _p("review_due_on")),
         Column("预案状态", lambda r: _status(r[2])),
     ),
-    feature=lambda r: {"id": r[0].id, "geometry": {
+    # An enterprise not yet placed (待定位) is left out of the GeoJSON (it has no point).
+    feature=lambda r: None if r[0].longitude is None else {"id": r[0].id, "geometry": {
         "type": "Point", "coordinates": [r[0].longitude, r[0].latitude]}},
 )
 

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from registry import audit
 from registry.enterprises.schemas import EnterpriseIn
+from registry.enterprises.service import check_location
 from registry.errors import Conflict, DomainError, ValidationFailed
 from registry.extensions import db
 from registry.bulk_insert import refresh_statistics
@@ -63,6 +64,7 @@ class ImportResult:
     preview: list[dict] = field(default_factory=list)
     committed: bool = False
     dry_run: bool = False
+    unplaced: int = 0  # enterprises without coordinates after the import (待定位)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -138,6 +140,7 @@ def _parse_row(number: int, row: list, columns, county, given: frozenset,
     enterprise = None
     try:
         enterprise = validate(EnterpriseIn, enterprise_data)
+        check_location(enterprise.longitude, enterprise.latitude)
     except ValidationFailed as exc:
         errors.extend(_schema_errors(exc, unread))
     plan = None
@@ -222,6 +225,7 @@ def _decide_all(matcher: Matcher, parsed: list, columns, result: ImportResult) -
     matcher.load((p.enterprise.credit_code for p in parsed if isinstance(p, ParsedRow)),
                  (p.plan.filing_number for p in parsed
                   if isinstance(p, ParsedRow) and p.plan and p.plan.filing_number))
+    unplaced = set()
     for index, item in enumerate(parsed):
         parsed[index] = None  # what a row keeps after its decision is in the matcher
         if not isinstance(item, ParsedRow):
@@ -232,9 +236,12 @@ def _decide_all(matcher: Matcher, parsed: list, columns, result: ImportResult) -
         except (DomainError, RowFailed) as exc:
             result.errors.extend(_errors_for(item.number, item.cells, exc, columns))
             continue
+        if outcome["unplaced"]:
+            unplaced.add(outcome["credit_code"])
         if len(result.preview) < PREVIEW_ROWS:
             result.preview.append({"row": item.number, **outcome})
     result.counts = dict(matcher.counts)
+    result.unplaced = len(unplaced)
 
 
 @contextmanager

@@ -168,7 +168,8 @@ class Matcher:
             p_apply()
             self.counts[f"plan_{p_action}"] += 1
         return {"name": view.name, "credit_code": view.credit_code,
-                "enterprise": e_action, "plan": p_action}
+                "enterprise": e_action, "plan": p_action,
+                "unplaced": view.longitude is None or view.latitude is None}
 
     def _enterprise(self, row: ParsedRow):
         body, actor = row.enterprise, self.actor
@@ -180,6 +181,10 @@ class Matcher:
                 permissions.require_read_county(actor, existing.county_code)
                 changes = EnterprisePatch(**{k: v for k, v in body.model_dump().items()
                                              if k in row.given}).model_dump(exclude_unset=True)
+                if changes.get("longitude") is None and changes.get("latitude") is None:
+                    # A register without coordinates never unplaces a placed enterprise.
+                    changes.pop("longitude", None)
+                    changes.pop("latitude", None)
                 check_changes(actor, existing, changes, self.counties.get)
         except PermissionDenied as exc:
             raise RowFailed([("county_code", exc.message)]) from None

@@ -191,3 +191,96 @@ def test_registration_form_warns_of_a_point_outside_the_county(app, client, acco
 
     assert "不在所填的禹州市范围内" in register(1, longitude=120.5)  # saved, with a warning
     assert "不在所填的" not in register(2)
+
+
+NO_POINT = [h for h in __import__("tests.registry.workflows.helpers", fromlist=["HEADERS"]).HEADERS
+            if h not in ("经度", "纬度")]
+
+
+def test_a_register_without_coordinates_imports_and_waits_on_location_checks(app, client, accounts,
+                                                                            tmp_path):
+    import re
+
+    import sqlalchemy as sa
+
+    from registry.extensions import db
+    from registry.models import Enterprise
+
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+    # A county register has no coordinate columns at all; another leaves the cells empty.
+    r = _upload(client, write_xlsx(tmp_path / "县台账.xlsx", [row(1), row(2)], headers=NO_POINT))
+    assert r.status_code == 302
+    preview = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert 'id="import-unplaced"' in preview and "2家企业没有经纬度" in preview and "待定位" in preview
+    token = r.headers["Location"].rsplit("/", 1)[1]
+    r = client.post(f"/import/{token}/confirm", data={"csrf_token": csrf_token(client, f"/import/{token}")})
+    assert r.status_code == 302
+    result = _run(app, write_xlsx(tmp_path / "空.xlsx", [row(3, 经度=None, 纬度=None),
+                                                        row(4, 经度=113.47, 纬度=None)]))
+    assert [(e.row, e.column) for e in result.errors] == [(3, "纬度")]  # both or neither
+    assert _run(app, write_xlsx(tmp_path / "空.xlsx", [row(3, 经度=None, 纬度=None)])).committed
+    with app.app_context():
+        stored = {e.name: (e.id, e.longitude, e.latitude) for e in db.session.scalars(sa.select(Enterprise))}
+    assert all(lon is None and lat is None for _i, lon, lat in stored.values())
+    # Off the map; listed on 位置核查 as 待定位 with a way to place each.
+    points = client.get("/map/frame").get_data(as_text=True)
+    assert "瑞丰化工有限公司1号厂" not in points
+    checks = client.get("/map/checks").get_data(as_text=True)
+    unplaced = re.search(r'<table[^>]*id="unplaced".*?</table>', checks, re.S).group(0)
+    assert "待定位" in checks and unplaced.count("/place") == 3
+    first = stored["许昌市瑞丰化工有限公司1号厂"][0]
+    page = client.get(f"/map/checks/{first}/place").get_data(as_text=True)
+    assert 'id="picker"' in page and 'name="longitude"' in page  # click on the map, or type
+    path = f"/map/checks/{first}/place"
+    r = client.post(path, data={"longitude": "113.47", "csrf_token": csrf_token(client, path)})
+    assert r.status_code == 422
+    r = client.post(path, data={"longitude": "113.47", "latitude": "34.17",
+                                "csrf_token": csrf_token(client, path)})
+    assert r.status_code == 302
+    assert "瑞丰化工有限公司1号厂" in client.get("/map/frame").get_data(as_text=True)
+    assert client.get("/map/checks").get_data(as_text=True).count(f"/checks/{first}/place") == 0
+    # A re-import without coordinates leaves the placed point where it is.
+    assert _run(app, write_xlsx(tmp_path / "再.xlsx", [row(1, 经度=None, 纬度=None)])).committed
+    with app.app_context():
+        assert db.session.get(Enterprise, first).longitude == 113.47
+
+
+def test_coordinates_are_optional_in_the_form_and_api_but_come_in_pairs(app, admin_api):
+    from tests.conftest import enterprise_payload
+
+    r = admin_api.post("/enterprises", json=enterprise_payload(1, "411081", longitude=None,
+                                                               latitude=None))
+    assert r.status_code == 201 and r.get_json()["longitude"] is None
+    r = admin_api.post("/enterprises", json=enterprise_payload(2, "411081", latitude=None))
+    assert r.status_code == 422 and "latitude" in r.get_json()["error"]["fields"]
+
+
+def test_the_migration_keeps_the_data_version_triggers(app):
+    import sqlalchemy as sa
+
+    from registry.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            names = db.session.scalars(sa.text(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'enterprises'::regclass")).all()
+            assert "enterprises_data_version" in names
+            return
+        names = db.session.scalars(sa.text(
+            "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='enterprises'")).all()
+    assert sorted(names) == [f"enterprises_data_version_{e}" for e in ("delete", "insert", "update")]
+
+
+def test_an_unplaced_enterprise_has_no_trace_but_says_why(app, admin_api, client, accounts):
+    from tests.conftest import enterprise_payload
+
+    e = admin_api.post("/enterprises", json=enterprise_payload(1, "411081", longitude=None,
+                                                               latitude=None)).get_json()
+    _id, name = accounts.make("admin")
+    accounts.login(client, name)
+    for path in (f"/enterprises/{e['id']}/downstream", f"/notification-sheet?enterprise_id={e['id']}"):
+        r = client.get(path)
+        assert r.status_code == 422 and "请先在“位置核查”中定位" in r.get_data(as_text=True), path
+    page = client.get(f"/enterprises/{e['id']}").get_data(as_text=True)
+    assert "待定位" in page and f"/map/checks/{e['id']}/place" in page
