@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from registry import audit
+from registry import audit, permissions
 from registry.enterprises.schemas import EnterpriseIn
 from registry.enterprises.service import check_location
 from registry.errors import Conflict, DomainError, ValidationFailed
@@ -221,6 +221,33 @@ def _check_locations(parsed: list, points: list) -> None:
             item[2].errors.append(error)
 
 
+def _outside_scope(actor, parsed: list, counties: dict, result: ImportResult) -> list:
+    """Rows of counties this account may not write are told once, as one error of the
+    file naming the counties it may import (a county officer's city-wide file would
+    otherwise give one "not allowed" per row); those rows are then left out."""
+    outside: dict[str, list[int]] = {}
+    kept = []
+    for item in parsed:
+        if isinstance(item, ParsedRow) and not permissions.can_write_county(
+                actor, item.enterprise.county_code):
+            outside.setdefault(item.enterprise.county_code, []).append(item.number)
+        else:
+            kept.append(item)
+    if not outside:
+        return parsed
+    rows = sorted(n for numbers in outside.values() for n in numbers)
+    allowed = "、".join(f"{counties[c].name}（{c}）" if c in counties else c
+                       for c in sorted(actor.county_codes or ()))
+    others = "、".join(f"{counties[c].name if c in counties else c} {len(n)}"
+                      for c, n in sorted(outside.items()))
+    result.errors.append(RowError(0, BY_KEY["county_code"].header, others, _(
+        "This account may import only enterprises of %(allowed)s. %(n)s rows (rows %(first)s–"
+        "%(last)s) are in other counties (%(others)s rows): remove them from the file, or have "
+        "them imported by an officer of those counties or of the city.", allowed=allowed or "—",
+        n=len(rows), first=rows[0], last=rows[-1], others=others)))
+    return kept
+
+
 def _decide_all(matcher: Matcher, parsed: list, columns, result: ImportResult) -> None:
     matcher.load((p.enterprise.credit_code for p in parsed if isinstance(p, ParsedRow)),
                  (p.plan.filing_number for p in parsed
@@ -282,7 +309,9 @@ def run_import(actor, register: Register, *, dry_run: bool = False,
     with _collector_paused():
         counties = list_counties(include_retired=True)
         parsed = _parse_all(register, columns, cells.CountyReader(counties), result, progress)
-        matcher = Matcher(actor, {c.code: c for c in counties})
+        by_code = {c.code: c for c in counties}
+        parsed = _outside_scope(actor, parsed, by_code, result)
+        matcher = Matcher(actor, by_code)
         _decide_all(matcher, parsed, columns, result)
         if result.errors or dry_run:
             db.session.rollback()

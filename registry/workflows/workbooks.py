@@ -102,7 +102,7 @@ def report_workbook(register: Register, errors) -> bytes:
     sheet.append([_("Row"), _("Column"), _("Value"), _("Rule broken")])
     style_header(sheet, [8, 20, 30, 90])
     for error in errors:
-        sheet.append([error.row, error.column, error.value, error.message])
+        sheet.append([error.row or "", error.column, error.value, error.message])
     data = book.create_sheet("原始数据（错误已标红）")
     data.append(list(register.headers))
     style_header(data, [16] * len(register.headers))

@@ -202,7 +202,9 @@ def test_officer_imports_own_county_only_viewer_not_at_all(app, tmp_path, accoun
         from registry.workflows.source import read_register
 
         result = run_import(officer, read_register(path))
-        assert [(e.row, e.column) for e in result.errors] == [(3, "所在县（市、区）")]
+        # Told once for the file, naming the rows and the counties (issue #16 §2.7).
+        assert [(e.row, e.column) for e in result.errors] == [(0, "所在县（市、区）")]
+        assert "第3–3行" in result.errors[0].message and "长葛市 1" in result.errors[0].message
         assert not result.committed
         ok = run_import(officer, read_register(write_xlsx(tmp_path / "b.xlsx", [row(1)])))
         assert ok.committed

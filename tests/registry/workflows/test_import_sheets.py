@@ -284,3 +284,24 @@ def test_an_unplaced_enterprise_has_no_trace_but_says_why(app, admin_api, client
         assert r.status_code == 422 and "请先在“位置核查”中定位" in r.get_data(as_text=True), path
     page = client.get(f"/enterprises/{e['id']}").get_data(as_text=True)
     assert "待定位" in page and f"/map/checks/{e['id']}/place" in page
+
+
+def test_a_county_officer_importing_a_city_file_is_told_once(app, client, accounts, tmp_path):
+    rows = [row(1)] + [row(n, county="长葛市") for n in range(2, 40)] + [
+        row(n, county="魏都区") for n in range(40, 60)] + [row(60, 签署发布日期="5月1日")]
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+    r = _upload(client, write_xlsx(tmp_path / "全市台账.xlsx", rows))
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert page.count("本账号只能导入") == 1 and "禹州市（411081）" in page
+    assert "58行" in page and "长葛市 38" in page and "魏都区 20" in page
+    assert "您无权" not in page and "无权" not in page
+    assert "第61行" not in page and '<td>61</td>' in page  # the in-scope row's own error still listed
+    from registry.extensions import db
+    from registry.models import User
+    from registry.workflows.importer import run_import
+    from registry.workflows.source import read_register
+
+    with app.app_context():
+        result = run_import(db.session.get(User, _id), read_register(write_xlsx(tmp_path / "b.xlsx", rows)))
+    assert [(e.row, e.column) for e in result.errors] == [(0, "所在县（市、区）"), (61, "签署发布日期")]
