@@ -305,3 +305,29 @@ def test_a_county_officer_importing_a_city_file_is_told_once(app, client, accoun
     with app.app_context():
         result = run_import(db.session.get(User, _id), read_register(write_xlsx(tmp_path / "b.xlsx", rows)))
     assert [(e.row, e.column) for e in result.errors] == [(0, "所在县（市、区）"), (61, "签署发布日期")]
+
+
+def test_every_importable_export_imports_back_unchanged(app, client, accounts, admin_api, tmp_path):
+    from tests.conftest import enterprise_payload, plan_payload
+
+    e1 = admin_api.post("/enterprises", json=enterprise_payload(1, "411081")).get_json()
+    e2 = admin_api.post("/enterprises", json=enterprise_payload(2, "411082", cross_region=True,
+                                                                contact_phone="0374-1234567")).get_json()
+    e3 = admin_api.post("/enterprises", json=enterprise_payload(3, "411081", longitude=None,
+                                                                latitude=None)).get_json()
+    assert admin_api.post("/plans", json=plan_payload(e1["id"])).status_code == 201
+    assert admin_api.post("/plans", json=plan_payload(e2["id"], risk_level="major",
+                                                      documents=["filing_form"])).status_code == 201
+    assert e3["id"]
+    _id, name = accounts.make("admin")
+    accounts.login(client, name)
+    for export in ("enterprises", "plans"):
+        r = client.get(f"/export/{export}.xlsx")
+        assert r.status_code == 200
+        path = tmp_path / f"{export}.xlsx"
+        path.write_bytes(r.data)
+        result = _run(app, path, dry_run=True)
+        assert result.errors == [], (export, result.errors)
+        changed = {k: v for k, v in result.counts.items() if v and not k.endswith("unchanged")}
+        assert changed == {}, (export, result.counts)
+        assert result.counts["enterprise_unchanged"] == (3 if export == "enterprises" else 2)
