@@ -570,6 +570,20 @@ def _header_of(values) -> list:
     return values[:max(known) + 1] if known else values
 
 
+def check_suffix(filename: str | None) -> str:
+    """The upload's suffix (.xlsx or .csv). Raises ValidationFailed ``file``: an old .xls
+    workbook gets a hint to save it as .xlsx (no maintained reader is cheap enough to
+    bound like the .xlsx reader)."""
+    suffix = Path(filename or "").suffix.lower()
+    if suffix in (".xls", ".et"):
+        raise ValidationFailed({"file": [_(
+            "This is an old Excel 97–2003 workbook (.xls), which is not read: open it in Excel "
+            "or WPS and save it as an Excel workbook (.xlsx), then upload that file.")]})
+    if suffix not in SUFFIXES:
+        raise ValidationFailed({"file": [_("Upload an .xlsx workbook or a .csv file.")]})
+    return suffix
+
+
 def read_register(path: Path, filename: str | None = None,
                   limits: Limits | None = None) -> Register:
     """Header and the non-blank rows below it, numbered as in Excel; cells right of the
@@ -579,9 +593,7 @@ def read_register(path: Path, filename: str | None = None,
     Raises ValidationFailed ``file`` for an unknown type, an unreadable, empty or too large
     file (naming the limit)."""
     limits = limits or _limits()
-    suffix = Path(filename or path.name).suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ValidationFailed({"file": [_("Upload an .xlsx workbook or a .csv file.")]})
+    suffix = check_suffix(filename or path.name)
     width = _Width(limits.max_columns)
     reader = (_xlsx_rows(path, width, limits) if suffix == ".xlsx"
               else _csv_rows(path, width, limits))

@@ -331,3 +331,17 @@ def test_every_importable_export_imports_back_unchanged(app, client, accounts, a
         changed = {k: v for k, v in result.counts.items() if v and not k.endswith("unchanged")}
         assert changed == {}, (export, result.counts)
         assert result.counts["enterprise_unchanged"] == (3 if export == "enterprises" else 2)
+
+
+def test_an_xls_file_is_told_to_be_saved_as_xlsx(app, client, accounts, runner, tmp_path):
+    # The start of a real BIFF8 (.xls) file: an OLE2 compound document.
+    xls = tmp_path / "台账.xls"
+    xls.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504)
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+    r = _upload(client, xls)
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    assert "另存为" in page and ".xlsx" in page
+    out = runner.invoke(args=["import", str(xls)])
+    assert out.exit_code != 0 and "另存为" in out.output
