@@ -62,6 +62,7 @@ class ImportResult:
          "plan_revised", "plan_corrected", "plan_unchanged"), 0))
     errors: list[RowError] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)  # the first rows that change something
     committed: bool = False
     dry_run: bool = False
     unplaced: int = 0  # enterprises without coordinates after the import (待定位)
@@ -265,8 +266,12 @@ def _decide_all(matcher: Matcher, parsed: list, columns, result: ImportResult) -
             continue
         if outcome["unplaced"]:
             unplaced.add(outcome["credit_code"])
+        line = {"row": item.number, **outcome}
         if len(result.preview) < PREVIEW_ROWS:
-            result.preview.append({"row": item.number, **outcome})
+            result.preview.append(line)
+        if len(result.changes) < PREVIEW_ROWS and (
+                outcome["enterprise"] != "unchanged" or outcome["plan"] not in (None, "unchanged")):
+            result.changes.append(line)
     result.counts = dict(matcher.counts)
     result.unplaced = len(unplaced)
 

@@ -345,3 +345,24 @@ def test_an_xls_file_is_told_to_be_saved_as_xlsx(app, client, accounts, runner, 
     assert "另存为" in page and ".xlsx" in page
     out = runner.invoke(args=["import", str(xls)])
     assert out.exit_code != 0 and "另存为" in out.output
+
+
+def test_preview_shows_only_the_rows_that_change_and_counts_per_kind(app, client, accounts, tmp_path):
+    import re
+
+    rows = [row(n) for n in range(1, 61)]
+    assert _run(app, write_xlsx(tmp_path / "a.xlsx", rows)).committed
+    rows[54] = row(55, 联系电话="0374-7654321")  # one change, past the first 50 rows
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+    r = _upload(client, write_xlsx(tmp_path / "b.xlsx", rows))
+    location = r.headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert "瑞丰化工有限公司55号厂" not in page  # hidden among 60 unchanged-looking rows
+    assert re.search(r'data-kind="enterprise_updated">1<', page)
+    assert re.search(r'data-kind="enterprise_unchanged">59<', page)
+    assert re.search(r'data-kind="plan_unchanged">60<', page)
+    changes = client.get(location + "?only=changes").get_data(as_text=True)
+    assert "仅显示有变化的行" in changes
+    body = re.search(r'<table[^>]*id="import-preview".*?</table>', changes, re.S).group(0)
+    assert body.count("<tr>") == 2 and "瑞丰化工有限公司55号厂" in body  # header + the one row
