@@ -53,6 +53,25 @@ def text(value) -> str | None:
     return value or None
 
 
+def as_shown(value) -> str:
+    """A cell's value as an officer reads it in a report: an Excel date as 2023-05-04
+    (not 2023-05-04 00:00:00); a blank as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else \
+            value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def report_value(value):
+    """A cell's value for the report's copy of the data: an Excel date at midnight as a
+    date (shown yyyy-mm-dd), the rest as it came."""
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
+    return value
+
+
 def compact_text(value) -> str | None:
     """Half-width text with every space removed (codes, numbers, dates)."""
     value = text(value)

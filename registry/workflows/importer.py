@@ -177,7 +177,7 @@ def _errors_for(number: int, row: list, exc, columns) -> list[RowError]:
         index = index_of.get(key, -1)
         value = row[index] if 0 <= index < len(row) else None
         errors.append(RowError(number, BY_KEY[key].header if key in BY_KEY else "",
-                               "" if value is None else str(value), str(message), index))
+                               cells.as_shown(value), str(message), index))
     return errors
 
 

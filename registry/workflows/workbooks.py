@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -10,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from registry.workflows.cells import report_value
 from registry.workflows.columns import COLUMNS, LEVEL_CHOICES
 from registry.workflows.source import Register
 
@@ -108,8 +110,12 @@ def report_workbook(register: Register, errors) -> bytes:
     style_header(data, [16] * len(register.headers))
     out_row = {}
     for number, values in register.rows:
-        data.append(list(values))
+        data.append([report_value(v) for v in values])
         out_row[number] = data.max_row
+        for cell in data[data.max_row]:
+            if isinstance(cell.value, (date, datetime)):
+                cell.number_format = "yyyy-mm-dd" if not isinstance(cell.value, datetime) \
+                    else "yyyy-mm-dd hh:mm"
     for error in errors:
         target = out_row.get(error.row)
         if target is None:

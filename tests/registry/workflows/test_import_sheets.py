@@ -366,3 +366,23 @@ def test_preview_shows_only_the_rows_that_change_and_counts_per_kind(app, client
     assert "仅显示有变化的行" in changes
     body = re.search(r'<table[^>]*id="import-preview".*?</table>', changes, re.S).group(0)
     assert body.count("<tr>") == 2 and "瑞丰化工有限公司55号厂" in body  # header + the one row
+
+
+def test_error_report_shows_dates_as_dates(app, client, accounts, tmp_path):
+    from datetime import date, datetime
+
+    rows = [row(1, 签署发布日期=datetime(2030, 5, 4), 备案日期=None)]  # signed in the future
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+    r = _upload(client, write_xlsx(tmp_path / "d.xlsx", rows))
+    token = r.headers["Location"].rsplit("/", 1)[1]
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "00:00:00" not in page
+    (tmp_path / "r.xlsx").write_bytes(client.get(f"/import/{token}/report.xlsx").data)
+    book = load_workbook(tmp_path / "r.xlsx")
+    listed = list(book["错误清单"].iter_rows(min_row=2, values_only=True))
+    assert (2, "签署发布日期", "2030-05-04") in [line[:3] for line in listed]
+    data = book["原始数据（错误已标红）"]
+    headers = [c.value for c in data[1]]
+    signed = data.cell(row=2, column=headers.index("签署发布日期") + 1)
+    assert signed.number_format == "yyyy-mm-dd" and signed.value.date() == date(2030, 5, 4)
