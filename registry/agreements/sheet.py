@@ -227,6 +227,9 @@ def incident(actor, query: SheetQuery) -> dict:
         e = get_enterprise(actor, query.enterprise_id)
         # A recorded discharge point (排放口) is where a spill enters the water.
         discharge = e.discharge_longitude is not None and e.discharge_latitude is not None
+        if not discharge and e.longitude is None:  # 待定位: nowhere to trace from yet
+            raise ValidationFailed({"enterprise_id": [_(
+                "%(name)s has no coordinates yet: place it on 位置核查 first.", name=e.name)]})
         return {"kind": "enterprise", "enterprise_id": e.id, "name": e.name, "address": e.address,
                 "lon": e.discharge_longitude if discharge else e.longitude,
                 "lat": e.discharge_latitude if discharge else e.latitude}

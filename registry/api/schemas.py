@@ -29,8 +29,8 @@ class EnterpriseOut(BaseModel):
     county_code: str
     county_name: str | None
     address: str
-    longitude: float
-    latitude: float
+    longitude: float | None  # None until placed (位置核查, 待定位)
+    latitude: float | None
     industry: str | None
     contact_name: str | None
     contact_phone: str | None

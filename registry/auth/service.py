@@ -17,6 +17,7 @@ from registry.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from registry.extensions import db
 from registry.models import ApiToken, County, Enterprise, LoginFailure, LoginThrottle, User
 from registry.models.accounts import ROLES, user_counties, user_enterprises
+from registry.fields import halfwidth
 from registry.hardening.text import LINE_BREAK, has_control
 from registry.models.base import utcnow
 
@@ -85,7 +86,7 @@ def create_user(actor, username: str, role: str, password: str, county_codes=(),
             fields.setdefault("enterprise", []).append(
                 _("Enterprise users need at least one enterprise (credit code)."))
         for code in enterprise_codes:
-            code = (code or "").strip().upper()
+            code = "".join(halfwidth(code or "").split()).upper()
             found = db.session.scalar(sa.select(Enterprise).where(Enterprise.credit_code == code))
             if found is None:
                 fields.setdefault("enterprise", []).append(

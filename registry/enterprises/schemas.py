@@ -19,8 +19,9 @@ class EnterpriseIn(BaseModel):
     credit_code: CreditCode
     county_code: Code
     address: str = Field(min_length=1, max_length=300)
-    longitude: Longitude
-    latitude: Latitude
+    # Both or neither: without them the enterprise stays off the map, 待定位 on 位置核查.
+    longitude: Longitude | None = None
+    latitude: Latitude | None = None
     industry: str | None = Field(None, max_length=100)
     contact_name: str | None = Field(None, max_length=64)
     contact_phone: Phone = None

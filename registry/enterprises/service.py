@@ -19,8 +19,7 @@ from registry.plans.status import due_soon_until, status_case
 AUDITED = ("name", "credit_code", "county_code", "address", "longitude", "latitude", "industry",
            "contact_name", "contact_phone", "contact_email", "cross_region",
            "discharge_longitude", "discharge_latitude", "receiving_water")
-REQUIRED = ("name", "credit_code", "county_code", "address", "longitude", "latitude",
-            "cross_region")
+REQUIRED = ("name", "credit_code", "county_code", "address", "cross_region")
 
 
 def _county(code: str) -> County | None:
@@ -72,6 +71,15 @@ def check_changes(actor, enterprise, changes: dict,
         permissions.require_write_county(actor, changes["county_code"])
 
 
+def check_location(longitude, latitude) -> None:
+    """The location has both coordinates or neither (then it is 待定位, off the map until
+    placed on 位置核查). Raises ValidationFailed naming the missing one."""
+    if (longitude is None) != (latitude is None):
+        field = "latitude" if latitude is None else "longitude"
+        raise ValidationFailed({field: [_("Give both coordinates, or neither (the enterprise "
+                                          "is then listed on 位置核查 to be placed).")]})
+
+
 def check_discharge(longitude, latitude) -> None:
     """The discharge point (排放口) has both coordinates or neither. Raises ValidationFailed."""
     if (longitude is None) != (latitude is None):
@@ -84,6 +92,7 @@ def create_enterprise(actor, data: EnterpriseIn, *, is_demo: bool = False,
                       commit: bool = True) -> Enterprise:
     """Register an enterprise. Raises PermissionDenied, ValidationFailed, Conflict."""
     check_new(actor, data, _county)
+    check_location(data.longitude, data.latitude)
     check_discharge(data.discharge_longitude, data.discharge_latitude)
     _check_unique_credit_code(data.credit_code)
     enterprise = Enterprise(**data.model_dump(), is_demo=is_demo)
@@ -117,6 +126,7 @@ def update_enterprise(actor, enterprise_id: int, data: EnterprisePatch, *,
     before = audit.snapshot(enterprise, AUDITED)
     for key, value in changes.items():
         setattr(enterprise, key, value)
+    check_location(enterprise.longitude, enterprise.latitude)
     check_discharge(enterprise.discharge_longitude, enterprise.discharge_latitude)
     old, new = audit.diff(before, audit.snapshot(enterprise, AUDITED))
     if new:

@@ -29,6 +29,15 @@ def _form(enterprise=None, errors=None, data=None, status=200):
                            data=data or {}, counties=counties_writable(current_user)), status
 
 
+def _warn_location(enterprise) -> None:
+    """A point outside the county given: saved, with a warning (issue #16 §2.5)."""
+    from registry.map.service import location_warning
+
+    warning = location_warning(enterprise.county_code, enterprise.longitude, enterprise.latitude)
+    if warning is not None:
+        flash(warning, "warning")
+
+
 def _warn_division(credit_code: str) -> None:
     """Positions 3–8 no known division code: saved, with a warning (GB/T 2260 changes)."""
     warning = division_warning(credit_code)
@@ -51,6 +60,7 @@ def create():
         return _form(errors={"credit_code": [exc.message]}, data=data, status=409)
     flash(_("Enterprise registered."), "success")
     _warn_division(enterprise.credit_code)
+    _warn_location(enterprise)
     return redirect(url_for("enterprises.show", enterprise_id=enterprise.id))
 
 
@@ -64,7 +74,7 @@ def edit(enterprise_id):
     data = form_data(request.form, booleans=("cross_region",))
     try:
         changes = validate(EnterprisePatch, data)
-        service.update_enterprise(current_user, enterprise_id, changes)
+        enterprise = service.update_enterprise(current_user, enterprise_id, changes)
     except ValidationFailed as exc:
         return _form(enterprise, errors=exc.fields, data=data, status=422)
     except Conflict as exc:
@@ -72,6 +82,7 @@ def edit(enterprise_id):
     flash(_("Changes saved."), "success")
     if changes.credit_code:
         _warn_division(changes.credit_code)
+    _warn_location(enterprise)
     return redirect(url_for("enterprises.show", enterprise_id=enterprise_id))
 
 

@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.fields import Id
+from registry.fields import Id, Latitude, Longitude
 
 
 class MapQuery(BaseModel):
@@ -13,6 +13,15 @@ class MapQuery(BaseModel):
     risk_level: Literal["general", "major", "serious"] | None = None
     status: Literal["filed", "due_soon", "overdue", "revision_required"] | None = None
     substance_id: Id | None = None  # holders of this risk substance only (issue #20)
+
+
+class PlaceIn(BaseModel):
+    """Place an enterprise that has no coordinates yet (待定位), or move one."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    longitude: Longitude
+    latitude: Latitude
 
 
 class DownstreamQuery(BaseModel):

@@ -16,11 +16,11 @@ from flask_babel import gettext as _
 from geodata import analysis, layers as geolayers
 from registry import areas, data_version, permissions
 from registry.clock import today as local_today
-from registry.enterprises.schemas import EnterpriseQuery
-from registry.enterprises.service import filtered, get_enterprise
+from registry.enterprises.schemas import EnterprisePatch, EnterpriseQuery
+from registry.enterprises.service import filtered, get_enterprise, update_enterprise
 from registry.errors import ValidationFailed
 from registry.extensions import db
-from registry.map.schemas import MapQuery
+from registry.map.schemas import MapQuery, PlaceIn
 from registry.models import Enterprise, Plan
 
 _lock = threading.Lock()
@@ -125,7 +125,9 @@ def points_statement(actor, query: MapQuery, today=None):
                                            risk_level=query.risk_level, status=query.status,
                                            substance_id=query.substance_id),
                     today)
-    return stmt.where(Plan.id.is_not(None)).order_by(Enterprise.id)
+    # An enterprise without coordinates (待定位) is off the map until placed.
+    return (stmt.where(Plan.id.is_not(None), Enterprise.longitude.is_not(None),
+                       Enterprise.latitude.is_not(None)).order_by(Enterprise.id))
 
 
 def _point(enterprise: Enterprise, plan: Plan, status: str) -> dict:
@@ -192,6 +194,9 @@ def trace_origin(enterprise) -> tuple[float, float]:
     recorded, else its location."""
     if enterprise.discharge_longitude is not None and enterprise.discharge_latitude is not None:
         return enterprise.discharge_longitude, enterprise.discharge_latitude
+    if enterprise.longitude is None or enterprise.latitude is None:
+        raise ValidationFailed({"longitude": [_(
+            "%(name)s has no coordinates yet: place it on 位置核查 first.", name=enterprise.name)]})
     return enterprise.longitude, enterprise.latitude
 
 
@@ -255,7 +260,8 @@ def held_quantities(substance_id: int) -> dict[int, float]:
 
 def misplaced(actor) -> list[dict]:
     """Enterprises whose point lies outside the county they declare (data errors)."""
-    stmt = permissions.scope(sa.select(Enterprise), actor, Enterprise.county_code)
+    stmt = permissions.scope(sa.select(Enterprise), actor, Enterprise.county_code).where(
+        Enterprise.longitude.is_not(None), Enterprise.latitude.is_not(None))
     enterprises = {e.id: e for e in db.session.scalars(stmt.order_by(Enterprise.id))}
     if not enterprises:
         return []
@@ -268,6 +274,64 @@ def misplaced(actor) -> list[dict]:
              "actual_code": _plain(row.actual_code), "actual_name": names.get(_plain(row.actual_code)),
              "lon": enterprises[int(row.id)].longitude, "lat": enterprises[int(row.id)].latitude}
             for row in wrong.itertuples()]
+
+
+def unplaced(actor) -> list[Enterprise]:
+    """Enterprises in the actor's jurisdiction without coordinates (待定位): off the map
+    until placed, by county and name."""
+    stmt = permissions.scope(sa.select(Enterprise), actor, Enterprise.county_code).where(
+        sa.or_(Enterprise.longitude.is_(None), Enterprise.latitude.is_(None)))
+    return list(db.session.scalars(stmt.order_by(Enterprise.county_code, Enterprise.name,
+                                                 Enterprise.id)))
+
+
+def place_enterprise(actor, enterprise_id: int, data: PlaceIn) -> tuple[Enterprise, str | None]:
+    """Set an enterprise's location (typed, or clicked on the map), as an audited change of
+    the enterprise. Returns it and the warning when the point lies outside its county.
+    Raises NotFound, PermissionDenied, ValidationFailed."""
+    enterprise = update_enterprise(actor, enterprise_id, EnterprisePatch(
+        longitude=data.longitude, latitude=data.latitude))
+    return enterprise, location_warning(enterprise.county_code, enterprise.longitude,
+                                        enterprise.latitude)
+
+
+def points_outside_declared(records: list[dict]) -> dict:
+    """Of ``records`` (``id``, ``county_code``, ``lon``, ``lat``), those whose point lies
+    outside the county they declare, as id -> the county the point lies in (its name) or
+    None (outside every county on the map). A county without a boundary on the map (a
+    functional zone with a local code) is not judged. Retired codes count as their
+    successor."""
+    counties = current_layers()["counties"]
+    mapped = set(counties["code"])
+    judged = [r for r in records
+              if analysis.LEGACY_COUNTY_CODES.get(r["county_code"], r["county_code"]) in mapped]
+    if not judged:
+        return {}
+    wrong = analysis.points_outside_counties(analysis.points_frame(judged), counties)
+    names = _county_names()
+    return {row.id: names.get(_plain(row.actual_code)) for row in wrong.itertuples()}
+
+
+def location_warning(county_code: str, lon, lat) -> str | None:
+    """The warning for a point outside its declared county (the registration form saves
+    it, but says so), or None."""
+    if lon is None or lat is None:
+        return None
+    outside = points_outside_declared([{"id": 0, "county_code": county_code, "lon": lon,
+                                        "lat": lat}])
+    if 0 not in outside:
+        return None
+    return outside_message(county_code, lon, lat, outside[0])
+
+
+def outside_message(county_code: str, lon, lat, actual: str | None) -> str:
+    names = _county_names()
+    declared = names.get(analysis.LEGACY_COUNTY_CODES.get(county_code, county_code), county_code)
+    where = (_("it lies in %(county)s", county=actual) if actual
+             else _("it lies outside every county on the map"))
+    return _("The point (%(lon)s, %(lat)s) is not in %(county)s, the county given: %(where)s. "
+             "Check the longitude and latitude, or the county.", lon=lon, lat=lat,
+             county=declared, where=where)
 
 
 def inside_county(code: str, lon: float, lat: float) -> bool:

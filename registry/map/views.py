@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,8 +15,9 @@ from registry.fields import MAX_ID
 from registry.jurisdictions.service import counties_in_view
 from registry.map import service
 from registry.map.labels import map_labels
-from registry.map.schemas import MapQuery, UpstreamQuery
-from registry.validation import validate
+from registry import permissions
+from registry.map.schemas import MapQuery, PlaceIn, UpstreamQuery
+from registry.validation import form_data, validate
 from registry.web.headers import content_security_policy
 
 bp = Blueprint("map", __name__)
@@ -69,7 +70,7 @@ def frame():
         if request.args.get("trace"):
             options["trace"] = service.downstream_of(*service.trace_origin(enterprise),
                                                      river=enterprise.receiving_water)
-        else:
+        elif enterprise.longitude is not None and enterprise.latitude is not None:
             options.update(small=True, center=(enterprise.longitude, enterprise.latitude),
                            highlight=(enterprise.longitude, enterprise.latitude))
             points = [p for p in points if abs(p["lon"] - enterprise.longitude) <= NEARBY_DEG
@@ -150,4 +151,31 @@ def _targets() -> dict[str, tuple[float, float]]:
 @bp.get("/map/checks")
 @login_required
 def checks():
-    return render_template("map/checks.html", rows=service.misplaced(current_user))
+    unplaced = service.unplaced(current_user)
+    placeable = {e.id for e in unplaced
+                 if permissions.can_write_county(current_user, e.county_code)}
+    return render_template("map/checks.html", rows=service.misplaced(current_user),
+                           unplaced=unplaced, placeable=placeable)
+
+
+@bp.route("/map/checks/<int:enterprise_id>/place", methods=["GET", "POST"])
+@login_required
+def place(enterprise_id):
+    """Place an enterprise (待定位) or move it: click on the map or type the coordinates."""
+    enterprise = get_enterprise(current_user, enterprise_id)
+    permissions.require_write_county(current_user, enterprise.county_code)
+    data = {"longitude": enterprise.longitude, "latitude": enterprise.latitude}
+    if request.method == "POST":
+        data = form_data(request.form)
+        try:
+            _e, warning = service.place_enterprise(current_user, enterprise_id,
+                                                   validate(PlaceIn, data))
+        except ValidationFailed as exc:
+            return render_template("map/place.html", enterprise=enterprise, data=data,
+                                   errors=exc.fields, counties=counties_in_view(current_user)), 422
+        flash(_("Location saved: %(name)s is on the map.", name=enterprise.name), "success")
+        if warning:
+            flash(warning, "warning")
+        return redirect(url_for("map.checks"))
+    return render_template("map/place.html", enterprise=enterprise, data=data, errors={},
+                           counties=counties_in_view(current_user))

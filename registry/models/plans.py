@@ -20,8 +20,9 @@ class Enterprise(db.Model):
     credit_code: Mapped[str] = mapped_column(sa.String(18), unique=True)  # 统一社会信用代码
     county_code: Mapped[str] = mapped_column(sa.ForeignKey("counties.code"))
     address: Mapped[str] = mapped_column(sa.String(300))
-    longitude: Mapped[float] = mapped_column(sa.Float)
-    latitude: Mapped[float] = mapped_column(sa.Float)
+    # None until placed (a register without coordinates; 位置核查 lists it as 待定位).
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
     industry: Mapped[str | None] = mapped_column(sa.String(100))
     contact_name: Mapped[str | None] = mapped_column(sa.String(64))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(32))

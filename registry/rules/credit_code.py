@@ -57,7 +57,9 @@ PROVINCES = frozenset({
 
 
 def _normalise(value: str) -> str:
-    return halfwidth(value).strip().upper()
+    # Spaces anywhere are dropped: codes are pasted grouped ("9141 1025 MA9K 3X7Q 1E") or
+    # with a stray space inside (issue #16 §2.4); no code holds a space.
+    return "".join(halfwidth(value).split()).upper()
 
 
 def _check_characters(text: str) -> None:

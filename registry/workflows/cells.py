@@ -53,10 +53,45 @@ def text(value) -> str | None:
     return value or None
 
 
+def as_shown(value) -> str:
+    """A cell's value as an officer reads it in a report: an Excel date as 2023-05-04
+    (not 2023-05-04 00:00:00); a blank as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else \
+            value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def report_value(value):
+    """A cell's value for the report's copy of the data: an Excel date at midnight as a
+    date (shown yyyy-mm-dd), the rest as it came."""
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
+    return value
+
+
 def compact_text(value) -> str | None:
     """Half-width text with every space removed (codes, numbers, dates)."""
     value = text(value)
     return halfwidth(value).replace(" ", "") if value else None
+
+
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
+def read_code(value) -> str | None:
+    """A code typed as text (the credit code). A number cell is refused: Excel keeps 15
+    significant digits, so an all-digit 18-character code arrives as 9.141100212792179e+17
+    (or its rounded integer) with its last digits lost; a CSV saved by Excel carries the
+    same number as 9.14110021279218E+17."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) or (
+            isinstance(value, str) and _SCIENTIFIC.match(value.strip())):
+        raise CellError(_("The cell holds a number, not text: Excel keeps only 15 digits of a "
+                          "number, so the code's last digits are lost. Format the column as Text "
+                          "(设置单元格格式 → 文本) and type the code again."))
+    return compact_text(value)
 
 
 def read_date(value) -> str | None:

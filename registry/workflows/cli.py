@@ -34,11 +34,13 @@ def import_command(file: Path, dry_run: bool, report_path: Path | None):
     click.echo(f"{result.rows} rows read; {counts}")
     if result.errors:
         for e in result.errors:
-            click.echo(f"row {e.row}\t{e.column or '-'}\t{e.value!r}\t{e.message}")
+            click.echo(f"{f'row {e.row}' if e.row else 'file'}\t{e.column or '-'}\t{e.value!r}\t"
+                       f"{e.message}")
         if report_path:
             report_path.write_bytes(report_workbook(register, result.errors))
             click.echo(f"error report written to {report_path}")
         raise click.ClickException(f"{len(result.errors)} error(s) in "
-                                   f"{len({e.row for e in result.errors})} row(s); nothing was imported")
+                                   f"{len({e.row for e in result.errors if e.row})} row(s); "
+                                   "nothing was imported")
     click.echo("dry run: every row is valid; nothing was written" if dry_run
                else "imported: all rows written in one transaction")

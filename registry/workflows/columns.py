@@ -28,25 +28,29 @@ class ImportColumn:
     width: int = 14
     aliases: tuple[str, ...] = field(default=())
     note: str = ""
+    text: bool = False            # the template formats the column as Text ("@")
 
 
 COLUMNS: tuple[ImportColumn, ...] = (
     ImportColumn("name", "企业名称", "enterprise", required=True, width=30,
                  example=EXAMPLE_MARK + "许昌市示例化工有限公司", aliases=("单位名称",)),
-    ImportColumn("credit_code", "统一社会信用代码", "enterprise", cells.compact_text, True,
-                 "91411081MA00000072", 22, ("信用代码", "社会信用代码")),
+    ImportColumn("credit_code", "统一社会信用代码", "enterprise", cells.read_code, True,
+                 "91411081MA00000072", 22, ("信用代码", "社会信用代码"),
+                 note="文本格式（本列已设为文本）；数字格式会丢失第15位以后的数字", text=True),
     ImportColumn("county_code", "所在县（市、区）", "enterprise", None, True, "禹州市", 14,
                  ("县（市、区）", "所属县区", "县区", "区县", "行政区划代码"),
                  note="下拉选择；也可填6位行政区划代码"),
     ImportColumn("address", "详细地址", "enterprise", required=True, width=30,
                  example="禹州市示例路1号", aliases=("地址", "企业地址")),
-    ImportColumn("longitude", "经度", "enterprise", cells.read_number, True, 113.47, 10),
-    ImportColumn("latitude", "纬度", "enterprise", cells.read_number, True, 34.17, 10),
+    # Optional: most county registers have no coordinates; such enterprises are 待定位.
+    ImportColumn("longitude", "经度", "enterprise", cells.read_number, False, 113.47, 10,
+                 note="可留空（经纬度均空）：企业暂不上图，在“位置核查”中列为待定位"),
+    ImportColumn("latitude", "纬度", "enterprise", cells.read_number, False, 34.17, 10),
     ImportColumn("industry", "行业类别", "enterprise", example="化学原料和化学制品制造业", width=22,
                  aliases=("行业",)),
     ImportColumn("contact_name", "联系人", "enterprise", example="王伟", width=10),
     ImportColumn("contact_phone", "联系电话", "enterprise", cells.compact_text,
-                 example="13812345678", width=14, aliases=("电话", "手机")),
+                 example="13812345678", width=14, aliases=("电话", "手机"), text=True),
     ImportColumn("contact_email", "电子邮箱", "enterprise", cells.compact_text,
                  example="contact@example.com", width=22, aliases=("邮箱",)),
     ImportColumn("cross_region", "是否跨区域", "enterprise", cells.read_bool, example="否", width=10,

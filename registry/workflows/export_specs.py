@@ -58,7 +58,8 @@ ENTERPRISES = ExportSpec(
         Column("回顾性评估到期日", _p("review_due_on")),
         Column("预案状态", lambda r: _status(r[2])),
     ),
-    feature=lambda r: {"id": r[0].id, "geometry": {
+    # An enterprise not yet placed (待定位) is left out of the GeoJSON (it has no point).
+    feature=lambda r: None if r[0].longitude is None else {"id": r[0].id, "geometry": {
         "type": "Point", "coordinates": [r[0].longitude, r[0].latitude]}},
 )
 
@@ -70,6 +71,8 @@ PLANS = ExportSpec(
         Column("企业名称", lambda r: r[0].enterprise.name),
         Column("统一社会信用代码", lambda r: r[0].enterprise.credit_code),
         Column("所在县（市、区）", lambda r: r[0].enterprise.county.name),
+        # The import's required columns, so the list imports back (issue #16 §2.8).
+        Column("详细地址", lambda r: r[0].enterprise.address),
         Column("版本", lambda r: r[0].version),
         Column("预案名称", lambda r: r[0].title),
         Column("签署发布日期", lambda r: r[0].signed_on),

@@ -59,7 +59,9 @@ def import_upload():
 @login_required
 def import_preview(token):
     _path, meta, result = uploads.load_upload(current_user, token)
-    return render_template("workflows/preview.html", token=token, meta=meta, result=result)
+    only_changes = request.args.get("only") == "changes"
+    return render_template("workflows/preview.html", token=token, meta=meta, result=result,
+                           only_changes=only_changes)
 
 
 @bp.post("/import/<token>/confirm")

@@ -26,8 +26,9 @@ from collections.abc import Callable, Iterator
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from registry import audit
+from registry import audit, permissions
 from registry.enterprises.schemas import EnterpriseIn
+from registry.enterprises.service import check_location
 from registry.errors import Conflict, DomainError, ValidationFailed
 from registry.extensions import db
 from registry.bulk_insert import refresh_statistics
@@ -61,8 +62,10 @@ class ImportResult:
          "plan_revised", "plan_corrected", "plan_unchanged"), 0))
     errors: list[RowError] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)  # the first rows that change something
     committed: bool = False
     dry_run: bool = False
+    unplaced: int = 0  # enterprises without coordinates after the import (待定位)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -78,8 +81,9 @@ def _missing_columns(found) -> list[str]:
     return [c.header for c in BY_KEY.values() if c.required and c.key not in present]
 
 
-def _read_cells(row: list, columns, county) -> tuple[dict, dict]:
-    """Schema input for the enterprise and for the plan."""
+def _read_cells(row: list, columns, county) -> tuple[dict, dict, list]:
+    """Schema input for the enterprise and for the plan, and the (column key, message) of
+    every cell that could not be read."""
     enterprise, plan, errors = {}, {}, []
     for index, column in columns.items():
         value = row[index] if index < len(row) else None
@@ -97,23 +101,65 @@ def _read_cells(row: list, columns, county) -> tuple[dict, dict]:
             errors.append((column.key, exc.message))
             continue
         (enterprise if column.part == "enterprise" else plan)[column.key] = read
-    if errors:
-        raise RowFailed(errors)
-    return enterprise, plan
+    return enterprise, plan, errors
 
 
-def _parse_row(number: int, row: list, columns, county, given: frozenset) -> ParsedRow:
-    """Read the cells and validate them with the schemas; no database. The plan's errors
-    are kept for ``Matcher.decide``: they count only once the enterprise part passed."""
-    enterprise_data, plan_data = _read_cells(row, columns, county)
-    parsed = ParsedRow(number, row, validate(EnterpriseIn, enterprise_data), given, None)
-    if any(v not in (None, "", []) for v in plan_data.values()):
-        parsed.plan_data = plan_data
+def _schema_errors(exc: ValidationFailed, unread: set) -> list[tuple[str, str]]:
+    """(field, message) pairs of a schema's refusal, without those of a cell already
+    reported as unreadable (its field is then missing, which says nothing new)."""
+    pairs = []
+    for name, messages in exc.fields.items():
+        field_name = name.split(".")[0]
+        if FIELD_COLUMN.get(field_name) in unread:
+            continue
+        pairs.extend((field_name, m) for m in messages)
+    return pairs
+
+
+def _point(number: int, data: dict) -> dict | None:
+    """The row's point for the location check, when its county and both coordinates
+    were read as numbers within the schema's range."""
+    try:
+        lon, lat = float(data["longitude"]), float(data["latitude"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not data.get("county_code") or not (73 <= lon <= 136 and 3 <= lat <= 54):
+        return None
+    return {"id": number, "county_code": data["county_code"], "lon": lon, "lat": lat}
+
+
+def _parse_row(number: int, row: list, columns, county, given: frozenset,
+               points: list) -> ParsedRow:
+    """Read every cell and validate the enterprise and the plan with the schemas; no
+    database. One pass finds every error of the row: unreadable cells, the enterprise's
+    fields and the plan's fields (issue #16.2), raised together as one RowFailed."""
+    enterprise_data, plan_data, errors = _read_cells(row, columns, county)
+    point = _point(number, enterprise_data)
+    if point is not None:
+        points.append(point)
+    unread = {key for key, _m in errors}
+    enterprise = None
+    try:
+        enterprise = validate(EnterpriseIn, enterprise_data)
+        check_location(enterprise.longitude, enterprise.latitude)
+    except ValidationFailed as exc:
+        errors.extend(_schema_errors(exc, unread))
+    plan = None
+    has_plan = (any(v not in (None, "", []) for v in plan_data.values())
+                or any(BY_KEY[key].part == "plan" for key in unread))
+    if has_plan:
         try:
             # The enterprise's id is known only once it is written: a placeholder here.
-            parsed.plan = validate(PlanIn, {**plan_data, "enterprise_id": 0})
+            plan = validate(PlanIn, {**plan_data, "enterprise_id": 0})
         except ValidationFailed as exc:
-            parsed.plan_error = exc
+            errors.extend(_schema_errors(exc, unread))
+    if errors:
+        order = {c.key: i for i, c in columns.items()}
+        errors.sort(key=lambda e: order.get(FIELD_COLUMN.get(e[0]), len(order)))
+        raise RowFailed(errors)
+    parsed = ParsedRow(number, row, enterprise, given, None)
+    if has_plan:
+        parsed.plan_data, parsed.plan = plan_data, plan
     return parsed
 
 
@@ -131,7 +177,7 @@ def _errors_for(number: int, row: list, exc, columns) -> list[RowError]:
         index = index_of.get(key, -1)
         value = row[index] if 0 <= index < len(row) else None
         errors.append(RowError(number, BY_KEY[key].header if key in BY_KEY else "",
-                               "" if value is None else str(value), str(message), index))
+                               cells.as_shown(value), str(message), index))
     return errors
 
 
@@ -139,24 +185,75 @@ def _parse_all(register: Register, columns, county, result: ImportResult, progre
     name_index = next(i for i, c in columns.items() if c.key == "name")
     # The enterprise fields the file has columns for: the same for every row.
     given = frozenset(c.key for c in columns.values() if c.part == "enterprise")
-    parsed = []
+    parsed, points = [], []
     for number, row in register.rows:
         if str(row[name_index] or "").strip().startswith(EXAMPLE_MARK):
             continue
         result.rows += 1
         try:
-            parsed.append(_parse_row(number, row, columns, county, given))
+            parsed.append(_parse_row(number, row, columns, county, given, points))
         except (DomainError, RowFailed) as exc:
             parsed.append((number, row, exc))
         if progress:
             progress(1)
+    _check_locations(parsed, points)
     return parsed
+
+
+def _check_locations(parsed: list, points: list) -> None:
+    """A point outside the county the row declares is an error of the row (a longitude
+    of 120.5 for 禹州), judged for every row at once against the counties on the map."""
+    from registry.map.service import outside_message, points_outside_declared
+
+    outside = points_outside_declared(points) if points else {}
+    if not outside:
+        return
+    by_number = {p["id"]: p for p in points}
+    for index, item in enumerate(parsed):
+        number = item.number if isinstance(item, ParsedRow) else item[0]
+        if number not in outside:
+            continue
+        point = by_number[number]
+        error = ("longitude", outside_message(point["county_code"], point["lon"], point["lat"],
+                                              outside[number]))
+        if isinstance(item, ParsedRow):
+            parsed[index] = (number, item.cells, RowFailed([error]))
+        elif isinstance(item[2], RowFailed):
+            item[2].errors.append(error)
+
+
+def _outside_scope(actor, parsed: list, counties: dict, result: ImportResult) -> list:
+    """Rows of counties this account may not write are told once, as one error of the
+    file naming the counties it may import (a county officer's city-wide file would
+    otherwise give one "not allowed" per row); those rows are then left out."""
+    outside: dict[str, list[int]] = {}
+    kept = []
+    for item in parsed:
+        if isinstance(item, ParsedRow) and not permissions.can_write_county(
+                actor, item.enterprise.county_code):
+            outside.setdefault(item.enterprise.county_code, []).append(item.number)
+        else:
+            kept.append(item)
+    if not outside:
+        return parsed
+    rows = sorted(n for numbers in outside.values() for n in numbers)
+    allowed = "、".join(f"{counties[c].name}（{c}）" if c in counties else c
+                       for c in sorted(actor.county_codes or ()))
+    others = "、".join(f"{counties[c].name if c in counties else c} {len(n)}"
+                      for c, n in sorted(outside.items()))
+    result.errors.append(RowError(0, BY_KEY["county_code"].header, others, _(
+        "This account may import only enterprises of %(allowed)s. %(n)s rows (rows %(first)s–"
+        "%(last)s) are in other counties (%(others)s rows): remove them from the file, or have "
+        "them imported by an officer of those counties or of the city.", allowed=allowed or "—",
+        n=len(rows), first=rows[0], last=rows[-1], others=others)))
+    return kept
 
 
 def _decide_all(matcher: Matcher, parsed: list, columns, result: ImportResult) -> None:
     matcher.load((p.enterprise.credit_code for p in parsed if isinstance(p, ParsedRow)),
                  (p.plan.filing_number for p in parsed
                   if isinstance(p, ParsedRow) and p.plan and p.plan.filing_number))
+    unplaced = set()
     for index, item in enumerate(parsed):
         parsed[index] = None  # what a row keeps after its decision is in the matcher
         if not isinstance(item, ParsedRow):
@@ -167,9 +264,16 @@ def _decide_all(matcher: Matcher, parsed: list, columns, result: ImportResult) -
         except (DomainError, RowFailed) as exc:
             result.errors.extend(_errors_for(item.number, item.cells, exc, columns))
             continue
+        if outcome["unplaced"]:
+            unplaced.add(outcome["credit_code"])
+        line = {"row": item.number, **outcome}
         if len(result.preview) < PREVIEW_ROWS:
-            result.preview.append({"row": item.number, **outcome})
+            result.preview.append(line)
+        if len(result.changes) < PREVIEW_ROWS and (
+                outcome["enterprise"] != "unchanged" or outcome["plan"] not in (None, "unchanged")):
+            result.changes.append(line)
     result.counts = dict(matcher.counts)
+    result.unplaced = len(unplaced)
 
 
 @contextmanager
@@ -210,7 +314,9 @@ def run_import(actor, register: Register, *, dry_run: bool = False,
     with _collector_paused():
         counties = list_counties(include_retired=True)
         parsed = _parse_all(register, columns, cells.CountyReader(counties), result, progress)
-        matcher = Matcher(actor, {c.code: c for c in counties})
+        by_code = {c.code: c for c in counties}
+        parsed = _outside_scope(actor, parsed, by_code, result)
+        matcher = Matcher(actor, by_code)
         _decide_all(matcher, parsed, columns, result)
         if result.errors or dry_run:
             db.session.rollback()

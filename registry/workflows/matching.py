@@ -23,7 +23,7 @@ from registry import audit, permissions
 from registry.enterprises.schemas import EnterpriseIn, EnterprisePatch
 from registry.enterprises.service import AUDITED as ENTERPRISE_AUDITED
 from registry.enterprises.service import check_changes, check_new
-from registry.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from registry.errors import Conflict, NotFound, PermissionDenied
 from registry.extensions import db
 from registry.models import Enterprise, Plan, PlanDocument
 from registry.plans import filing
@@ -51,7 +51,6 @@ class ParsedRow:
     given: frozenset            # enterprise fields present as columns
     plan_data: dict | None      # schema input of the plan cells; None when all are blank
     plan: PlanIn | None = None  # enterprise_id is a placeholder until the row is written
-    plan_error: ValidationFailed | None = None
 
 
 class PendingNumber:
@@ -159,8 +158,6 @@ class Matcher:
         record, view, e_action, e_apply = self._enterprise(row)
         p_action, p_apply = None, None
         if row.plan_data is not None:
-            if row.plan_error is not None:
-                raise row.plan_error
             try:
                 p_action, p_apply = self._plan(row, record, view)
             except (Conflict, NotFound) as exc:
@@ -171,7 +168,8 @@ class Matcher:
             p_apply()
             self.counts[f"plan_{p_action}"] += 1
         return {"name": view.name, "credit_code": view.credit_code,
-                "enterprise": e_action, "plan": p_action}
+                "enterprise": e_action, "plan": p_action,
+                "unplaced": view.longitude is None or view.latitude is None}
 
     def _enterprise(self, row: ParsedRow):
         body, actor = row.enterprise, self.actor
@@ -183,6 +181,10 @@ class Matcher:
                 permissions.require_read_county(actor, existing.county_code)
                 changes = EnterprisePatch(**{k: v for k, v in body.model_dump().items()
                                              if k in row.given}).model_dump(exclude_unset=True)
+                if changes.get("longitude") is None and changes.get("latitude") is None:
+                    # A register without coordinates never unplaces a placed enterprise.
+                    changes.pop("longitude", None)
+                    changes.pop("latitude", None)
                 check_changes(actor, existing, changes, self.counties.get)
         except PermissionDenied as exc:
             raise RowFailed([("county_code", exc.message)]) from None

@@ -551,39 +551,82 @@ def _limits() -> Limits:
     return Limits.from_config(current_app.config) if has_app_context() else Limits()
 
 
+# The header is looked for among this many non-blank rows at the top: a bureau's sheet
+# often has a (merged) title row and a line such as "填报单位：…" above it.
+HEADER_SEARCH_ROWS = 10
+
+
+def _is_header(values) -> bool:
+    """A row naming at least two of the importer's columns (a title names none)."""
+    return len(header_map(values)) >= 2
+
+
+def _header_of(values) -> list:
+    """The header row cut after the last column the importer knows; without one (the
+    importer then names the missing columns) after the last non-blank cell."""
+    known = header_map(values)
+    while values and (values[-1] is None or str(values[-1]).strip() == ""):
+        values.pop()
+    return values[:max(known) + 1] if known else values
+
+
+def check_suffix(filename: str | None) -> str:
+    """The upload's suffix (.xlsx or .csv). Raises ValidationFailed ``file``: an old .xls
+    workbook gets a hint to save it as .xlsx (no maintained reader is cheap enough to
+    bound like the .xlsx reader)."""
+    suffix = Path(filename or "").suffix.lower()
+    if suffix in (".xls", ".et"):
+        raise ValidationFailed({"file": [_(
+            "This is an old Excel 97–2003 workbook (.xls), which is not read: open it in Excel "
+            "or WPS and save it as an Excel workbook (.xlsx), then upload that file.")]})
+    if suffix not in SUFFIXES:
+        raise ValidationFailed({"file": [_("Upload an .xlsx workbook or a .csv file.")]})
+    return suffix
+
+
 def read_register(path: Path, filename: str | None = None,
                   limits: Limits | None = None) -> Register:
-    """Header (first non-blank row) and the non-blank rows below it, numbered as in Excel;
-    cells right of the last column the importer knows (``columns.header_map``) are ignored.
+    """Header and the non-blank rows below it, numbered as in Excel; cells right of the
+    last column the importer knows (``columns.header_map``) are ignored. The header is the
+    first of the top HEADER_SEARCH_ROWS non-blank rows that names two known columns (rows
+    above it, such as a merged title, are skipped), else the first non-blank row.
     Raises ValidationFailed ``file`` for an unknown type, an unreadable, empty or too large
     file (naming the limit)."""
     limits = limits or _limits()
-    suffix = Path(filename or path.name).suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ValidationFailed({"file": [_("Upload an .xlsx workbook or a .csv file.")]})
+    suffix = check_suffix(filename or path.name)
     width = _Width(limits.max_columns)
     reader = (_xlsx_rows(path, width, limits) if suffix == ".xlsx"
               else _csv_rows(path, width, limits))
-    headers, rows = None, []
+    headers, rows, above = None, [], []
     for number, values in reader:
         if values is None:  # _RESTART: the CSV is read again in another encoding
-            headers, rows, width.value = None, [], limits.max_columns
+            headers, rows, above, width.value = None, [], [], limits.max_columns
             continue
         if headers is not None:
             # Rows parsed in the header's chunk were read before its width was known.
             values = values[:width.value]
         if _blank(values):
             continue
-        if headers is None:
-            # The last column the importer knows ends every row; without one (the
-            # importer then names the missing columns) the header's last non-blank cell.
-            known = header_map(values)
-            while values and (values[-1] is None or str(values[-1]).strip() == ""):
-                values.pop()
-            headers = values[:max(known) + 1] if known else values
-            width.value = len(headers)
-        else:
+        if headers is not None:
             rows.append((number, values))
+        elif _is_header(values):
+            headers = _header_of(values)
+            width.value = len(headers)
+            above = []
+        else:
+            above.append((number, values))
+            if len(above) >= HEADER_SEARCH_ROWS:
+                headers, rows, above = _fallback_header(above, width)
+    if headers is None and above:
+        headers, rows, above = _fallback_header(above, width)
     if headers is None:
         raise ValidationFailed({"file": [_("The file is empty.")]})
     return Register(headers, rows)
+
+
+def _fallback_header(above: list, width: _Width) -> tuple[list, list, list]:
+    """No row at the top names the importer's columns: the first is the header (the
+    importer names the missing columns), the others are rows."""
+    headers = _header_of(above[0][1])
+    width.value = len(headers)
+    return headers, [(n, v[:width.value]) for n, v in above[1:]], []

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from registry.errors import NotFound, PermissionDenied, ValidationFailed
 from registry.workflows.importer import ImportResult
-from registry.workflows.source import SUFFIXES
+from registry.workflows.source import check_suffix
 
 
 def _folder() -> Path:
@@ -26,9 +26,7 @@ def _folder() -> Path:
 def save_upload(user, stream, filename: str) -> str:
     """Store an uploaded register for ``user``; returns its token. Raises ValidationFailed
     (wrong type, too large, empty)."""
-    suffix = Path(filename or "").suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ValidationFailed({"file": [_("Upload an .xlsx workbook or a .csv file.")]})
+    suffix = check_suffix(filename)
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     content = stream.read(limit + 1)
     if not content:

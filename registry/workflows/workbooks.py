@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -10,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from registry.workflows.cells import report_value
 from registry.workflows.columns import COLUMNS, LEVEL_CHOICES
 from registry.workflows.source import Register
 
@@ -61,6 +63,11 @@ def template_workbook(counties) -> bytes:
     sheet.append([c.example for c in COLUMNS])
     for cell in sheet[2]:
         cell.font = Font(italic=True, color="808080")
+    for index, column in enumerate(COLUMNS, start=1):
+        if column.text:
+            # Text, so Excel keeps every digit of a credit code and a phone's leading 0.
+            sheet.column_dimensions[get_column_letter(index)].number_format = "@"
+            sheet.cell(row=2, column=index).number_format = "@"
     options = book.create_sheet("选项")
     for row, county in enumerate(counties, start=1):
         options.cell(row=row, column=1, value=county.name)
@@ -97,14 +104,18 @@ def report_workbook(register: Register, errors) -> bytes:
     sheet.append([_("Row"), _("Column"), _("Value"), _("Rule broken")])
     style_header(sheet, [8, 20, 30, 90])
     for error in errors:
-        sheet.append([error.row, error.column, error.value, error.message])
+        sheet.append([error.row or "", error.column, error.value, error.message])
     data = book.create_sheet("原始数据（错误已标红）")
     data.append(list(register.headers))
     style_header(data, [16] * len(register.headers))
     out_row = {}
     for number, values in register.rows:
-        data.append(list(values))
+        data.append([report_value(v) for v in values])
         out_row[number] = data.max_row
+        for cell in data[data.max_row]:
+            if isinstance(cell.value, (date, datetime)):
+                cell.number_format = "yyyy-mm-dd" if not isinstance(cell.value, datetime) \
+                    else "yyyy-mm-dd hh:mm"
     for error in errors:
         target = out_row.get(error.row)
         if target is None:

@@ -71,6 +71,9 @@ def test_public_codes_validate(code):
     "９１１３０２００６９９２２９６１７Ｘ",  # full-width digits and letter
     "\u300091130200699229617X\u3000",    # ideographic spaces
     "９１１３０２００６９９２２９６１７ｘ",
+    "91130200 699229617X",                 # a space inside (issue #16 §2.4)
+    "9113 0200 6992 2961 7X",              # grouped in fours, as pasted from a licence
+    "9113\u00a00200\u30006992\t2961 7X",    # no-break, ideographic and tab
 ])
 def test_validate_normalises(typed):
     assert validate_credit_code(typed) == EXAMPLE
@@ -78,7 +81,7 @@ def test_validate_normalises(typed):
 
 @pytest.mark.parametrize("value, length", [
     ("", 0), ("9113020069922961", 16), ("9113020069922961X", 17),
-    ("91130200699229617X0", 19), ("9113 0200699229617X", 19),
+    ("91130200699229617X0", 19), ("9113 0200699229617X 0", 19),
 ])
 def test_wrong_length(value, length):
     with violates("credit_code.length", length=length):

@@ -264,6 +264,10 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("GET", "/map/details/<int:enterprise_id>"): [Case("302 200 200 403 200")],
     ("GET", "/map/upstream"): [Case("302 200 200 200 200")],
     ("GET", "/map/checks"): [Case("302 200 200 200 200")],
+    ("GET", "/map/checks/<int:enterprise_id>/place"): [Case("302 403 200 403 200")],
+    ("POST", "/map/checks/<int:enterprise_id>/place"): [
+        Case("302 403 302 403 302", form=lambda n, r: {"longitude": "113.47", "latitude": "34.17"}),
+        Case("302 403 422 403 422", form=lambda n, r: {"longitude": "113.47"})],
     # Import, export, annual figures (registry/workflows/): viewers read and export only.
     ("GET", "/import"): [Case("302 403 200 200 200")],
     ("GET", "/import/template.xlsx"): [Case("302 200 200 200 200")],

@@ -71,7 +71,7 @@ def test_legacy_numbers_fullwidth_digits_spaces_and_county_forms(app, tmp_path):
         row(3, **{"统一社会信用代码": " " + credit_code(3, "411081").replace("9", "９") + " ",
                   "所在县（市、区）": " 411081 ", "联系电话": "１３８ １２３４ ５６７８",
                   "企业名称": "  许昌市瑞丰化工有限公司3号厂 "}),
-        row(4, **{"所在县（市、区）": "长葛市（411082）", "是否跨区域": "是"}),
+        row(4, county="长葛市", **{"所在县（市、区）": "长葛市（411082）", "是否跨区域": "是"}),
     ]
     result = _run(app, write_xlsx(tmp_path / "legacy.xlsx", rows))
     assert result.errors == []
@@ -202,7 +202,9 @@ def test_officer_imports_own_county_only_viewer_not_at_all(app, tmp_path, accoun
         from registry.workflows.source import read_register
 
         result = run_import(officer, read_register(path))
-        assert [(e.row, e.column) for e in result.errors] == [(3, "所在县（市、区）")]
+        # Told once for the file, naming the rows and the counties (issue #16 §2.7).
+        assert [(e.row, e.column) for e in result.errors] == [(0, "所在县（市、区）")]
+        assert "第3–3行" in result.errors[0].message and "长葛市 1" in result.errors[0].message
         assert not result.committed
         ok = run_import(officer, read_register(write_xlsx(tmp_path / "b.xlsx", [row(1)])))
         assert ok.committed
