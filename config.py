@@ -146,6 +146,13 @@ class Config:
     MAP_TILES_URL = env_str("MAP_TILES_URL", "")
     MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION", "")
     MAP_TILES_GCJ02 = env_bool("MAP_TILES_GCJ02", False)
+    # Responses compressed (flask-compress) when the client accepts it: pages, JSON, the
+    # map frame (a 50,000-point map is ~5 MB of text), GeoJSON. Not streamed answers
+    # (static files, CSV exports): flask-compress leaves a streamed file unclosed.
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
+                          "application/json", "application/geo+json", "text/csv"]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_STREAMS = False
     # Sessions and login.
     PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME_MINUTES", 480) * 60
     SESSION_COOKIE_HTTPONLY = True

@@ -218,9 +218,11 @@ def _plans_filtered(actor, query: PlanQuery, today=None):
 
 
 def all_plans(actor, query: PlanQuery, today=None):
-    """Every (plan, status) matching ``query``, unpaginated (exports), newest first."""
+    """Every (plan, status) matching ``query``, unpaginated (exports), newest first: read
+    from a cursor 500 at a time (each batch's documents in one more query), so an export
+    of any size holds one batch. A generator: iterate it once."""
     stmt = _plans_filtered(actor, query, today).order_by(Plan.filed_on.desc(), Plan.id.desc())
-    return [(p, s) for p, s in db.session.execute(stmt).all()]
+    yield from db.session.execute(stmt.execution_options(yield_per=500))
 
 
 def list_plans(actor, query: PlanQuery, today=None):

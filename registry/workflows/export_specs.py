@@ -28,38 +28,34 @@ def _missing(plan) -> str:
     return "、".join(str(DOCUMENTS[k]) for k in missing_documents([d.kind for d in plan.documents]))
 
 
-# Rows are (enterprise, current plan or None, status).
-
-def _p(attr):
-    return lambda row: getattr(row[1], attr) if row[1] is not None else None
-
-
+# Rows are plain rows of the enterprise, its county's name and its current plan's columns
+# (``enterprises.service.all_enterprises``); the plan's are None without one.
 ENTERPRISES = ExportSpec(
     name="enterprises", title="企业名录", query=EnterpriseQuery, rows=all_enterprises,
     columns=(
-        Column("企业名称", lambda r: r[0].name),
-        Column("统一社会信用代码", lambda r: r[0].credit_code),
-        Column("所在县（市、区）", lambda r: r[0].county.name if r[0].county else r[0].county_code),
-        Column("行政区划代码", lambda r: r[0].county_code),
-        Column("详细地址", lambda r: r[0].address),
-        Column("经度", lambda r: r[0].longitude),
-        Column("纬度", lambda r: r[0].latitude),
-        Column("行业类别", lambda r: r[0].industry),
-        Column("联系人", lambda r: r[0].contact_name),
-        Column("联系电话", lambda r: r[0].contact_phone),
-        Column("电子邮箱", lambda r: r[0].contact_email),
-        Column("是否跨区域", lambda r: r[0].cross_region),
-        Column("预案名称", _p("title")),
-        Column("签署发布日期", _p("signed_on")),
-        Column("备案日期", _p("filed_on")),
-        Column("备案编号", _p("filing_number")),
-        Column("环境风险等级", lambda r: _level(r[1])),
-        Column("风险等级表征", _p("risk_notation")),
-        Column("回顾性评估到期日", _p("review_due_on")),
-        Column("预案状态", lambda r: _status(r[2])),
+        Column("企业名称", lambda r: r.name),
+        Column("统一社会信用代码", lambda r: r.credit_code),
+        Column("所在县（市、区）", lambda r: r.county_name or r.county_code),
+        Column("行政区划代码", lambda r: r.county_code),
+        Column("详细地址", lambda r: r.address),
+        Column("经度", lambda r: r.longitude),
+        Column("纬度", lambda r: r.latitude),
+        Column("行业类别", lambda r: r.industry),
+        Column("联系人", lambda r: r.contact_name),
+        Column("联系电话", lambda r: r.contact_phone),
+        Column("电子邮箱", lambda r: r.contact_email),
+        Column("是否跨区域", lambda r: r.cross_region),
+        Column("预案名称", lambda r: r.title),
+        Column("签署发布日期", lambda r: r.signed_on),
+        Column("备案日期", lambda r: r.filed_on),
+        Column("备案编号", lambda r: r.filing_number),
+        Column("环境风险等级", lambda r: LEVEL_ZH.get(r.risk_level) if r.plan_id else None),
+        Column("风险等级表征", lambda r: r.risk_notation),
+        Column("回顾性评估到期日", lambda r: r.review_due_on),
+        Column("预案状态", lambda r: _status(r.status)),
     ),
-    feature=lambda r: {"id": r[0].id, "geometry": {
-        "type": "Point", "coordinates": [r[0].longitude, r[0].latitude]}},
+    feature=lambda r: {"id": r.id, "geometry": {
+        "type": "Point", "coordinates": [r.longitude, r.latitude]}},
 )
 
 # Rows are (plan, status).
