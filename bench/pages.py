@@ -251,7 +251,7 @@ def main() -> int:
                                            "SESSION_COOKIE_SECURE", "SCHEDULER_ENABLED")})
     scratch_database(args.database_url)
     flask(["db", "upgrade"], env)
-    flask(["create-user", "bench", "--role", "admin", "--password", PASSWORD], env)
+    flask(["create-user", "officer", "--role", "admin", "--password", PASSWORD], env)
     from registry import create_app
 
     app = create_app()
@@ -309,7 +309,7 @@ def main() -> int:
         page = web.get(server.base + "/login", timeout=60).text
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         web.post(server.base + "/login", timeout=60,
-                 data={"username": "bench", "password": PASSWORD, "csrf_token": token})
+                 data={"username": "officer", "password": PASSWORD, "csrf_token": token})
         for name, path, floor, target, before in pages:
             times, floor_times, wire, status = [], [], 0, 0
             while len(times) < args.repeat and sum(times) < args.budget:

@@ -233,10 +233,18 @@ def all_enterprises(actor, query: EnterpriseQuery, today=None):
     """Every enterprise matching ``query`` with its current plan's columns, unpaginated
     (exports), in the list's order: plain rows (``_EXPORT_COLUMNS`` and ``status``,
     "none" without a current plan) read from a cursor ``EXPORT_BATCH_ROWS`` at a time, so
-    an export of any size holds one batch (a generator: iterate it once)."""
+    an export of any size holds one batch. The statement (the caller's jurisdiction
+    included) is built now; it runs when the rows are first asked for (an iterator:
+    iterate it once), which may be in a later transaction (a streamed response)."""
     stmt = filtered_columns(actor, query, _EXPORT_COLUMNS, today)
     stmt = stmt.outerjoin(County, County.code == Enterprise.county_code).order_by(*LIST_ORDER)
-    yield from db.session.execute(stmt.execution_options(yield_per=EXPORT_BATCH_ROWS))
+    return streamed(stmt, EXPORT_BATCH_ROWS)
+
+
+def streamed(stmt, batch_rows: int):
+    """The rows of ``stmt``, executed when first asked for and read from a cursor
+    ``batch_rows`` at a time (server-side on PostgreSQL)."""
+    yield from db.session.execute(stmt.execution_options(yield_per=batch_rows))
 
 
 LIST_ORDER = (Enterprise.county_code, Enterprise.name, Enterprise.id)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from registry import audit, permissions
 from registry.clock import today as local_today
-from registry.enterprises.service import get_enterprise
+from registry.enterprises.service import get_enterprise, streamed
 from registry.errors import Conflict, NotFound
 from registry.extensions import db
 from registry.models import County, Enterprise, Plan, PlanChange, PlanDocument
@@ -220,9 +220,10 @@ def _plans_filtered(actor, query: PlanQuery, today=None):
 def all_plans(actor, query: PlanQuery, today=None):
     """Every (plan, status) matching ``query``, unpaginated (exports), newest first: read
     from a cursor 500 at a time (each batch's documents in one more query), so an export
-    of any size holds one batch. A generator: iterate it once."""
+    of any size holds one batch. Built now, run when first iterated (once), as
+    ``enterprises.service.all_enterprises``."""
     stmt = _plans_filtered(actor, query, today).order_by(Plan.filed_on.desc(), Plan.id.desc())
-    yield from db.session.execute(stmt.execution_options(yield_per=500))
+    return streamed(stmt, 500)
 
 
 def list_plans(actor, query: PlanQuery, today=None):

@@ -115,12 +115,13 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _rows(spec: ExportSpec, actor, query) -> Iterator[list]:
+def _rows(spec: ExportSpec, actor, query, source: Iterable | None = None) -> Iterator[list]:
     """The cells of every row, read as the spec's ``rows`` yields them (a database cursor
-    for the large registers), so that no export holds the whole list."""
+    for the large registers), so that no export holds the whole list. ``source``: what
+    ``spec.rows(actor, query)`` already returned."""
     with spec.language():
         columns = [c.value for c in spec.columns]
-        for r in spec.rows(actor, query):
+        for r in spec.rows(actor, query) if source is None else source:
             yield [_plain(value(r)) for value in columns]
 
 
@@ -208,21 +209,27 @@ CSV_BATCH_ROWS = 500
 
 def to_csv(spec: ExportSpec, actor, query) -> Iterator[bytes]:
     """The CSV (UTF-8 with BOM), produced batch by batch as the rows are read: a
-    streamed response holds a few hundred rows, whatever the size of the list. The first
-    batch is read before the response starts, so a refusal is still an error page."""
-    rows = _rows(spec, actor, query)
-    first = list(islice(rows, CSV_BATCH_ROWS))
-    return _csv_chunks(_headers(spec), chain([first], iter(lambda: list(islice(rows, CSV_BATCH_ROWS)), [])))
+    streamed response holds a few hundred rows, whatever the size of the list.
+
+    ``spec.rows`` is called here, in the view: a function that checks and reads at once
+    (returns a list) still fails as an error page. A generator (the large registers) runs
+    when the response is sent, in the response's own transaction: the request's ends when
+    the view returns (registry/postgres.py), and a database cursor opened in it with it."""
+    source = spec.rows(actor, query)
+    return _csv_chunks(_headers(spec), _rows(spec, actor, query, source))
 
 
-def _csv_chunks(headers: list[str], batches: Iterator[list]) -> Iterator[bytes]:
+def _csv_chunks(headers: list[str], rows: Iterator[list]) -> Iterator[bytes]:
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(headers)
     prefix = "\ufeff"  # the BOM, so Excel reads UTF-8
-    for batch in batches:
+    while True:
+        batch = list(islice(rows, CSV_BATCH_ROWS))
         writer.writerows([_csv_text(v) for v in values] for values in batch)
         yield (prefix + out.getvalue()).encode("utf-8")
+        if len(batch) < CSV_BATCH_ROWS:
+            return
         prefix = ""
         out.seek(0)
         out.truncate()

@@ -39,6 +39,7 @@ def test_csv_is_sent_as_the_rows_are_read(app):
     pulled: list = []
     with app.test_request_context():
         body = exports.to_csv(_spec(3 * exports.CSV_BATCH_ROWS + 7, pulled), None, _NoQuery())
+        assert pulled == []  # nothing read before the response is sent
         first = next(body)
         assert len(pulled) <= exports.CSV_BATCH_ROWS + 1  # one batch read, not the list
         text = (first + b"".join(body)).decode("utf-8")
@@ -83,3 +84,22 @@ def test_exports_are_streamed_responses(client, accounts, admin_api):
             assert response.data  # read to the end, which closes the stream
     rows = list(csv.reader(io.StringIO(client.get("/export/enterprises.csv").data.decode("utf-8-sig"))))
     assert len(rows) == 3 and rows[1][-1] == "已备案"
+
+
+def test_a_register_longer_than_a_cursor_batch_streams_whole(client, accounts, admin_api,
+                                                             monkeypatch):
+    """The rows come from a server-side cursor (PostgreSQL) read batch by batch while the
+    response is sent: the cursor must outlive the view's transaction."""
+    from registry.enterprises import service
+
+    for n in range(1, 8):
+        admin_api.post("/enterprises", json=enterprise_payload(n))
+    monkeypatch.setattr(service, "EXPORT_BATCH_ROWS", 2)
+    monkeypatch.setattr(exports, "CSV_BATCH_ROWS", 3)
+    _id, name = accounts.make("admin")
+    accounts.login(client, name)
+    response = client.get("/export/enterprises.csv")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert response.status_code == 200 and len(rows) == 8
+    assert sorted(r[1] for r in rows[1:]) == sorted(
+        enterprise_payload(n)["credit_code"] for n in range(1, 8))
