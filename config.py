@@ -152,6 +152,10 @@ class Config:
     COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
                           "application/json", "application/geo+json", "text/csv"]
     COMPRESS_ALGORITHM = ["br", "gzip"]
+    # The fastest levels: a 2 MB map compresses to a quarter in ~10 ms (Brotli 1) or
+    # ~15 ms (gzip 1), against ~200 ms (Brotli 4) or ~60 ms (gzip 6) for 10 % less.
+    COMPRESS_BR_LEVEL = 1
+    COMPRESS_LEVEL = 1
     COMPRESS_STREAMS = False
     # Sessions and login.
     PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME_MINUTES", 480) * 60

@@ -258,7 +258,19 @@ def upstream(actor, lon: float, lat: float, within_km: float) -> list[dict]:
 
 
 def misplaced(actor) -> list[dict]:
-    """Enterprises whose point lies outside the county they declare (data errors)."""
+    """Enterprises whose point lies outside the county they declare (data errors):
+    worked out once per data token, caller's scope and layer version in each worker (the
+    spatial test of every point takes seconds at province scale)."""
+    import orjson
+
+    codes = permissions.visible_county_codes(actor)
+    key = (None if codes is None else tuple(sorted(codes)), str(_override_dir()), _version())
+    return orjson.loads(data_version.cached(
+        "map_checks", key, max_bytes=POINTS_CACHE_BYTES,
+        build=lambda: orjson.dumps(_misplaced(actor))))
+
+
+def _misplaced(actor) -> list[dict]:
     stmt = permissions.scope(
         sa.select(Enterprise.id, Enterprise.name, Enterprise.county_code,
                   Enterprise.longitude.label("lon"), Enterprise.latitude.label("lat")),
