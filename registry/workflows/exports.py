@@ -98,6 +98,8 @@ def _plain(value):
 
 
 def _csv_text(value) -> str:
+    if type(value) is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     text = _cell_text(value)
     return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
 
@@ -121,8 +123,43 @@ def _rows(spec: ExportSpec, actor, query, source: Iterable | None = None) -> Ite
     ``spec.rows(actor, query)`` already returned."""
     with spec.language():
         columns = [c.value for c in spec.columns]
+        plain = _plain_cells()
         for r in spec.rows(actor, query) if source is None else source:
-            yield [_plain(value(r)) for value in columns]
+            yield [plain(value(r)) for value in columns]
+
+
+def _plain_cells() -> Callable[[Any], Any]:
+    """``_plain`` for one export: 是/否 and each label translated once, not per cell
+    (a gettext costs ~50 µs; 20,000 rows have 40,000 of them)."""
+    yes, no = _("Yes"), _("No")
+    texts: dict = {}
+
+    def plain(value):
+        kind = type(value)
+        if kind is str or kind is int or kind is float or value is None:
+            return value
+        if kind is bool:
+            return yes if value else no
+        if isinstance(value, (str, int, float, date, datetime)):
+            return value
+        key = _lazy_key(value)
+        if key is None:
+            return str(value)
+        if key not in texts:
+            texts[key] = str(value)
+        return texts[key]
+
+    return plain
+
+
+def _lazy_key(value):
+    """What a lazy label (flask_babel's LazyString) translates, as a key; None otherwise."""
+    try:
+        key = (value._func, value._args, tuple(sorted(value._kwargs.items())))
+        hash(key)
+    except (AttributeError, TypeError):
+        return None
+    return key
 
 
 def _headers(spec: ExportSpec) -> list[str]:
