@@ -249,11 +249,17 @@ def to_csv(spec: ExportSpec, actor, query) -> Iterator[bytes]:
     streamed response holds a few hundred rows, whatever the size of the list.
 
     ``spec.rows`` is called here, in the view: a function that checks and reads at once
-    (returns a list) still fails as an error page. A generator (the large registers) runs
-    when the response is sent, in the response's own transaction: the request's ends when
-    the view returns (registry/postgres.py), and a database cursor opened in it with it."""
+    (returns a list) still fails as an error page, and its rows become cells here. A
+    generator (the large registers) runs when the response is sent, in the response's own
+    transaction: the request's ends when the view returns (registry/postgres.py), and a
+    database cursor opened in it with it."""
     source = spec.rows(actor, query)
-    return _csv_chunks(_headers(spec), _rows(spec, actor, query, source))
+    rows = _rows(spec, actor, query, source)
+    if not isinstance(source, Iterator):
+        # ORM objects read in the view: their session is gone once it returns, so their
+        # cells are taken now (these lists are small; the large registers stream).
+        rows = iter(list(rows))
+    return _csv_chunks(_headers(spec), rows)
 
 
 def _csv_chunks(headers: list[str], rows: Iterator[list]) -> Iterator[bytes]:
