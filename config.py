@@ -158,6 +158,17 @@ class Config:
     INCIDENT_NOTIFY_DEFAULT_HOURS = env_float("INCIDENT_NOTIFY_DEFAULT_HOURS", 1.0)
     INCIDENT_INITIAL_REPORT_HOURS = env_speeds("INCIDENT_INITIAL_REPORT_HOURS") or {
         "general": 4.0, "major": 4.0, "serious": 2.0, "especially_serious": 2.0}
+    # Responses compressed (flask-compress) when the client accepts it: pages, JSON, the
+    # map frame (a 50,000-point map is ~5 MB of text), GeoJSON. Not streamed answers
+    # (static files, CSV exports): flask-compress leaves a streamed file unclosed.
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
+                          "application/json", "application/geo+json", "text/csv"]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    # The fastest levels: a 2 MB map compresses to a quarter in ~10 ms (Brotli 1) or
+    # ~15 ms (gzip 1), against ~200 ms (Brotli 4) or ~60 ms (gzip 6) for 10 % less.
+    COMPRESS_BR_LEVEL = 1
+    COMPRESS_LEVEL = 1
+    COMPRESS_STREAMS = False
     # Sessions and login.
     PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME_MINUTES", 480) * 60
     SESSION_COOKIE_HTTPONLY = True

@@ -134,6 +134,16 @@ def encode_points(points: Sequence[Mapping], *, details: bool = True, shift_gcj0
     return _json(doc)
 
 
+def page_points(points: Sequence[Mapping], *, details_url_template: str | None = None,
+                embed_details_max: int = 10_000, shift_gcj02: bool = False) -> bytes:
+    """The points as ``build_risk_map`` embeds them (``encode_points``), for a caller that
+    keeps them between pages (``build_risk_map(encoded_points=...)``): popup details are
+    left out, and fetched from ``details_url_template``, past ``embed_details_max`` points.
+    Raises ValueError as ``encode_points``."""
+    embed = details_url_template is None or len(points) <= embed_details_max
+    return encode_points(points, details=embed, shift_gcj02=shift_gcj02)
+
+
 def _check_coordinates(ids, lons, lats) -> None:
     """Vectorised check; the slow scan only runs to name the culprit."""
     try:
@@ -294,7 +304,8 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
                    trace=None, small: bool = False, center: tuple[float, float] | None = None,
                    zoom: int | None = None, tiles=None, details_url_template: str | None = None,
                    embed_details_max: int = 10_000, highlight: tuple[float, float] | None = None,
-                   extras: Sequence[Mapping] = (), nonce: str | None = None) -> str:
+                   extras: Sequence[Mapping] = (), nonce: str | None = None,
+                   encoded_points: bytes | None = None) -> str:
     """Build the risk map page (a complete HTML document) with folium.
 
     Args:
@@ -323,6 +334,9 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
         nonce: the response's content-security-policy nonce (base64); every inline
             ``<script>``/``<style>`` element gets it, so the page runs under a policy
             without ``'unsafe-inline'``. None: no nonce attributes.
+        encoded_points: ``page_points(...)`` built beforehand with the same
+            ``details_url_template``, ``embed_details_max`` and GCJ-02 shift; used instead
+            of ``points`` (which may then be empty).
 
     Returns:
         The HTML. ``window.riskMap`` exposes the map, cluster group, markers, layers and
@@ -356,8 +370,10 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
         layers_json(layers, shift_gcj02=shift), asset_base.rstrip("/"), _json(config), merged["title"],
         (float(location[0]), float(location[1])), int(zoom if zoom is not None else (13 if small else 9)),
         orjson.dumps(tile_spec))
-    embed = details_url_template is None or len(points) <= embed_details_max
-    fill = {b"POINTS": encode_points(points, details=embed, shift_gcj02=shift),
+    if encoded_points is None:
+        encoded_points = page_points(points, details_url_template=details_url_template,
+                                     embed_details_max=embed_details_max, shift_gcj02=shift)
+    fill = {b"POINTS": encoded_points,
             b"TRACE": _json(trace_doc), b"NONCE": f' nonce="{nonce}"'.encode() if nonce else b""}
     # Joined as bytes and decoded once: cheaper than widening str pieces.
     return b"".join([fill[p] if i % 2 else p for i, p in enumerate(pieces)]).decode()

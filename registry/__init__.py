@@ -47,6 +47,7 @@ def create_app(config: Any = None) -> Flask:
     extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
+    extensions.compress.init_app(app)
     i18n.init_app(app)
 
     from registry import areas

@@ -1,5 +1,6 @@
 """Flask extensions, created unbound; ``create_app`` binds them."""
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -20,3 +21,5 @@ migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Gzip/Brotli/zstd for text answers: a 50,000-point map is ~5 MB of JSON-like text.
+compress = Compress()

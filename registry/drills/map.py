@@ -33,6 +33,11 @@ def map_overlay(actor) -> dict:
     from flask import url_for
     from flask_babel import gettext as _
 
+    # Labels and the link pattern once, not per drill: a province has thousands of drills
+    # and the map is drawn often (issue #18).
+    held_on, actions = _("Held on"), _("Corrective actions")
+    verified, still_open = _("all verified"), _("open")
+    link = url_for("drills.show", drill_id=0)[:-1] + "{}"
     points = []
     for d in drill_points(actor):
         if d["lon"] is None or d["lat"] is None:
@@ -41,8 +46,7 @@ def map_overlay(actor) -> dict:
         points.append({
             "lon": d["lon"], "lat": d["lat"], "title": d["title"],
             "color": "#198754" if done else "#dc3545",
-            "lines": [[_("Held on"), d["date"]],
-                      [_("Corrective actions"), _("all verified") if done else _("open")]],
-            "url": url_for("drills.show", drill_id=d["id"])})
+            "lines": [[held_on, d["date"]], [actions, verified if done else still_open]],
+            "url": link.format(d["id"])})
     return {"key": "drills", "label": _("Drills"), "color": "#198754", "on": False,
             "open": _("Open drill page"), "points": points}

@@ -224,12 +224,44 @@ def filtered(actor, query: EnterpriseQuery, today=None):
             .params(_values(actor, query, today)))
 
 
+def filtered_columns(actor, query: EnterpriseQuery, columns, today=None):
+    """``filtered`` as plain rows of ``columns`` and ``status`` ("none" without a current
+    plan) instead of ORM objects: what a page needs of thousands of enterprises, without
+    loading their plans' documents or building an object per row (the map, the exports)."""
+    status = sa.case((Plan.id.is_(None), "none"), else_=_status_case()).label("status")
+    stmt = sa.select(*columns, status).select_from(Enterprise)
+    return (_where(_current_plan_join(stmt), _shape(actor, query))
+            .params(_values(actor, query, today)))
+
+
+# What an export row holds (registry/workflows/export_specs.py): the enterprise, its
+# county's name and its current plan's columns, plain.
+_EXPORT_COLUMNS = (
+    Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.county_code,
+    Enterprise.address, Enterprise.longitude, Enterprise.latitude, Enterprise.industry,
+    Enterprise.contact_name, Enterprise.contact_phone, Enterprise.contact_email,
+    Enterprise.cross_region, County.name.label("county_name"), Plan.id.label("plan_id"),
+    Plan.title, Plan.signed_on, Plan.filed_on, Plan.filing_number, Plan.risk_level,
+    Plan.risk_notation, Plan.review_due_on)
+EXPORT_BATCH_ROWS = 1000
+
+
 def all_enterprises(actor, query: EnterpriseQuery, today=None):
-    """Every (enterprise, current plan or None, status) matching ``query``, unpaginated
-    (exports); same filter and order as ``list_enterprises``."""
-    stmt = filtered(actor, query, today).order_by(*LIST_ORDER)
-    return [(e, p, s if p is not None else "none")
-            for e, p, s in db.session.execute(stmt).all()]
+    """Every enterprise matching ``query`` with its current plan's columns, unpaginated
+    (exports), in the list's order: plain rows (``_EXPORT_COLUMNS`` and ``status``,
+    "none" without a current plan) read from a cursor ``EXPORT_BATCH_ROWS`` at a time, so
+    an export of any size holds one batch. The statement (the caller's jurisdiction
+    included) is built now; it runs when the rows are first asked for (an iterator:
+    iterate it once), which may be in a later transaction (a streamed response)."""
+    stmt = filtered_columns(actor, query, _EXPORT_COLUMNS, today)
+    stmt = stmt.outerjoin(County, County.code == Enterprise.county_code).order_by(*LIST_ORDER)
+    return streamed(stmt, EXPORT_BATCH_ROWS)
+
+
+def streamed(stmt, batch_rows: int):
+    """The rows of ``stmt``, executed when first asked for and read from a cursor
+    ``batch_rows`` at a time (server-side on PostgreSQL)."""
+    yield from db.session.execute(stmt.execution_options(yield_per=batch_rows))
 
 
 LIST_ORDER = (Enterprise.county_code, Enterprise.name, Enterprise.id)

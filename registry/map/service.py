@@ -14,10 +14,11 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from geodata import analysis, layers as geolayers
+from geodata.maps import page_points
 from registry import areas, data_version, permissions
 from registry.clock import today as local_today
 from registry.enterprises.schemas import EnterprisePatch, EnterpriseQuery
-from registry.enterprises.service import filtered, get_enterprise, update_enterprise
+from registry.enterprises.service import filtered_columns, get_enterprise, update_enterprise
 from registry.errors import ValidationFailed
 from registry.extensions import db
 from registry.map.schemas import MapQuery, PlaceIn
@@ -114,33 +115,58 @@ def import_layer(actor, path: str, name: str) -> dict:
 
 # --- points -------------------------------------------------------------------------
 
-def map_points(actor, query: MapQuery, today=None) -> list[dict]:
-    """Enterprises with a current plan in the actor's jurisdiction, as map points."""
-    return [_point(e, p, status)
-            for e, p, status in db.session.execute(points_statement(actor, query, today))]
+# Exactly what a point shows (geodata.maps.encode_points, the GeoJSON): plain columns,
+# no ORM object and no plan documents (issue #18: the map used to load them all).
+_POINT_COLUMNS = (
+    Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.county_code,
+    Plan.filing_number, Plan.id.label("plan_id"), Plan.risk_level,
+    sa.func.coalesce(Plan.risk_notation, "").label("notation"), Plan.review_due_on,
+    Enterprise.longitude.label("lon"), Enterprise.latitude.label("lat"))
+
+
+def map_points(actor, query: MapQuery, today=None,
+               near: tuple[float, float, float] | None = None) -> list[dict]:
+    """Enterprises with a current plan in the actor's jurisdiction, as map points, in one
+    query. ``near`` (lon, lat, degrees): only the points in that box around (lon, lat),
+    asked of the database (index ``ix_enterprises_lon_lat``), not filtered afterwards."""
+    stmt = points_statement(actor, query, today)
+    if near is not None:
+        lon, lat, deg = near
+        stmt = stmt.where(Enterprise.longitude.between(lon - deg, lon + deg),
+                          Enterprise.latitude.between(lat - deg, lat + deg))
+    return [_point(row) for row in db.session.execute(stmt).mappings()]
 
 
 def points_statement(actor, query: MapQuery, today=None):
-    stmt = filtered(actor, EnterpriseQuery(county_code=query.county_code,
-                                           risk_level=query.risk_level, status=query.status,
-                                           substance_id=query.substance_id),
-                    today)
+    stmt = filtered_columns(actor, EnterpriseQuery(county_code=query.county_code,
+                                                   risk_level=query.risk_level,
+                                                   status=query.status,
+                                                   substance_id=query.substance_id),
+                            _POINT_COLUMNS, today)
     # An enterprise without coordinates (待定位) is off the map until placed.
     return (stmt.where(Plan.id.is_not(None), Enterprise.longitude.is_not(None),
                        Enterprise.latitude.is_not(None)).order_by(Enterprise.id))
 
 
-def _point(enterprise: Enterprise, plan: Plan, status: str) -> dict:
-    return {"id": enterprise.id, "name": enterprise.name, "credit_code": enterprise.credit_code,
-            "county_code": enterprise.county_code, "filing_number": plan.filing_number,
-            "plan_id": plan.id, "risk_level": plan.risk_level, "notation": plan.risk_notation or "",
-            "review_due_on": plan.review_due_on.isoformat(), "status": status,
-            "lon": enterprise.longitude, "lat": enterprise.latitude}
+def _point(row) -> dict:
+    point = dict(row)
+    point["review_due_on"] = point["review_due_on"].isoformat()
+    return point
+
+
+def _scope_key(actor, query: MapQuery, today) -> tuple:
+    """What a point collection depends on besides the data token."""
+    codes = permissions.visible_county_codes(actor)
+    return (None if codes is None else tuple(sorted(codes)), query.county_code,
+            query.risk_level, query.status, query.substance_id, today,
+            current_app.config["DUE_SOON_DAYS"])
 
 
 # Built point collections kept per worker (one per caller's scope and filter) while the
 # data stand still (registry/data_version.py): ~360 bytes an enterprise.
 POINTS_CACHE_BYTES = 64 * 2**20
+# Past this many points a map leaves the popup details to /map/details/<id>.
+EMBED_DETAILS_MAX = 10_000
 
 
 def points_geojson_body(actor, query: MapQuery, today=None) -> bytes:
@@ -148,14 +174,25 @@ def points_geojson_body(actor, query: MapQuery, today=None) -> bytes:
     a per-worker cache while the data token, the day and the caller's scope are the
     same: a one-row lookup instead of the points query and building ~100 ms of GeoJSON."""
     today = today or local_today()
-    codes = permissions.visible_county_codes(actor)
-    key = (None if codes is None else tuple(sorted(codes)), query.county_code,
-           query.risk_level, query.status, query.substance_id, today,
-           current_app.config["DUE_SOON_DAYS"])
     return data_version.cached(
-        "map_points", key, max_bytes=POINTS_CACHE_BYTES,
+        "map_points", _scope_key(actor, query, today), max_bytes=POINTS_CACHE_BYTES,
         build=lambda: current_app.json.response(
             points_geojson(map_points(actor, query, today))).get_data())
+
+
+def frame_points(actor, query: MapQuery, *, details_url_template: str, shift_gcj02: bool,
+                 today=None) -> bytes:
+    """The points of a whole map (``geodata.maps.page_points``: details left to
+    ``details_url_template`` past ``EMBED_DETAILS_MAX``), built once per data token,
+    caller's scope, filter and day in each worker and reused: a map seen again costs a
+    one-row lookup, not a query over every enterprise."""
+    today = today or local_today()
+    key = _scope_key(actor, query, today) + (details_url_template, shift_gcj02)
+    return data_version.cached(
+        "map_frame_points", key, max_bytes=POINTS_CACHE_BYTES,
+        build=lambda: page_points(map_points(actor, query, today),
+                                  details_url_template=details_url_template,
+                                  embed_details_max=EMBED_DETAILS_MAX, shift_gcj02=shift_gcj02))
 
 
 def popup_details(actor, enterprise_id: int) -> dict:
@@ -259,20 +296,35 @@ def held_quantities(substance_id: int) -> dict[int, float]:
 
 
 def misplaced(actor) -> list[dict]:
-    """Enterprises whose point lies outside the county they declare (data errors)."""
-    stmt = permissions.scope(sa.select(Enterprise), actor, Enterprise.county_code).where(
+    """Enterprises whose point lies outside the county they declare (data errors):
+    worked out once per data token, caller's scope and layer version in each worker (the
+    spatial test of every point takes seconds at province scale)."""
+    import orjson
+
+    codes = permissions.visible_county_codes(actor)
+    key = (None if codes is None else tuple(sorted(codes)), str(_override_dir()), _version())
+    return orjson.loads(data_version.cached(
+        "map_checks", key, max_bytes=POINTS_CACHE_BYTES,
+        build=lambda: orjson.dumps(_misplaced(actor))))
+
+
+def _misplaced(actor) -> list[dict]:
+    stmt = permissions.scope(
+        sa.select(Enterprise.id, Enterprise.name, Enterprise.county_code,
+                  Enterprise.longitude.label("lon"), Enterprise.latitude.label("lat")),
+        actor, Enterprise.county_code).where(  # 待定位 ones are listed apart (unplaced)
         Enterprise.longitude.is_not(None), Enterprise.latitude.is_not(None))
-    enterprises = {e.id: e for e in db.session.scalars(stmt.order_by(Enterprise.id))}
+    enterprises = {row.id: row for row in db.session.execute(stmt.order_by(Enterprise.id))}
     if not enterprises:
         return []
-    frame = analysis.points_frame([{"id": e.id, "county_code": e.county_code, "lon": e.longitude,
-                                    "lat": e.latitude} for e in enterprises.values()])
+    frame = analysis.points_frame([{"id": e.id, "county_code": e.county_code, "lon": e.lon,
+                                    "lat": e.lat} for e in enterprises.values()])
     wrong = analysis.points_outside_counties(frame, current_layers()["counties"])
     names = _county_names()
     return [{"id": int(row.id), "name": enterprises[int(row.id)].name,
              "declared_code": row.declared_code, "declared_name": names.get(row.declared_code),
              "actual_code": _plain(row.actual_code), "actual_name": names.get(_plain(row.actual_code)),
-             "lon": enterprises[int(row.id)].longitude, "lat": enterprises[int(row.id)].latitude}
+             "lon": enterprises[int(row.id)].lon, "lat": enterprises[int(row.id)].lat}
             for row in wrong.itertuples()]
 
 

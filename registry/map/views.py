@@ -56,31 +56,42 @@ def _tiles():
 @login_required
 def frame():
     """The map document: all points (filtered), or the surroundings of one enterprise
-    (``enterprise_id``), optionally with its downstream trace (``trace=1``)."""
+    (``enterprise_id``), optionally with its downstream trace (``trace=1``).
+
+    A whole map's points come from the per-worker cache (``service.frame_points``); the
+    small map asks the database for the points around the enterprise only."""
     query, _errors = _query()
     enterprise_id = request.args.get("enterprise_id", type=int)
     if enterprise_id is not None and not 0 <= enterprise_id <= MAX_ID:
         raise NotFound(_("No such record."))
-    points = service.map_points(current_user, query)
-    options = {}
-    if enterprise_id is None:
-        options["extras"] = service.map_overlays(current_user)
-    else:
+    tiles = _tiles()
+    details_url = "/map/details/{id}"
+    points, encoded, options = [], None, {}
+    if enterprise_id is not None:
         enterprise = get_enterprise(current_user, enterprise_id)
-        if request.args.get("trace"):
+    placed = enterprise_id is not None and enterprise.longitude is not None \
+        and enterprise.latitude is not None  # 待定位: no small map around it (the whole one)
+    if placed and not request.args.get("trace"):
+        options.update(small=True, center=(enterprise.longitude, enterprise.latitude),
+                       highlight=(enterprise.longitude, enterprise.latitude))
+        points = service.map_points(current_user, query, near=(
+            enterprise.longitude, enterprise.latitude, NEARBY_DEG))
+    else:
+        encoded = service.frame_points(current_user, query, details_url_template=details_url,
+                                       shift_gcj02=bool(tiles and tiles["gcj02"]))
+        if enterprise_id is None:
+            options["extras"] = service.map_overlays(current_user)
+        elif request.args.get("trace"):
             options["trace"] = service.downstream_of(*service.trace_origin(enterprise),
                                                      river=enterprise.receiving_water)
-        elif enterprise.longitude is not None and enterprise.latitude is not None:
-            options.update(small=True, center=(enterprise.longitude, enterprise.latitude),
-                           highlight=(enterprise.longitude, enterprise.latitude))
-            points = [p for p in points if abs(p["lon"] - enterprise.longitude) <= NEARBY_DEG
-                      and abs(p["lat"] - enterprise.latitude) <= NEARBY_DEG]
     # folium writes its set-up as inline <script>/<style>: each gets this response's nonce.
     nonce = secrets.token_urlsafe(16)
     html = build_risk_map(points, service.current_layers(),
                           asset_base=url_for("static", filename="vendor").rstrip("/"),
-                          labels=map_labels(), url_template="/enterprises/{id}", tiles=_tiles(),
-                          details_url_template="/map/details/{id}", nonce=nonce, **options)
+                          labels=map_labels(), url_template="/enterprises/{id}", tiles=tiles,
+                          details_url_template=details_url, nonce=nonce,
+                          embed_details_max=service.EMBED_DETAILS_MAX, encoded_points=encoded,
+                          **options)
     response = current_app.response_class(html, mimetype="text/html")
     # Shown in an iframe of our own pages only; tiles only from the configured server.
     response.headers["X-Frame-Options"] = "SAMEORIGIN"

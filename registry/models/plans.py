@@ -13,6 +13,9 @@ class Enterprise(db.Model):
         # The list's order (enterprises.service.LIST_ORDER): a page is read off this index
         # instead of sorting every enterprise; its first column serves county lookups too.
         sa.Index("ix_enterprises_list_order", "county_code", "name", "id"),
+        # The small map's bounding box (registry/map/service.py, map_points near=...):
+        # a range on longitude with the latitude checked in the index.
+        sa.Index("ix_enterprises_lon_lat", "longitude", "latitude"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

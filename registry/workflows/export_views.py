@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, request
+from flask import Response, abort, request, stream_with_context
 from flask_login import current_user, login_required
 
 from registry.clock import today
@@ -20,6 +20,8 @@ def export(name, fmt):
         abort(404)
     query = query_from(spec, request.args.to_dict())
     content = WRITERS[fmt](spec, current_user, query)
+    if not isinstance(content, bytes):  # streamed: the rows are read as it is sent
+        content = stream_with_context(content)
     filename = f"{spec.title_text()}-{today():%Y%m%d}.{fmt}"
     response = Response(content, mimetype=MIMETYPES[fmt])
     response.headers["Content-Disposition"] = (

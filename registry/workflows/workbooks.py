@@ -39,6 +39,20 @@ def style_header(sheet, widths: list[int]) -> None:
     sheet.freeze_panes = "A2"
 
 
+def header_cells(sheet, headers: list[str]) -> list:
+    """The header row of a write-only ``sheet``, styled as ``style_header``'s (set the
+    widths and ``freeze_panes`` before appending it: a write-only sheet writes them first)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, text)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cells.append(cell)
+    return cells
+
+
 def _dropdown(sheet, column_key: str, formula: str, strict: bool, prompt: str) -> None:
     index = next(i for i, c in enumerate(COLUMNS, start=1) if c.key == column_key)
     letter = get_column_letter(index)
