@@ -8,6 +8,7 @@ import time
 
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -25,7 +26,10 @@ def _wait_text(driver, text, timeout=30):
 def _click(driver, element):
     """Scroll the element to the middle of the window (clear of the fixed banner), click."""
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
+    try:
+        element.click()
+    except ElementClickInterceptedException:  # at the foot of a page that cannot scroll it up
+        driver.execute_script("arguments[0].click()", element)
 
 
 def _notice(driver, city="漯河市"):
