@@ -5,11 +5,23 @@ their own app context; ``make run`` runs the scheduler in the dev server
 Only one scheduler is active per database: a process runs its jobs only while it holds the
 ``scheduler`` lease (registry/lease.py: a PostgreSQL advisory lock, a lease row on SQLite).
 Others stand by, polling, and take over when the holder stops or dies.
+
+Each daily run is recorded in ``job_runs`` (started, finished). The active scheduler looks
+at every poll for a daily job whose time has passed today without a finished run — the
+holder died mid-run, or nothing ran during downtime — and runs it once more at once
+(issue #17.8). The reminders' run is exactly-once, so running it again only sends what the
+interrupted run did not; the mails the dead run had claimed wait for their claim to lapse
+(``REMINDERS_CLAIM_SECONDS``) and go at the next run.
 """
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
@@ -62,12 +74,80 @@ def build(app: Flask, scheduler_cls=BackgroundScheduler):
     return scheduler
 
 
+# How long after a daily job's time a missing run counts as missed (its own trigger has
+# long started it by then).
+CATCH_UP_AFTER = timedelta(minutes=2)
+
+
+def _holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@contextlib.contextmanager
+def recorded_run(job_id: str, day: date) -> Iterator[dict]:
+    """Record a run of ``job_id`` for ``day``: a row on start, ``finished_at`` when the body
+    ends well (the body may set ``outcome["text"]``, and ``outcome["finished"] = False``
+    when it did nothing, e.g. another run held the lock). Commits on its own session."""
+    from registry.extensions import db
+    from registry.models import JobRun
+
+    row = JobRun(job=job_id, run_for=day, holder=_holder())
+    db.session.add(row)
+    db.session.flush()
+    run_id, outcome = row.id, {"finished": True, "text": None}  # read before the commit:
+    db.session.commit()  # after it, reading would open a (SQLite: write-locking) transaction
+    try:
+        yield outcome
+    except BaseException as exc:
+        db.session.rollback()
+        db.session.execute(db.update(JobRun).where(JobRun.id == run_id).values(
+            outcome=f"failed: {exc}"[:300]))
+        db.session.commit()
+        raise
+    values = {"outcome": (outcome["text"] or "")[:300] or None}
+    if outcome["finished"]:
+        values["finished_at"] = utcnow()
+    db.session.execute(db.update(JobRun).where(JobRun.id == run_id).values(**values))
+    db.session.commit()
+
+
+def missed_jobs(app: Flask, now: datetime | None = None) -> list[tuple[str, str, date]]:
+    """The daily jobs whose time today (TIMEZONE) has passed without a finished run, and
+    none started in the last ``SCHEDULER_LEASE_SECONDS`` (it may still be running): (job
+    id, target, day)."""
+    from registry.extensions import db
+    from registry.models import JobRun
+
+    config = app.config
+    local = (now or datetime.now(UTC)).astimezone(ZoneInfo(config["TIMEZONE"]))
+    recent = utcnow() - timedelta(seconds=config["SCHEDULER_LEASE_SECONDS"])
+    found = []
+    with app.app_context():
+        for job_id, target, cron in JOBS:
+            fields = cron(config) if callable(cron) else cron
+            if set(fields) != {"hour", "minute"}:
+                continue  # not a daily job
+            due = local.replace(hour=fields["hour"], minute=fields["minute"], second=0,
+                                microsecond=0)
+            if local < due + CATCH_UP_AFTER:
+                continue  # today's run is not due yet (or its own trigger is starting it)
+            day = local.date()
+            runs = db.session.execute(db.select(JobRun.finished_at, JobRun.started_at).where(
+                JobRun.job == job_id, JobRun.run_for == day)).all()
+            if any(r.finished_at for r in runs) or any(r.started_at > recent for r in runs):
+                continue
+            found.append((job_id, target, day))
+        db.session.remove()
+    return found
+
+
 class SchedulerRunner:
     """Runs the jobs while this process holds the scheduler lease; stands by otherwise.
     ``step()`` takes or renews the lease and starts or stops the scheduler to match."""
 
     def __init__(self, app: Flask, scheduler_cls=BackgroundScheduler, clock=utcnow,
-                 report: Callable[[str], None] | None = None):
+                 report: Callable[[str], None] | None = None,
+                 now: Callable[[], datetime] | None = None):
         from registry.extensions import db
 
         self.app, self.scheduler_cls = app, scheduler_cls
@@ -77,6 +157,7 @@ class SchedulerRunner:
                              clock=clock)
         self.scheduler = None
         self.report = report or app.logger.info
+        self.now = now  # the wall clock the catch-up judges "today's time has passed" by
 
     @property
     def active(self) -> bool:
@@ -96,7 +177,23 @@ class SchedulerRunner:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
             self.report("scheduler: lease lost; standing by")
+        if held:
+            self.catch_up()
         return held
+
+    def catch_up(self) -> None:
+        """Run at once, once, each daily job that should have finished today and did not."""
+        try:
+            missed = missed_jobs(self.app, self.now() if self.now else None)
+        except Exception:  # noqa: BLE001 - database unreachable: try again next poll
+            self.app.logger.exception("scheduler catch-up check failed")
+            return
+        for job_id, target, day in missed:
+            if self.scheduler.get_job(f"{job_id}-catch-up") is not None:
+                continue  # queued or running
+            self.scheduler.add_job(target, "date", id=f"{job_id}-catch-up",
+                                   run_date=datetime.now(UTC))
+            self.report(f"scheduler: {job_id} for {day} did not finish; running it now")
 
     def run(self, stop: threading.Event) -> None:
         """Poll until ``stop`` is set, then hand over (release the lease)."""

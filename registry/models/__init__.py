@@ -19,3 +19,4 @@ from registry.models.submissions import Submission, SubmissionDocument  # noqa: 
 from registry.models.substances import RiskInventory, RiskInventoryItem, Substance  # noqa: F401
 from registry.models.incidents import (DutyShift, EmergencyResource, Incident,  # noqa: F401
                                        IncidentEvent, IncidentNotification)
+from registry.models.jobs import JobRun  # noqa: F401

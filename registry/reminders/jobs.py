@@ -7,12 +7,16 @@ def run_daily() -> None:
     from registry.clock import today
     from registry.extensions import db
     from registry.reminders.service import run_reminders
-    from registry.scheduler import job_app
+    from registry.scheduler import job_app, recorded_run
 
     app = job_app()
     with app.app_context():
         try:
-            summary = run_reminders(today())
+            day = today()
+            with recorded_run("reminders-daily", day) as outcome:
+                summary = run_reminders(day)
+                outcome["text"] = summary.line()
+                outcome["finished"] = not summary.busy  # busy: the other run finishes it
             app.logger.warning("reminders: %s%s", summary.line(),
                                " (another run was in progress; nothing done)" if summary.busy else "")
         finally:

@@ -122,3 +122,92 @@ def test_row_lease_of_a_dead_process_on_this_host_is_taken_over_at_once(app):
             new.postgres = False
             assert new.try_acquire() is taken, holder
             (new if taken else old).release()
+
+
+# Catch-up (issue #17.8): a run that did not finish, or never ran, is made up at once.
+
+SHANGHAI_0900 = datetime(2026, 6, 15, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai, the pinned day
+SHANGHAI_0700 = datetime(2026, 6, 14, 23, 0, tzinfo=UTC)  # 07:00 the same day
+
+
+def _runs(app):
+    from registry.extensions import db
+    from registry.models import JobRun
+
+    with app.app_context():
+        rows = db.session.scalars(db.select(JobRun).order_by(JobRun.id)).all()
+        db.session.expunge_all()
+        return rows
+
+
+def _wait_for(predicate, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_standby_finishes_the_run_the_dead_holder_left(app, smtp, admin_api):
+    """The holder died after recording its start and sending nothing more: the standby
+    that takes the lease runs the day's reminders at once, not 24 hours later."""
+    from registry.extensions import db
+    from registry.models import JobRun
+    from registry.models.base import utcnow
+    from registry.scheduler import SchedulerRunner
+
+    app.config["TIMEZONE"] = "Asia/Shanghai"
+    for n in range(3):
+        file_plan(admin_api, n + 1, "2023-09-13")
+    with app.app_context():  # the dead run: started ten minutes ago, never finished
+        db.session.add(JobRun(job="reminders-daily", run_for=datetime(2026, 6, 15).date(),
+                              started_at=utcnow() - timedelta(minutes=10), holder="dead:1"))
+        db.session.commit()
+    log = []
+    standby = SchedulerRunner(app, report=log.append, now=lambda: SHANGHAI_0900)
+    try:
+        assert standby.step()
+        assert any("did not finish; running it now" in line for line in log), log
+        assert _wait_for(lambda: len(smtp.recipients()) == 3), smtp.recipients()
+        assert _wait_for(lambda: any(r.finished_at for r in _runs(app)))
+        standby.step()
+        assert len(smtp.recipients()) == 3  # finished: not run again
+        runs = _runs(app)
+        assert [r.holder for r in runs][0] == "dead:1" and runs[-1].finished_at is not None
+        assert "sent 3" in runs[-1].outcome
+    finally:
+        standby.stop()
+
+
+def test_a_run_missed_by_downtime_is_made_up_at_start(app, smtp, admin_api):
+    from registry.scheduler import SchedulerRunner
+
+    app.config["TIMEZONE"] = "Asia/Shanghai"
+    file_plan(admin_api, 1, "2023-09-13")
+    runner = SchedulerRunner(app, report=lambda line: None, now=lambda: SHANGHAI_0900)
+    try:
+        assert runner.step()
+        assert _wait_for(lambda: smtp.recipients() == ["contact1@example.com"])
+        assert _wait_for(lambda: any(r.finished_at for r in _runs(app)))
+    finally:
+        runner.stop()
+
+
+def test_nothing_is_made_up_before_the_run_time_or_after_a_finished_run(app, smtp, admin_api):
+    from registry.scheduler import SchedulerRunner, missed_jobs, recorded_run
+
+    app.config["TIMEZONE"] = "Asia/Shanghai"
+    file_plan(admin_api, 1, "2023-09-13")
+    assert missed_jobs(app, SHANGHAI_0700) == []  # 07:00: today's run is still ahead
+    assert [j for j, _t, _d in missed_jobs(app, SHANGHAI_0900)] == ["reminders-daily"]
+    with app.app_context(), recorded_run("reminders-daily", datetime(2026, 6, 15).date()):
+        pass
+    assert missed_jobs(app, SHANGHAI_0900) == []
+    runner = SchedulerRunner(app, report=lambda line: None, now=lambda: SHANGHAI_0900)
+    try:
+        assert runner.step()
+        time.sleep(1)
+        assert smtp.recipients() == []
+    finally:
+        runner.stop()
