@@ -88,7 +88,7 @@ class SubstancePatch(BaseModel):
 
 
 class SubstanceQuery(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     q: str | None = Field(None, max_length=100)
 
