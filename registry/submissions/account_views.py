@@ -28,6 +28,12 @@ def _officers_only():
     permissions.require(not permissions.is_enterprise_user(current_user), current_user)
 
 
+def _filled(form) -> dict:
+    """The form's fields left blank are left out, so a required one is named as required
+    ("此项为必填项"), not as "须为文本" (a blank reads as None)."""
+    return {k: v for k, v in form_data(form).items() if v is not None}
+
+
 def enterprise_accounts(enterprise_id: int) -> list[dict]:
     """For the enterprise page (a template global): its accounts."""
     return accounts.accounts_of(current_user, enterprise_id)
@@ -57,7 +63,7 @@ def _mail_failed(exc) -> None:
 def create(enterprise_id):
     try:
         user = accounts.create_account(current_user, enterprise_id,
-                                       validate(accounts.AccountIn, form_data(request.form)))
+                                       validate(accounts.AccountIn, _filled(request.form)))
     except ValidationFailed as exc:
         for field, messages in exc.fields.items():
             flash(f"{accounts.FIELD_LABELS.get(field, field)}：{'；'.join(messages)}", "danger")
@@ -128,7 +134,7 @@ def approve(request_id):
 def refuse(request_id):
     try:
         accounts.refuse(current_user, request_id,
-                        validate(accounts.DecisionIn, form_data(request.form)))
+                        validate(accounts.DecisionIn, _filled(request.form)))
     except ValidationFailed:
         flash(_("Give the reason for refusing; it is sent to the requester."), "danger")
     except Conflict as exc:
@@ -148,7 +154,7 @@ def register():
         abort(404)
     errors, data, status = {}, {}, 200
     if request.method == "POST":
-        data = form_data(request.form)
+        data = _filled(request.form)
         try:
             accounts.request_enrolment(validate(accounts.EnrolmentIn, data), request.remote_addr)
         except ValidationFailed as exc:

@@ -190,6 +190,10 @@ def test_the_public_form_names_bad_fields_and_is_throttled(app, client):
     assert r.status_code == 422
     page = r.get_data(as_text=True)
     assert page.count("is-invalid") >= 3
+    # A blank required field is named as required, not as "must be text".
+    r = _request(client, contact_name="", username="")
+    assert r.status_code == 422 and "此项为必填项" in r.get_data(as_text=True)
+    assert "须为文本" not in r.get_data(as_text=True)
     app.config["ENROLMENT_MAX_PER_HOUR"] = 2
     codes = [_request(client, username=f"user{n}").status_code for n in range(3)]
     assert codes[:2] == [200, 200] and codes[2] == 429
