@@ -121,7 +121,7 @@ def test_unknown_user_costs_as_much_as_a_wrong_password(app, accounts):
 
     def timed(username):
         best = None
-        for _ in range(3):
+        for _ in range(5):  # best of five: a busy machine slows single attempts
             t0 = time.perf_counter()
             assert _login(client, username, "wrong-password-x", OFFICE).status_code == 401
             elapsed = time.perf_counter() - t0
