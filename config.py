@@ -136,6 +136,15 @@ class Config:
     IMPORT_MAX_XML_MB = env_int("IMPORT_MAX_XML_MB", 100)
     IMPORT_MAX_ZIP_ENTRIES = env_int("IMPORT_MAX_ZIP_ENTRIES", 1_000)
     IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)
+    # Web imports run as jobs in the worker's threads (registry/workflows/import_jobs.py):
+    # the request waits this many seconds for the check or the import, then shows the
+    # status page (refreshed every IMPORT_STATUS_REFRESH_S); at most IMPORT_JOB_THREADS
+    # jobs run at once in a worker, the rest wait their turn; a job silent for
+    # IMPORT_JOB_STALE_S was lost with its worker and is shown as interrupted.
+    IMPORT_INLINE_WAIT_S = env_float("IMPORT_INLINE_WAIT_S", 3.0)
+    IMPORT_STATUS_REFRESH_S = env_int("IMPORT_STATUS_REFRESH_S", 2)
+    IMPORT_JOB_THREADS = env_int("IMPORT_JOB_THREADS", 1)
+    IMPORT_JOB_STALE_S = env_int("IMPORT_JOB_STALE_S", 30)
     # Risk map (domain.md §7). Imported official layers go to GEODATA_DIR and replace
     # the shipped ones layer by layer. Distances in a metric CRS (CGCS2000 3-degree GK).
     GEODATA_DIR = env_str("GEODATA_DIR", str(INSTANCE_DIR / "geodata"))

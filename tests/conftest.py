@@ -184,6 +184,9 @@ def _shared_app(database_url: str):
             "TODAY": PINNED_TODAY,
             "SERVER_NAME": None,
             "BABEL_DEFAULT_LOCALE": "zh_CN",
+            # The web import waits for its job (a test file is small); the tests of the
+            # status page set 0 to see it (tests/registry/workflows/test_import_jobs.py).
+            "IMPORT_INLINE_WAIT_S": 120,
         })
         _skip_fsync(app)
         _APPS[database_url] = (app, copy.deepcopy(dict(app.config)),

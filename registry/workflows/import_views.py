@@ -1,17 +1,18 @@
 """Import pages (routes on the workflows blueprint): upload -> preview (a dry run) -> confirm;
-template and error report."""
+template and error report. The check and the import each run as a job
+(``import_jobs``): the request waits a moment for it, and a big file gets the status page."""
 from __future__ import annotations
 
 import io
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from registry.errors import ValidationFailed
+from registry.extensions import db
 from registry.jurisdictions.service import list_counties
-from registry.workflows import uploads
-from registry.workflows.importer import run_import
+from registry.workflows import import_jobs, uploads
 from registry.workflows.permissions import require_import
 from registry.workflows.source import read_register
 from registry.workflows.workbooks import report_workbook, template_workbook
@@ -38,6 +39,27 @@ def import_template():
     return _xlsx(template_workbook(list_counties()), "企业及预案登记表（导入模板）.xlsx")
 
 
+def _after(job):
+    """Where a finished job leads: its result, or the status page saying what happened."""
+    token = job.token
+    if job.state == import_jobs.DONE and job.committed:
+        flash(_("Imported %(rows)s rows from %(name)s in one transaction.", rows=job.rows,
+                name=job.filename), "success")
+        return redirect(url_for("enterprises.index"))
+    if job.state == import_jobs.DONE:
+        return redirect(url_for("workflows.import_preview", token=token))
+    return redirect(url_for("workflows.import_status", token=token))
+
+
+def _start_and_wait(token, kind):
+    """Start the job and wait a moment for it: the finished job, or None to show its status."""
+    import_jobs.start(current_user, token, kind)
+    # The request's own unit of work ends before it waits: an open transaction would hold
+    # SQLite's write lock against the job (and a PostgreSQL connection idle meanwhile).
+    db.session.commit()
+    return import_jobs.wait(token, current_app.config["IMPORT_INLINE_WAIT_S"])
+
+
 @bp.post("/import")
 @login_required
 def import_upload():
@@ -47,18 +69,22 @@ def import_upload():
         if upload is None or not upload.filename:
             raise ValidationFailed({"file": [_("Choose a file to upload.")]})
         token = uploads.save_upload(current_user, upload.stream, upload.filename)
-        path, meta, _r = uploads.load_upload(current_user, token)
-        result = run_import(current_user, read_register(path, meta["filename"]), dry_run=True)
     except ValidationFailed as exc:
         return render_template("workflows/import.html", errors=exc.fields), 422
-    uploads.store_result(token, result)
-    return redirect(url_for("workflows.import_preview", token=token))
+    job = _start_and_wait(token, import_jobs.CHECK)
+    if job is not None and job.state == import_jobs.FAILED:
+        # Refused within the wait (an unreadable file, a missing column): said on the form.
+        uploads.discard(token)
+        return render_template("workflows/import.html", errors=job.failure), 422
+    return redirect(url_for("workflows.import_status", token=token)) if job is None else _after(job)
 
 
 @bp.get("/import/<token>")
 @login_required
 def import_preview(token):
     _path, meta, result = uploads.load_upload(current_user, token)
+    if result is None or import_jobs.active(token) is not None:
+        return redirect(url_for("workflows.import_status", token=token))
     only_changes = request.args.get("only") == "changes"
     return render_template("workflows/preview.html", token=token, meta=meta, result=result,
                            only_changes=only_changes)
@@ -67,16 +93,21 @@ def import_preview(token):
 @bp.post("/import/<token>/confirm")
 @login_required
 def import_confirm(token):
-    path, meta, _r = uploads.load_upload(current_user, token)
-    result = run_import(current_user, read_register(path, meta["filename"]))
-    if not result.committed:
-        # The data changed since the preview: show what is wrong now.
-        uploads.store_result(token, result)
+    uploads.load_upload(current_user, token)  # the owner's, and still there
+    if import_jobs.active(token) is not None:  # pressed twice: the first is under way
+        return redirect(url_for("workflows.import_status", token=token))
+    job = _start_and_wait(token, import_jobs.IMPORT)
+    return redirect(url_for("workflows.import_status", token=token)) if job is None else _after(job)
+
+
+@bp.get("/import/<token>/status")
+@login_required
+def import_status(token):
+    job = import_jobs.status(current_user, token)
+    if job.state == import_jobs.DONE and not job.committed and uploads.exists(token):
         return redirect(url_for("workflows.import_preview", token=token))
-    uploads.discard(token)
-    flash(_("Imported %(rows)s rows from %(name)s in one transaction.", rows=result.rows,
-            name=meta["filename"]), "success")
-    return redirect(url_for("enterprises.index"))
+    return render_template("workflows/import_status.html", job=job,
+                           refresh=current_app.config["IMPORT_STATUS_REFRESH_S"])
 
 
 @bp.get("/import/<token>/report.xlsx")

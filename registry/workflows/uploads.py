@@ -43,10 +43,26 @@ def save_upload(user, stream, filename: str) -> str:
     return token
 
 
+def valid_token(token: str) -> bool:
+    """A token as ``save_upload`` makes them (32 hex digits): nothing else names a file."""
+    return len(token) == 32 and all(c in "0123456789abcdef" for c in token)
+
+
 def _meta_path(token: str) -> Path:
-    if not token.isalnum() or len(token) != 32:
+    if not valid_token(token):
         raise NotFound(_("This upload no longer exists; upload the file again."))
     return _folder() / f"{token}.json"
+
+
+def job_path(token: str) -> Path:
+    """Where the state of the upload's check or import job is kept (import_jobs)."""
+    if not valid_token(token):
+        raise NotFound(_("This upload no longer exists; upload the file again."))
+    return _folder() / f"{token}.job.json"
+
+
+def exists(token: str) -> bool:
+    return valid_token(token) and (_folder() / f"{token}.json").exists()
 
 
 def load_upload(user, token: str) -> tuple[Path, dict, ImportResult | None]:
@@ -68,8 +84,13 @@ def store_result(token: str, result: ImportResult) -> None:
     meta_path.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
 
 
-def discard(token: str) -> None:
+def discard(token: str, *, keep_job: bool = False) -> None:
+    """Delete the upload; ``keep_job`` keeps the state of its finished job, so that its
+    status page can still say what was imported."""
     meta_path = _meta_path(token)
-    meta = json.loads(meta_path.read_text("utf-8"))
-    (_folder() / f"{token}{meta['suffix']}").unlink(missing_ok=True)
-    meta_path.unlink(missing_ok=True)
+    if meta_path.exists():
+        meta = json.loads(meta_path.read_text("utf-8"))
+        (_folder() / f"{token}{meta['suffix']}").unlink(missing_ok=True)
+        meta_path.unlink(missing_ok=True)
+    if not keep_job:
+        job_path(token).unlink(missing_ok=True)

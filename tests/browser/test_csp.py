@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from pathlib import Path
 
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
@@ -137,7 +139,7 @@ def _pages(app, records) -> list[str]:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or rule.rule.startswith("/api"):
             continue
-        if rule.endpoint == "workflows.import_preview":
+        if rule.endpoint in ("workflows.import_preview", "workflows.import_status"):
             continue  # reached by uploading a file, below
         missing = rule.arguments - records.keys()
         if missing:
@@ -202,6 +204,31 @@ def test_every_page_runs_under_the_strict_policy(app, demo_browser, runner, acco
     driver.find_element(By.CSS_SELECTOR, "main form button").click()
     WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "import-preview"))
     assert browser.csp_violations() == [], "/import/<token>"
+    # The status page of a check under way, in the state its worker writes (a file of a
+    # county's size is checked before the page could be seen).
+    token = re.search(r"/import/([0-9a-f]{32})", driver.current_url).group(1)
+    job_file = Path(app.config["UPLOAD_DIR"]) / "imports" / f"{token}.job.json"
+    job = json.loads(job_file.read_text("utf-8"))
+    job_file.write_text(json.dumps({**job, "state": "running", "finished_at": None,
+                                    "heartbeat": time.time() + 600, "rows_done": 1200,
+                                    "rows_total": 3000}), "utf-8")
+    app.config["IMPORT_STATUS_REFRESH_S"] = 600  # no reload while axe looks
+    browser.get(f"/import/{token}/status")
+    assert driver.find_elements(By.ID, "import-progress")
+    assert browser.csp_violations() == [], "/import/<token>/status"
+    assert not axe.violations(driver), "/import/<token>/status"
+    # The page follows its job: paused, it stays; resumed, it goes to the preview once the
+    # job has finished (the script fetches the page again and follows the redirect).
+    app.config["IMPORT_STATUS_REFRESH_S"] = 1
+    browser.get(f"/import/{token}/status")
+    driver.find_element(By.ID, "import-pause").click()
+    job_file.write_text(json.dumps(job), "utf-8")
+    time.sleep(2.5)
+    assert driver.current_url.endswith("/status") and driver.find_elements(By.ID, "import-progress")
+    driver.find_element(By.ID, "import-pause").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "import-preview"))
+    assert not driver.current_url.endswith("/status")
+    app.config["IMPORT_STATUS_REFRESH_S"] = 2
 
     # The dashboard's charts drew (Chart.js sets its canvas sizes through CSSOM only).
     browser.get("/")

@@ -276,6 +276,7 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("POST", "/import/<token>/confirm"): [
         Case("302 404 404 404 404", form=lambda n, r: {}, params={"token": "f" * 32})],
     ("GET", "/import/<token>/report.xlsx"): [Case("302 404 404 404 404", params={"token": "f" * 32})],
+    ("GET", "/import/<token>/status"): [Case("302 404 404 404 404", params={"token": "f" * 32})],
     ("GET", "/export/<name>.<fmt>"): [
         Case("302 200 200 200 200", params={"name": "enterprises", "fmt": "csv"}),
         Case("302 200 200 200 200", params={"name": "plans", "fmt": "xlsx"}),
