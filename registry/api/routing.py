@@ -48,6 +48,12 @@ def _authenticate():
 
 
 def _query_args(schema: type[BaseModel]) -> dict:
+    """The query string as a dict for ``schema``. A parameter the schema does not know is
+    refused, naming it (as the OpenAPI document says: additionalProperties false) — a typo
+    such as ``?county_cod=`` must not silently return the unfiltered list."""
+    unknown = sorted(key for key in request.args if key not in schema.model_fields)
+    if unknown:
+        raise ValidationFailed({key[:64]: [_("Unknown field.")] for key in unknown[:20]})
     args = {}
     for key in request.args:
         values = request.args.getlist(key)
