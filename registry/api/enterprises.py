@@ -3,11 +3,15 @@ from flask import Response, current_app
 from registry import data_version, permissions
 from registry.api import bp
 from registry.api.routing import operation
-from registry.api.schemas import EnterpriseOut, EnterprisePage
+from registry.api.schemas import EnterpriseDetail, EnterprisePage
 from registry.clock import today as local_today
 from registry.enterprises import service
 from registry.plans.status import due_soon_until
 from registry.enterprises.schemas import EnterpriseIn, EnterprisePatch, EnterpriseQuery
+
+
+def _detail(enterprise) -> dict:
+    return {**service.to_dict(enterprise), "warnings": service.warnings(enterprise)}
 
 
 def _list_item(row):
@@ -19,9 +23,9 @@ def _list_item(row):
 
 
 @operation(bp, "/enterprises", "POST", "Register an enterprise", "enterprises",
-           body=EnterpriseIn, response=EnterpriseOut, status=201, errors=(401, 403, 409, 422))
+           body=EnterpriseIn, response=EnterpriseDetail, status=201, errors=(401, 403, 409, 422))
 def create_enterprise(user, body):
-    return service.to_dict(service.create_enterprise(user, body))
+    return _detail(service.create_enterprise(user, body))
 
 
 @operation(bp, "/enterprises", "GET", "List enterprises in your jurisdiction", "enterprises",
@@ -50,12 +54,12 @@ LIST_CACHE_BYTES = 16 * 2**20
 
 
 @operation(bp, "/enterprises/{enterprise_id}", "GET", "One enterprise", "enterprises",
-           response=EnterpriseOut, errors=(401, 403, 404))
+           response=EnterpriseDetail, errors=(401, 403, 404))
 def get_enterprise(user, enterprise_id):
-    return service.to_dict(service.get_enterprise(user, enterprise_id))
+    return _detail(service.get_enterprise(user, enterprise_id))
 
 
 @operation(bp, "/enterprises/{enterprise_id}", "PATCH", "Change an enterprise", "enterprises",
-           body=EnterprisePatch, response=EnterpriseOut, errors=(401, 403, 404, 409, 422))
+           body=EnterprisePatch, response=EnterpriseDetail, errors=(401, 403, 404, 409, 422))
 def update_enterprise(user, enterprise_id, body):
-    return service.to_dict(service.update_enterprise(user, enterprise_id, body))
+    return _detail(service.update_enterprise(user, enterprise_id, body))

@@ -42,6 +42,18 @@ class EnterpriseOut(BaseModel):
     receiving_water: str | None = None
 
 
+class FieldWarning(BaseModel):
+    """Saved, but it looks wrong: the field, the rule and what to check (never a refusal)."""
+    field: str
+    rule: str
+    message: str
+
+
+class EnterpriseDetail(EnterpriseOut):
+    """One enterprise as registered, changed or read, with what looks wrong in it."""
+    warnings: list[FieldWarning]
+
+
 class CurrentPlanSummary(BaseModel):
     id: int
     filing_number: str

@@ -80,6 +80,24 @@ def check_location(longitude, latitude) -> None:
                                           "is then listed on 位置核查 to be placed).")]})
 
 
+def warnings(enterprise: Enterprise) -> list[dict]:
+    """What is saved but looks wrong, as ``{field, rule, message}`` (never a refusal):
+    positions 3–8 of the credit code no known GB/T 2260 division (the table changes every
+    year), a point outside the county given. The API answers and the web form say these."""
+    from registry.map.service import location_warning  # the map reads enterprises, not back
+    from registry.rules.credit_code import division_warning
+    from registry.validation import rule_message
+
+    found = []
+    if (violation := division_warning(enterprise.credit_code)) is not None:
+        found.append({"field": "credit_code", "rule": violation.rule,
+                      "message": rule_message(violation)})
+    outside = location_warning(enterprise.county_code, enterprise.longitude, enterprise.latitude)
+    if outside is not None:
+        found.append({"field": "longitude", "rule": "location.outside_county", "message": outside})
+    return found
+
+
 def check_discharge(longitude, latitude) -> None:
     """The discharge point (排放口) has both coordinates or neither. Raises ValidationFailed."""
     if (longitude is None) != (latitude is None):

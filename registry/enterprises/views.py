@@ -8,8 +8,7 @@ from registry.enterprises.schemas import EnterpriseIn, EnterprisePatch, Enterpri
 from registry.errors import Conflict, ValidationFailed
 from registry.jurisdictions.service import counties_in_view, counties_writable
 from registry.plans.service import history
-from registry.rules.credit_code import division_warning
-from registry.validation import form_data, rule_message, validate
+from registry.validation import form_data, validate
 from registry.web.queries import read_query
 
 bp = Blueprint("enterprises", __name__)
@@ -29,20 +28,12 @@ def _form(enterprise=None, errors=None, data=None, status=200):
                            data=data or {}, counties=counties_writable(current_user)), status
 
 
-def _warn_location(enterprise) -> None:
-    """A point outside the county given: saved, with a warning (issue #16 §2.5)."""
-    from registry.map.service import location_warning
-
-    warning = location_warning(enterprise.county_code, enterprise.longitude, enterprise.latitude)
-    if warning is not None:
-        flash(warning, "warning")
-
-
-def _warn_division(credit_code: str) -> None:
-    """Positions 3–8 no known division code: saved, with a warning (GB/T 2260 changes)."""
-    warning = division_warning(credit_code)
-    if warning is not None:
-        flash(rule_message(warning), "warning")
+def _warn(enterprise, *, credit_code_changed: bool = True) -> None:
+    """Saved, but it looks wrong: each warning flashed (a point outside its county, issue
+    #16 §2.5; an unknown division code, said only when the code was given now)."""
+    for warning in service.warnings(enterprise):
+        if warning["field"] != "credit_code" or credit_code_changed:
+            flash(warning["message"], "warning")
 
 
 @bp.route("/enterprises/new", methods=["GET", "POST"])
@@ -59,8 +50,7 @@ def create():
     except Conflict as exc:
         return _form(errors={"credit_code": [exc.message]}, data=data, status=409)
     flash(_("Enterprise registered."), "success")
-    _warn_division(enterprise.credit_code)
-    _warn_location(enterprise)
+    _warn(enterprise)
     return redirect(url_for("enterprises.show", enterprise_id=enterprise.id))
 
 
@@ -80,9 +70,7 @@ def edit(enterprise_id):
     except Conflict as exc:
         return _form(enterprise, errors={"credit_code": [exc.message]}, data=data, status=409)
     flash(_("Changes saved."), "success")
-    if changes.credit_code:
-        _warn_division(changes.credit_code)
-    _warn_location(enterprise)
+    _warn(enterprise, credit_code_changed=bool(changes.credit_code))
     return redirect(url_for("enterprises.show", enterprise_id=enterprise_id))
 
 

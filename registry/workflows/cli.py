@@ -42,5 +42,10 @@ def import_command(file: Path, dry_run: bool, report_path: Path | None):
         raise click.ClickException(f"{len(result.errors)} error(s) in "
                                    f"{len({e.row for e in result.errors if e.row})} row(s); "
                                    "nothing was imported")
+    for w in result.warnings:
+        click.echo(f"warning: row {w.row}\t{w.column}\t{w.value!r}\t{w.message}", err=True)
+    if result.warning_count > len(result.warnings):
+        click.echo(f"warning: {result.warning_count - len(result.warnings)} more row(s) with "
+                   "the same kind of warning", err=True)
     click.echo("dry run: every row is valid; nothing was written" if dry_run
                else "imported: all rows written in one transaction")

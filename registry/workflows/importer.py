@@ -35,7 +35,8 @@ from registry.bulk_insert import refresh_statistics
 from registry.jurisdictions.service import list_counties
 from registry.models import Enterprise, Plan
 from registry.plans.schemas import PlanIn
-from registry.validation import validate
+from registry.rules.credit_code import division_warning
+from registry.validation import rule_message, validate
 from registry.workflows import bulk, cells
 from registry.workflows.columns import BY_KEY, DOCUMENT_NAMES, EXAMPLE_MARK, FIELD_COLUMN, header_map
 from registry.workflows.matching import Matcher, ParsedRow, RowFailed
@@ -66,6 +67,10 @@ class ImportResult:
     committed: bool = False
     dry_run: bool = False
     unplaced: int = 0  # enterprises without coordinates after the import (待定位)
+    # Rows imported but looking wrong (an unknown division code in the credit code): the
+    # first PREVIEW_ROWS, and how many in all.
+    warnings: list[RowError] = field(default_factory=list)
+    warning_count: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -73,7 +78,8 @@ class ImportResult:
     @classmethod
     def from_dict(cls, data: dict) -> ImportResult:
         errors = [RowError(**e) for e in data.pop("errors", [])]
-        return cls(errors=errors, **data)
+        warnings = [RowError(**w) for w in data.pop("warnings", [])]
+        return cls(errors=errors, warnings=warnings, **data)
 
 
 def _missing_columns(found) -> list[str]:
@@ -266,6 +272,7 @@ def _decide_all(matcher: Matcher, parsed: list, columns, result: ImportResult) -
             continue
         if outcome["unplaced"]:
             unplaced.add(outcome["credit_code"])
+        _warn(item, columns, result)
         line = {"row": item.number, **outcome}
         if len(result.preview) < PREVIEW_ROWS:
             result.preview.append(line)
@@ -274,6 +281,20 @@ def _decide_all(matcher: Matcher, parsed: list, columns, result: ImportResult) -
             result.changes.append(line)
     result.counts = dict(matcher.counts)
     result.unplaced = len(unplaced)
+
+
+def _warn(item: ParsedRow, columns, result: ImportResult) -> None:
+    """A row that passes but whose credit code names no known division (GB/T 2260 changes
+    every year, so it is imported, with a warning the preview and the CLI show)."""
+    violation = division_warning(item.enterprise.credit_code)
+    if violation is None:
+        return
+    result.warning_count += 1
+    if len(result.warnings) < PREVIEW_ROWS:
+        column = BY_KEY["credit_code"]
+        index = next((i for i, c in columns.items() if c.key == "credit_code"), -1)
+        result.warnings.append(RowError(item.number, column.header, item.enterprise.credit_code,
+                                        rule_message(violation), index))
 
 
 @contextmanager

@@ -137,3 +137,32 @@ def test_non_json_body_is_422_not_500(admin_api):
     assert r.status_code == 422
     r = admin_api.post("/enterprises", json=[1, 2])
     assert r.status_code == 422
+
+
+def test_saved_but_doubtful_fields_come_back_as_warnings(admin_api):
+    """Issue #22 §2: positions 3–8 no GB/T 2260 division (99 is no province) and a point
+    outside the county given are saved, and the answer says so, naming field and rule."""
+    from registry.rules.credit_code import build_credit_code
+
+    doubtful = build_credit_code("91", "991081", "MA000042")
+    r = admin_api.post("/enterprises", json=enterprise_payload(
+        1, county_code="411002", credit_code=doubtful, longitude=113.47, latitude=34.14))
+    assert r.status_code == 201, r.json
+    warnings = {w["field"]: w for w in r.json["warnings"]}
+    assert set(warnings) == {"credit_code", "longitude"}
+    assert warnings["credit_code"]["rule"] == "credit_code.division"
+    assert "991081" in warnings["credit_code"]["message"]
+    assert warnings["longitude"]["rule"] == "location.outside_county"
+    assert "禹州市" in warnings["longitude"]["message"]  # where 113.47, 34.14 lies
+    eid = r.json["id"]
+    assert admin_api.get(f"/enterprises/{eid}").json["warnings"] == r.json["warnings"]
+    # Corrected: no warning is left.
+    r = admin_api.patch(f"/enterprises/{eid}", json={
+        "credit_code": build_credit_code("91", "411002", "MA000042"),
+        "longitude": 113.83, "latitude": 34.03})
+    assert r.status_code == 200, r.json
+    assert r.json["warnings"] == []
+    # A real code and a point in its county: none (the list, as always, carries none).
+    r = admin_api.post("/enterprises", json=enterprise_payload(2))
+    assert r.status_code == 201 and r.json["warnings"] == []
+    assert "warnings" not in admin_api.get("/enterprises").json["items"][0]

@@ -88,3 +88,30 @@ def test_viewer_cannot_import_and_wrong_files_are_named(app, client, accounts, t
     (tmp_path / "fake.xlsx").write_text("not a workbook")
     r = _upload(client, tmp_path / "fake.xlsx")
     assert r.status_code == 422 and "不是可读取的 .xlsx 工作簿" in r.get_data(as_text=True)
+
+
+def test_an_unknown_division_code_is_imported_with_a_warning(app, client, runner, accounts,
+                                                             tmp_path):
+    """Issue #22 §2: a credit code passing GB 32100 but whose positions 3–8 are no GB/T 2260
+    division (99 is no province) is a warning in the preview and the CLI, not an error."""
+    from registry.rules.credit_code import build_credit_code
+
+    doubtful = build_credit_code("91", "991081", "MA000042")
+    path = write_xlsx(tmp_path / "登记表.xlsx", [row(1), row(2, 统一社会信用代码=doubtful)])
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+    preview = client.get(_upload(client, path).headers["Location"]).get_data(as_text=True)
+    assert 'id="import-warnings"' in preview and "以下 1 行可以导入" in preview
+    warning = re.search(r'id="import-warnings".*?</div>', preview, re.S).group(0)
+    assert doubtful in warning and "第 3–8 位“991081”不是已知的行政区划代码" in warning
+    assert "<td>3</td>" in warning  # the file's row 3 (header, row(1), row(2))
+    r = runner.invoke(args=["import", str(path), "--dry-run"])
+    assert r.exit_code == 0, r.output
+    assert f"warning: row 3\t统一社会信用代码\t'{doubtful}'" in r.output
+    token = re.search(r"/import/([0-9a-f]{32})/confirm", preview).group(1)
+    client.post(f"/import/{token}/confirm", data={"csrf_token": csrf_token(client, f"/import/{token}")})
+    assert _count(app, "Enterprise") == 2
+    # A clean register shows no warning block.
+    clean = write_xlsx(tmp_path / "干净.xlsx", [row(3)])
+    preview = client.get(_upload(client, clean).headers["Location"]).get_data(as_text=True)
+    assert 'id="import-warnings"' not in preview and "确认导入" in preview
