@@ -56,12 +56,27 @@ DRAWN_RIVERS = {
     "北汝河": [(112.47, 34.16), (112.62, 34.16), (112.84, 34.15), (113.02, 34.06),
               (113.22, 33.99), (113.36, 33.90), (113.49, 33.84), (113.58, 33.77),
               (113.66, 33.71)],
+    # 《清潩河史话》(路志纯, 长葛市地名普查专家咨询委员会; from the second national
+    # place-name survey, published by 许昌市民政局): from 白龙池 in 新郑 through 长葛
+    # (官亭, 增福庙, the city, 和尚桥), 许昌 (the city's east side), 临颍 (its north-east)
+    # and 鄢陵, into 颍河 2 km below 赵庄闸 in southern 鄢陵.
     "清潩河": [(113.62, 34.47), (113.68, 34.37), (113.74, 34.28), (113.77, 34.21),
-              (113.80, 34.12), (113.83, 34.04), (113.87, 33.96), (113.92, 33.87),
-              (113.96, 33.78), (113.99, 33.70)],
+              (113.80, 34.13), (113.84, 34.06), (113.88, 34.00), (113.93, 33.95),
+              (113.99, 33.91), (114.06, 33.89), (114.12, 33.87), (114.17, 33.85),
+              (114.21, 33.82)],
     "双洎河": [(113.38, 34.53), (113.55, 34.44), (113.74, 34.39), (113.86, 34.31),
               (113.98, 34.24), (114.10, 34.18), (114.22, 34.13), (114.35, 34.08),
               (114.43, 34.01)],
+}
+# Stretches where WDB-II's small-scale line is known to be off, redrawn through known
+# places; the first and last points lie on the WDB-II line, which is replaced between them.
+# 颍河 below 繁城: WDB-II bends south through 郾城区 (~25 km) and meets the 沙河 valley;
+# the river runs east north of 临颍's county seat, through southern 鄢陵 (陶城, where
+# 清潩河 joins it) and into 西华 at 逍遥 (许昌日报 颍川行, 2025: 禹州—襄城—临颍—周口;
+# 水经注: 颍水 past 临颍 to 溵强/逍遥; 《清潩河史话》: the confluence in southern 鄢陵).
+WDB_REDRAWN = {
+    "颍河": [(113.86555, 33.85889), (113.93, 33.85), (114.00, 33.84), (114.08, 33.835),
+             (114.15, 33.83), (114.22, 33.815), (114.29, 33.80), (114.37749, 33.77251)],
 }
 RECEIVING = {"北汝河": "沙河", "清潩河": "颍河", "双洎河": "贾鲁河", "颍河": "沙颍河", "贾鲁河": "沙颍河"}
 # [assumed] mean flow speeds (m/s) for arrival-time estimates; configurable in the data.
@@ -201,10 +216,27 @@ def _insert_vertex(line: LineString, point: Point) -> tuple[LineString, Point]:
     return line, Point(coords[-1])
 
 
+_SOURCES = {
+    "颍河": "WDB-II; 临颍—西华 redrawn (许昌日报 颍川行 2025; 清潩河史话)",
+    "清潩河": "drawn (清潩河史话, 路志纯, 第二次全国地名普查 长葛市)",
+}
+
+
+def _splice(line: LineString, stretch: LineString) -> LineString:
+    """`line` with the part between `stretch`'s ends replaced by `stretch`."""
+    start = line.project(Point(stretch.coords[0]))
+    end = line.project(Point(stretch.coords[-1]))
+    head = list(substring(line, 0, start).coords)[:-1]
+    tail = list(substring(line, end, line.length).coords)[1:]
+    return LineString(head + list(stretch.coords) + tail)
+
+
 def rivers() -> gpd.GeoDataFrame:
     """The named rivers, oriented upstream -> downstream, confluences snapped."""
     pieces = _wdb_pieces()
     lines = {name: _chain(pieces, *ends) for name, ends in WDB_RIVERS.items()}
+    for name, waypoints in WDB_REDRAWN.items():
+        lines[name] = _splice(lines[name], _drawn(name, waypoints))
     for name, waypoints in DRAWN_RIVERS.items():
         lines[name] = _drawn(name, waypoints)
 
@@ -219,7 +251,7 @@ def rivers() -> gpd.GeoDataFrame:
         coords = list(lines[trib].coords)
         lines[trib] = LineString(coords[:-1] + [(snapped.x, snapped.y)])
     rows = [{"name": n, "flow_speed_mps": SPEEDS[n],
-             "source": "WDB-II" if n in WDB_RIVERS or n == "沙颍河" else "drawn",
+             "source": _SOURCES.get(n, "WDB-II" if n in WDB_RIVERS or n == "沙颍河" else "drawn"),
              "geometry": g} for n, g in lines.items()]
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
 
@@ -293,7 +325,9 @@ def intercepts(rivers_gdf: gpd.GeoDataFrame, sections_gdf: gpd.GeoDataFrame) -> 
             continue
         line = metric[section.river]
         pt = line.interpolate(max(line.project(section.geometry) - 3000, 0))
-        rows.append({"name": f"{section.river}出境前拦截闸（示例）", "kind": "sluice", "river": section.river,
+        county = section.name[len(section.river):section.name.index("—")]
+        rows.append({"name": f"{section.river}{county}出境前拦截闸（示例）", "kind": "sluice",
+                     "river": section.river,
                      "demo": True, "geometry": pt})
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=METRIC).to_crs(WGS84)
     dam = {"name": "白沙水库大坝（示例位置）", "kind": "dam", "river": "颍河", "demo": True,

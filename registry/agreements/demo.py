@@ -42,7 +42,9 @@ def _agreements(today: date) -> list[dict]:
          "meeting_cadence": "每年召开一次联席会议，双方轮流承办",
          "parties": [{"city_name": "漯河市", "city_code": "411100",
                       "environment_department": "漯河市生态环境局", "water_department": "漯河市水利局",
-                      "river_roles": [{"river": r, "role": "downstream"} for r in ("颍河", "清潩河", "北汝河", "沙河")],
+                      # 颍河 and 清潩河 leave 许昌 into 临颍 and come back into 鄢陵.
+                      "river_roles": [{"river": r, "role": "both"} for r in ("颍河", "清潩河")]
+                      + [{"river": r, "role": "downstream"} for r in ("北汝河", "沙河")],
                       "contacts": [
                           _contact("李建国", "应急管理科科长", "0395-3100110", "0395-3100120", "13803950101",
                                    "lhyj@example.com", ago(months=2)),
@@ -53,7 +55,7 @@ def _agreements(today: date) -> list[dict]:
               "longitude": 113.761324, "latitude": 33.873972, "monitored_by": "joint",
               "layer_key": "颍河建安区—临颍县出境断面（示例）"},
              {"name": "清潩河许昌—漯河交界断面" + DEMO, "river": "清潩河", "counterpart_city": "漯河市",
-              "longitude": 113.874676, "latitude": 33.950578, "monitored_by": "home",
+              "longitude": 113.921624, "latitude": 33.955846, "monitored_by": "home",
               "layer_key": "清潩河建安区—临颍县出境断面（示例）"},
              {"name": "北汝河襄城—舞阳交界断面" + DEMO, "river": "北汝河", "counterpart_city": "漯河市",
               "longitude": 113.64406, "latitude": 33.69859, "monitored_by": "counterpart",
@@ -66,7 +68,7 @@ def _agreements(today: date) -> list[dict]:
          "signed_on": SIGNED["周口市"], "term_years": 5,
          "notification_triggers": TRIGGERS, "notification_channel": "电话通报，随后以传真或电子政务邮件书面报告",
          "notification_limit_hours": 2,
-         "joint_monitoring": "双洎河鄢陵—扶沟交界断面由双方各自监测，每周交换数据",
+         "joint_monitoring": "颍河鄢陵—西华、双洎河鄢陵—扶沟交界断面由双方各自监测，每周交换数据",
          "meeting_cadence": "每半年召开一次联络员会议",
          "parties": [{"city_name": "周口市", "city_code": "411600",
                       "environment_department": "周口市生态环境局", "water_department": "周口市水利局",
@@ -78,6 +80,9 @@ def _agreements(today: date) -> list[dict]:
                           _contact("孙敏", "扶沟分局局长", "0394-6200119", None, "13603940202",
                                    "fgfj@example.com", ago(months=3))]}],
          "sections": [
+             {"name": "颍河鄢陵—西华交界断面" + DEMO, "river": "颍河", "counterpart_city": "周口市",
+              "longitude": 114.306036, "latitude": 33.795535, "monitored_by": "joint",
+              "layer_key": "颍河鄢陵县—西华县出境断面（示例）"},
              {"name": "双洎河鄢陵—扶沟交界断面" + DEMO, "river": "双洎河", "counterpart_city": "周口市",
               "longitude": 114.269032, "latitude": 34.11255, "monitored_by": "joint",
               "layer_key": "双洎河鄢陵县—扶沟县出境断面（示例）"}]},

@@ -10,7 +10,11 @@ def test_demo_agreements(demo, admin_api):
     assert by_city["周口市"]["rivers"] == ["颍河", "双洎河"]
     assert by_city["平顶山市"]["rivers"] == ["北汝河"]
     assert by_city["平顶山市"]["parties"][0]["river_roles"] == [{"river": "北汝河", "role": "upstream"}]
-    assert {r["role"] for r in by_city["漯河市"]["parties"][0]["river_roles"]} == {"downstream"}
+    # 颍河 and 清潩河 leave 许昌 into 临颍 and come back into 鄢陵 (issue #22 point 3).
+    assert {r["river"]: r["role"] for r in by_city["漯河市"]["parties"][0]["river_roles"]} == {
+        "颍河": "both", "清潩河": "both", "北汝河": "downstream", "沙河": "downstream"}
+    zhoukou_sections = {s["layer_key"] for s in by_city["周口市"]["sections"]}
+    assert "颍河鄢陵县—西华县出境断面（示例）" in zhoukou_sections
     # One of each status, to show what officers will see.
     assert {a["status"] for a in items} == {"active", "expiring", "expired"}
     for a in items:

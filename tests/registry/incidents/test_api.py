@@ -31,7 +31,7 @@ def test_create_traces_downstream_and_owes_luohe(officer_api, luohe_agreement):
     zhoukou = next(n for n in body["notifications_due"] if n["city"] == "周口市")
     assert zhoukou["agreement_id"] is None and zhoukou["contacts"] == []
     # The sluice before 颍河 leaves the city: on the path, after 禹州's intake (5 km down).
-    sluice = next(p for p in body["intercepts"] if p["name"] == "颍河出境前拦截闸（示例）")
+    sluice = next(p for p in body["intercepts"] if p["name"] == "颍河建安区出境前拦截闸（示例）")
     assert 40_000 < sluice["distance_along_path_m"] < 48_000
     assert sluice["before_first_intake"] is False and 20 < sluice["arrival_hours"] < 27
     assert "白沙水库大坝（示例位置）" not in {p["name"] for p in body["intercepts"]}  # upstream
