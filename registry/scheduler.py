@@ -188,11 +188,16 @@ class SchedulerRunner:
         except Exception:  # noqa: BLE001 - database unreachable: try again next poll
             self.app.logger.exception("scheduler catch-up check failed")
             return
-        for job_id, target, day in missed:
-            if self.scheduler.get_job(f"{job_id}-catch-up") is not None:
-                continue  # queued or running
-            self.scheduler.add_job(target, "date", id=f"{job_id}-catch-up",
-                                   run_date=datetime.now(UTC))
+        now = datetime.now(UTC)
+        for job_id, _target, day in missed:
+            # The daily job itself is brought forward (not a one-off "date" job: APScheduler
+            # removes a spent one-off job after running it, which raises in its thread when
+            # the scheduler is being shut down at that moment). Its max_instances=1 keeps
+            # the catch-up from ever running beside the job's own run.
+            job = self.scheduler.get_job(job_id)
+            if job is None or (job.next_run_time is not None and job.next_run_time <= now):
+                continue  # already brought forward, about to run
+            job.modify(next_run_time=now)
             self.report(f"scheduler: {job_id} for {day} did not finish; running it now")
 
     def run(self, stop: threading.Event) -> None:
