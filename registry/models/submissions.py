@@ -27,6 +27,13 @@ class Submission(db.Model):
     risk_notation: Mapped[str | None] = mapped_column(sa.String(120))
     plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plans.id"))  # revised/changed
     reason: Mapped[str | None] = mapped_column(sa.Text)
+    # change_notice: when the minor change happened (the bureau is told within 20 working
+    # days of it, 环发〔2015〕4号).
+    changed_on: Mapped[date | None]
+    # The risk inventory (registry.substances InventoryIn, as JSON) and its HJ 941 grade
+    # as computed when it was saved; filed with the plan at acceptance.
+    inventory: Mapped[dict | None] = mapped_column(sa.JSON)
+    grading: Mapped[dict | None] = mapped_column(sa.JSON)
     first_received_on: Mapped[date | None]  # judges filed_late
     received_on: Mapped[date | None]
     reply_due_on: Mapped[date | None]

@@ -147,33 +147,45 @@ def correct_plan(actor, plan_id: int, data: CorrectionIn, *, commit: bool = True
     return plan
 
 
+def change_date_errors(plan: Plan, changed_on: date | None, today: date) -> dict:
+    """``{"changed_on": [message]}`` when a minor change's date is missing, in the future
+    or before the plan was signed; ``{}`` when it is fine."""
+    if changed_on is None:
+        return {"changed_on": [_("Give the date of the change.")]}
+    if changed_on > today:
+        return {"changed_on": [_("The date of the change cannot be in the future.")]}
+    if changed_on < plan.signed_on:
+        return {"changed_on": [_("The change cannot predate the plan's signing.")]}
+    return {}
+
+
+def change_notice_deadline(changed_on: date) -> tuple[date, bool]:
+    """The 20th working day after a minor change (the notice's deadline) and whether the
+    calendar for it is approximate."""
+    from flask import current_app
+
+    from registry.rules.workdays import filing_deadline
+
+    return filing_deadline(changed_on, current_app.config["FILING_DEADLINE_WORKING_DAYS"])
+
+
 def record_change(plan: Plan, changed_on: date | None, notified_on: date | None,
                   summary: str | None) -> PlanChange:
     """A minor change's notice (helper: flushes). The deadline is the 20th working day after
     ``changed_on``; ``notified_on`` (default today) after it is late, flagged not refused.
     Raises ValidationFailed naming ``changed_on``/``notified_on``."""
-    from flask import current_app
-
     from registry.errors import ValidationFailed
-    from registry.rules.workdays import filing_deadline
 
     today = local_today()
     notified_on = notified_on or today
-    fields = {}
-    if changed_on is None:
-        fields["changed_on"] = [_("Give the date of the change.")]
-    elif changed_on > today:
-        fields["changed_on"] = [_("The date of the change cannot be in the future.")]
-    elif changed_on < plan.signed_on:
-        fields["changed_on"] = [_("The change cannot predate the plan's signing.")]
+    fields = change_date_errors(plan, changed_on, today)
     if notified_on > today:
         fields["notified_on"] = [_("The notification date cannot be in the future.")]
     elif changed_on is not None and "changed_on" not in fields and notified_on < changed_on:
         fields["notified_on"] = [_("The notification cannot predate the change.")]
     if fields:
         raise ValidationFailed(fields)
-    notify_by, approximate = filing_deadline(
-        changed_on, current_app.config["FILING_DEADLINE_WORKING_DAYS"])
+    notify_by, approximate = change_notice_deadline(changed_on)
     change = PlanChange(plan_id=plan.id, changed_on=changed_on, notify_by=notify_by,
                         notify_by_approximate=approximate, notified_on=notified_on,
                         notified_late=notified_on > notify_by, summary=summary)

@@ -12,6 +12,7 @@ from registry.errors import PermissionDenied, ValidationFailed
 from registry.permissions import can_act_for_enterprise, is_enterprise_user, require
 from registry.submissions import receipt, service
 from registry.submissions.schemas import ReturnIn, SubmissionIn, SubmissionQuery
+from registry.substances.schemas import InventoryIn
 
 
 class ReturnReasonOut(BaseModel):
@@ -23,6 +24,18 @@ class DocumentOut(BaseModel):
     id: int
     file: str
     size: int
+
+
+class ChangeNoticeOut(BaseModel):
+    notify_by: str  # the 20th working day after the change
+    approximate: bool  # the calendar for that year is not yet official
+    late: bool  # told (first submitted) after notify_by; for a draft: if submitted today
+
+
+class GradingOut(BaseModel):
+    level: str  # as computed from the inventory (HJ 941-2018)
+    notation: str
+    agrees: bool  # equals the declared risk_level
 
 
 class SubmissionOut(BaseModel):
@@ -44,6 +57,10 @@ class SubmissionOut(BaseModel):
     return_reasons: list[ReturnReasonOut]
     documents: dict[str, DocumentOut]
     missing_documents: list[str]
+    changed_on: str | None = None  # change_notice: when the minor change happened
+    change_notice: ChangeNoticeOut | None = None
+    inventory: dict | None = None  # the risk inventory as given (InventoryIn)
+    grading: GradingOut | None = None
     accepted_plan_id: int | None = None
     filing_number: str | None = None
     verify_code: str | None = None
@@ -97,6 +114,15 @@ def upload_document(user, submission_id, kind):
         raise ValidationFailed({"file": [_("Send the document as multipart field “file”.")]})
     service.attach(user, submission_id, kind, upload.filename, upload.stream)
     return _out(service.get_submission(user, submission_id))
+
+
+@operation(bp, "/submissions/{submission_id}/inventory", "PUT",
+           "Give the application's risk inventory; it is graded by HJ 941-2018 (the grade "
+           "is shown beside the declared level, and filed with the plan on acceptance)",
+           "submissions", body=InventoryIn, response=SubmissionOut,
+           errors=(401, 403, 404, 409, 422), enterprise=True)
+def put_inventory(user, submission_id, body):
+    return _out(service.set_inventory(user, submission_id, body))
 
 
 @operation(bp, "/submissions/{submission_id}/submit", "POST",

@@ -60,12 +60,12 @@ def _enterprises(n: int) -> list[tuple[Enterprise, Plan]]:
     return [(e, p) for e, p in rows]
 
 
-def _draft(user, ent, plan, kind, signed_on, title_suffix):
+def _draft(user, ent, plan, kind, signed_on, title_suffix, changed_on=None):
     return service.create_submission(user, SubmissionIn(
         enterprise_id=ent.id, kind=kind, plan_id=plan.id, signed_on=signed_on,
         title=f"{plan.title.split('（')[0]}（{title_suffix}）", risk_level=plan.risk_level,
-        reason="回顾性评估后修订（演示）" if kind == "revision" else "应急联系人变更（演示）"),
-        is_demo=True)
+        reason="回顾性评估后修订（演示）" if kind == "revision" else "应急联系人变更（演示）",
+        changed_on=changed_on), is_demo=True)
 
 
 def _upload(user, sub, ent, kinds, on: date):
@@ -119,8 +119,9 @@ def load_submissions_demo(today: date) -> list[tuple[str, str, str]]:
     late = _draft(single, e4, p4, "revision", days(28), f"{year}年修订版")
     _upload(single, late, e4, DOCUMENTS, days(13))
     service.submit(single, late.id, today=days(12))
-    # A draft change notice with two documents so far.
-    draft = _draft(single, e5, p5, "change_notice", days(6), "一般变更告知")
+    # A draft change notice with two documents so far: the contact changed 9 days ago.
+    draft = _draft(single, e5, p5, "change_notice", days(6), "一般变更告知",
+                   changed_on=max(days(9), p5.signed_on))
     _upload(single, draft, e5, ("filing_form", "plan"), days(1))
     # Withdrawn by the enterprise before review.
     withdrawn = _draft(single, e6, p6, "revision", days(15), f"{year}年修订版")

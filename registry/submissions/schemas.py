@@ -21,6 +21,7 @@ class SubmissionIn(_PlanFields):
     kind: Kind = "new"
     plan_id: int | None = None  # the plan revised or changed (revision, change_notice)
     reason: str | None = Field(None, max_length=1000)
+    changed_on: date | None = None  # change_notice: when the minor change happened
 
 
 class ReturnReason(BaseModel):

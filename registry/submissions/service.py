@@ -201,10 +201,19 @@ def create_submission(actor, data: SubmissionIn, *, is_demo: bool = False) -> Su
         if data.kind == "revision":
             filing.check_revision(plan, data.signed_on)
         plan_id = plan.id
+    if data.kind == "change_notice":
+        from registry.plans.service import change_date_errors
+
+        errors = change_date_errors(plan, data.changed_on, local_today())
+        if errors:
+            raise ValidationFailed(errors)
+    elif data.changed_on is not None:
+        raise ValidationFailed({"changed_on": [_(
+            "Only a change notice carries the date of a change.")]})
     sub = Submission(enterprise_id=enterprise.id, kind=data.kind, status="draft",
                      title=data.title, signed_on=data.signed_on, risk_level=level,
                      risk_notation=notation, plan_id=plan_id, reason=data.reason,
-                     created_by_id=getattr(actor, "id", None), is_demo=is_demo)
+                     changed_on=data.changed_on, created_by_id=getattr(actor, "id", None), is_demo=is_demo)
     db.session.add(sub)
     db.session.flush()
     audit.record(actor, "submission.create", "submission", sub.id, None,
@@ -238,6 +247,72 @@ def attach(actor, submission_id: int, kind: str, filename: str, stream) -> Submi
                  {"document": kind, "file": filename, "size": len(data)})
     db.session.commit()
     return doc
+
+
+def set_inventory(actor, submission_id: int, data) -> Submission:
+    """Record the application's risk inventory (``registry.substances.schemas.InventoryIn``)
+    and grade it by HJ 941-2018 with the same computation as the enterprise's own; a draft
+    or returned submission only. A grade that differs from the declared level is shown to
+    the enterprise and the officer, not refused. Raises ValidationFailed (nothing written)."""
+    from registry.substances.inventory import compute
+
+    sub = get_submission(actor, submission_id)
+    permissions.require(permissions.can_act_for_enterprise(actor, sub.enterprise), actor)
+    if sub.status not in EDITABLE:
+        raise IllegalTransition(_("The risk inventory can only be changed while the "
+                                  "submission is a draft or returned for correction."))
+    try:
+        result = compute(sub.enterprise, data)
+    except ValidationFailed as exc:
+        raise ValidationFailed({f"inventory.{k}": v for k, v in exc.fields.items()}) from None
+    before = _graded(sub) if sub.grading else None
+    sub.inventory = data.model_dump(mode="json", exclude_none=True)
+    sub.grading = result
+    after = _graded(sub)
+    old, new = audit.diff(before, after) if before else (None, after)
+    if new:
+        audit.record(actor, "submission.inventory", "submission", sub.id, old, new)
+    db.session.commit()
+    return sub
+
+
+def _graded(sub: Submission) -> dict:
+    """The inventory as the change record shows it: substances by name, and the grade."""
+    from registry.models import Substance
+
+    lines = (sub.inventory or {}).get("substances", [])
+    names = dict(db.session.execute(sa.select(Substance.id, Substance.name).where(
+        Substance.id.in_([line["substance_id"] for line in lines]))).all())
+    return {"substances": [f"{names.get(line['substance_id'], line['substance_id'])} "
+                           f"{line['max_quantity_t']:g} t" for line in lines],
+            "level": sub.grading["level"], "notation": sub.grading["notation"]}
+
+
+def inventory_lines(sub: Submission) -> list[dict]:
+    """The application's substances with their names and critical quantities (Q)."""
+    from registry.models import Substance
+
+    lines = (sub.inventory or {}).get("substances", [])
+    found = {s.id: s for s in db.session.scalars(sa.select(Substance).where(
+        Substance.id.in_([line["substance_id"] for line in lines])))}
+    return [{"name": found[line["substance_id"]].name if line["substance_id"] in found else "?",
+             "critical_quantity_t": found[line["substance_id"]].critical_quantity_t
+             if line["substance_id"] in found else None,
+             "max_quantity_t": line["max_quantity_t"], "storage": line.get("storage")}
+            for line in lines]
+
+
+def change_notice_clock(sub: Submission, today: date | None = None) -> dict | None:
+    """A change notice's 20-working-day clock: the deadline, whether it is approximate and
+    whether the notice is (or, not yet submitted, would be today) late."""
+    if sub.kind != "change_notice" or sub.changed_on is None:
+        return None
+    from registry.plans.service import change_notice_deadline
+
+    notify_by, approximate = change_notice_deadline(sub.changed_on)
+    told = sub.first_received_on or today or local_today()
+    return {"changed_on": sub.changed_on, "notify_by": notify_by,
+            "approximate": approximate, "late": told > notify_by}
 
 
 def document_path(actor, submission_id: int, document_id: int):
@@ -329,12 +404,22 @@ def accept(actor, submission_id: int, today: date | None = None) -> Submission:
     elif sub.kind == "revision":
         plan = plans.revise_plan(actor, sub.plan_id, RevisionIn(reason=sub.reason, **fields),
                                  commit=False)
-    else:  # change_notice: a correction keeping number and clock
+    else:  # change_notice: a correction keeping number and clock, and the change's notice
+        # (told on the first submission: late after the 20th working day of the change)
+        notice = ({"changed_on": sub.changed_on, "notified_on": sub.first_received_on}
+                  if sub.changed_on else {})
         plan = plans.correct_plan(actor, sub.plan_id, CorrectionIn(
-            title=sub.title, documents=list(DOCUMENTS), note=sub.reason), commit=False)
+            title=sub.title, documents=list(DOCUMENTS), note=sub.reason, **notice),
+            commit=False)
     if sub.kind != "change_notice":
         plan.filed_late = _late(sub, plan.filing_deadline)
     _store_documents(sub, plan)
+    if sub.inventory is not None:  # the application's inventory becomes the enterprise's
+        from registry.substances.inventory import put_inventory
+        from registry.substances.schemas import InventoryIn
+
+        put_inventory(actor, sub.enterprise_id, InventoryIn.model_validate(sub.inventory),
+                      commit=False)
     sub.accepted_plan_id = plan.id
     sub.verify_code = secrets.token_hex(16)  # 128 bits
     sub.decided_on, sub.notice_seq = today or local_today(), sub.notice_seq + 1
@@ -382,8 +467,21 @@ def to_dict(sub: Submission, today: date | None = None) -> dict:
         "documents": {k: {"id": d.id, "file": d.original_name, "size": d.size}
                       for k, d in current.items()},
         "missing_documents": [k for k in DOCUMENTS if k not in current],
+        "changed_on": sub.changed_on.isoformat() if sub.changed_on else None,
+        "change_notice": _clock_out(change_notice_clock(sub, today)),
+        "inventory": sub.inventory,
+        "grading": ({"level": sub.grading["level"], "notation": sub.grading["notation"],
+                     "agrees": sub.grading["level"] == sub.risk_level}
+                    if sub.grading else None),
         "accepted_plan_id": sub.accepted_plan_id, "filing_number": filing_number(sub),
         "verify_code": sub.verify_code,
         "verify_url": url_for("verify.verify", code=sub.verify_code, _external=True)
         if sub.verify_code else None,
     }
+
+
+def _clock_out(clock: dict | None) -> dict | None:
+    if clock is None:
+        return None
+    return {"notify_by": clock["notify_by"].isoformat(), "approximate": clock["approximate"],
+            "late": clock["late"]}

@@ -90,6 +90,8 @@ def _show(template, sub, errors=None, status=200):
                            overdue=service.is_overdue(sub),
                            filing_number=service.filing_number(sub),
                            allowed=service.allowed_actions(current_user, sub),
+                           clock=service.change_notice_clock(sub),
+                           inventory_lines=service.inventory_lines(sub),
                            history=audit.history("submission", [sub.id])), status
 
 
@@ -112,6 +114,32 @@ def upload(submission_id):
         return _show("submissions/portal_submission.html", sub, errors=exc.fields, status=422)
     flash(_("Document uploaded."), "success")
     return redirect(url_for("portal.submission", submission_id=sub.id))
+
+
+@portal.route("/submissions/<int:submission_id>/inventory", methods=["GET", "POST"])
+def inventory(submission_id):
+    """风险物质与分级: the application's risk inventory, graded as the bureau grades it."""
+    from registry.substances.schemas import InventoryIn, SubstanceQuery
+    from registry.substances.service import search
+    from registry.substances.views import form_values, inventory_from_form
+
+    sub = service.get_submission(current_user, submission_id)
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            service.set_inventory(current_user, sub.id,
+                                  validate(InventoryIn, inventory_from_form(request.form)))
+        except ValidationFailed as exc:
+            errors = {k.removeprefix("inventory."): v for k, v in exc.fields.items()}
+            status = 422
+        else:
+            flash(_("Risk inventory saved and graded."), "success")
+            return redirect(url_for("portal.submission", submission_id=sub.id))
+    values, lines = form_values(request.form if errors else None, sub.inventory)
+    return render_template("submissions/portal_inventory.html", sub=sub, errors=errors,
+                           values=values, lines=lines + [{}] * 5,
+                           editable=sub.status in service.EDITABLE,
+                           substances=search(current_user, SubstanceQuery())), status
 
 
 @portal.post("/submissions/<int:submission_id>/submit")

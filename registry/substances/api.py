@@ -55,7 +55,8 @@ def create_substance(user, body):
 
 
 @operation(bp, "/substances", "GET", "Search the risk substances by name, alias or CAS",
-           "substances", query=SubstanceQuery, response=SubstanceList, errors=(401, 403, 422))
+           "substances", query=SubstanceQuery, response=SubstanceList, errors=(401, 403, 422),
+           enterprise=True)  # the reference table an enterprise picks its inventory from
 def list_substances(user, query):
     return {"items": [service.to_dict(s) for s in service.search(user, query)]}
 

@@ -100,7 +100,7 @@ def _inventory(enterprise_id: int) -> RiskInventory | None:
                              .where(RiskInventory.enterprise_id == enterprise_id))
 
 
-def _inputs(inventory: RiskInventory) -> dict:
+def inputs(inventory: RiskInventory) -> dict:
     return {"substances": [{"substance_id": i.substance_id, "max_quantity_t": i.max_quantity_t,
                             "storage": i.storage} for i in inventory.items],
             "air": inventory.air, "water": inventory.water, "penalised": inventory.penalised}
@@ -110,13 +110,14 @@ def _audited(inventory: RiskInventory) -> dict:
     """The inputs as the change record shows them: each substance as “name q t”."""
     names = dict(db.session.execute(sa.select(Substance.id, Substance.name).where(
         Substance.id.in_([i.substance_id for i in inventory.items]))).all())
-    return _inputs(inventory) | {"substances": [
+    return inputs(inventory) | {"substances": [
         f"{names.get(i.substance_id, i.substance_id)} {i.max_quantity_t:g} t"
         for i in inventory.items]}
 
 
-def put_inventory(actor, enterprise_id: int, data: InventoryIn) -> dict:
-    """Replace the enterprise's inventory with ``data`` and grade it (one unit of work).
+def put_inventory(actor, enterprise_id: int, data: InventoryIn, *, commit: bool = True) -> dict:
+    """Replace the enterprise's inventory with ``data`` and grade it (one unit of work;
+    ``commit=False`` leaves it to the caller's, e.g. an accepted submission's).
     Raises NotFound, PermissionDenied, ValidationFailed (nothing written)."""
     enterprise = get_enterprise(actor, enterprise_id)
     permissions.require_write_county(actor, enterprise.county_code)
@@ -143,8 +144,9 @@ def put_inventory(actor, enterprise_id: int, data: InventoryIn) -> dict:
         old, new = audit.diff(before, after)
         if new:
             audit.record(actor, "risk_inventory.update", "enterprise", enterprise.id, old, new)
-    db.session.commit()
-    return result | {"inputs": _inputs(inventory)}
+    if commit:
+        db.session.commit()
+    return result | {"inputs": inputs(inventory)}
 
 
 def get_inventory(actor, enterprise_id: int) -> dict:
@@ -154,7 +156,7 @@ def get_inventory(actor, enterprise_id: int) -> dict:
     inventory = _inventory(enterprise.id)
     if inventory is None:
         raise NotFound(_("No risk inventory has been recorded for this enterprise."))
-    return inventory.result | {"inputs": _inputs(inventory)}
+    return inventory.result | {"inputs": inputs(inventory)}
 
 
 def find_inventory(actor, enterprise_id: int) -> RiskInventory | None:

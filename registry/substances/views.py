@@ -114,15 +114,17 @@ def risk_inventory(enterprise_id):
             flash(_("Risk inventory saved; the grade is recomputed."), "success")
             return redirect(url_for("substances.risk_inventory", enterprise_id=enterprise_id))
     stored = inventory.find_inventory(current_user, enterprise_id)
-    values, lines = _form_values(request.form if errors else None, stored)
+    values, lines = form_values(request.form if errors else None,
+                                inventory.inputs(stored) if stored is not None else None)
     return render_template("substances/inventory.html", enterprise=enterprise, stored=stored,
                            substances=service.search(current_user, SubstanceQuery()),
                            errors=errors, can_write=can_write, values=values,
                            lines=lines + [{}] * 5), status
 
 
-def _form_values(form, stored) -> tuple[dict, list[dict]]:
-    """What the form shows: the refused input again, else the stored inventory."""
+def form_values(form, stored: dict | None) -> tuple[dict, list[dict]]:
+    """What the form shows: the refused input again, else the stored inventory's inputs
+    (``InventoryIn`` as a dict)."""
     if form is not None:
         lines = [{"substance_id": int(s) if s.isdigit() else None, "max_quantity_t": q,
                   "storage": st} for s, q, st in zip(form.getlist("substance_id"),
@@ -131,16 +133,15 @@ def _form_values(form, stored) -> tuple[dict, list[dict]]:
         return dict(form.items()), lines
     if stored is None:
         return {}, []
-    values = {"penalised": "1" if stored.penalised else ""}
+    values = {"penalised": "1" if stored.get("penalised") else ""}
     for name in ("air", "water"):
-        medium = dict(getattr(stored, name))
+        medium = dict(stored.get(name) or {})
         units = medium.pop("process_units", {})
         values[f"{name}-listed"], values[f"{name}-other"] = units.get("listed"), units.get("other")
         if "control_items" in medium:
             medium["control_score"] = sum(i["score"] for i in medium.pop("control_items"))
         values.update({f"{name}-{k}": v for k, v in medium.items()})
-    return values, [{"substance_id": i.substance_id, "max_quantity_t": i.max_quantity_t,
-                     "storage": i.storage} for i in stored.items]
+    return values, [dict(line) for line in stored.get("substances", [])]
 
 
 @bp.get("/grading-check")

@@ -40,6 +40,6 @@ def test_no_serious_violation_in_the_enterprise_portal(app, runner, browser, acc
     browser.login("qiye_demo", accounts.password)
     paths = ["/portal/", f"/portal/enterprises/{ids[0]}",
              f"/portal/enterprises/{ids[0]}/submissions/new", "/account/password"]
-    paths += [f"/portal/submissions/{s}" for s in subs]
+    paths += [f"/portal/submissions/{s}" for s in subs] + [f"/portal/submissions/{subs[0]}/inventory"]
     problems = walk(browser, paths)
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)

@@ -395,6 +395,9 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         Case("302 403 403 403 403", form=lambda n, r: {})],
     ("GET", "/portal/submissions/<int:submission_id>/documents/<int:document_id>"): [
         Case("302 403 403 403 403")],
+    ("GET", "/portal/submissions/<int:submission_id>/inventory"): [Case("302 403 403 403 403")],
+    ("POST", "/portal/submissions/<int:submission_id>/inventory"): [
+        Case("302 403 403 403 403", form=lambda n, r: {})],
     ("GET", "/submissions"): [Case("302 200 200 200 200"),
                               Case("302 200 200 200 200", query={"status": "accepted"})],
     ("GET", "/submissions/<int:submission_id>"): [
@@ -432,6 +435,10 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/v1/submissions/<int:submission_id>/documents/<kind>"): [
         Case("401 403 422 404 422")],
     ("POST", "/api/v1/submissions/<int:submission_id>/submit"): [Case("401 403 409 404 409")],
+    # A submitted application's inventory is frozen (409); a viewer acts for no enterprise.
+    ("PUT", "/api/v1/submissions/<int:submission_id>/inventory"): [
+        Case("401 403 409 404 409", json=lambda n, r: {}),
+        Case("401 422 422 422 422", json=lambda n, r: {"substances": "x"})],
     ("POST", "/api/v1/submissions/<int:submission_id>/withdraw"): [Case("401 403 200 404 200")],
     ("POST", "/api/v1/submissions/<int:submission_id>/return"): [
         Case("401 403 200 404 200", json=lambda n, r: {"reasons": [{"reason": "备案表未盖章"}],
