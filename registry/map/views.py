@@ -94,7 +94,9 @@ def frame():
                           labels=map_labels(), url_template="/enterprises/{id}", tiles=tiles,
                           details_url_template=details_url, nonce=nonce,
                           embed_details_max=service.EMBED_DETAILS_MAX, encoded_points=encoded,
-                          **options)
+                          trace_url_template="/enterprises/{id}/downstream",
+                          sheet_url_template="/notification-sheet?enterprise_id={id}",
+                          focus_county=query.county_code, **options)
     response = current_app.response_class(html, mimetype="text/html")
     # Shown in an iframe of our own pages only; tiles only from the configured server.
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
