@@ -52,3 +52,17 @@ def test_legend_popup_links_and_trace_headers(demo, browser, accounts, admin_api
     assert "禹州市颍河饮用水源取水口（示例）" in browser.driver.find_element(By.ID, "own-intakes").text
     browser.screenshot("sheet.png")
     assert violations(browser.driver) == []
+
+
+def test_county_filter_zooms_to_the_county(app, browser, accounts):
+    _id, name = accounts.make("admin")
+    browser.login(name, accounts.password)
+    driver = _open_map(browser, "/map?county_code=411081")
+    inside, zoom = driver.execute_script(
+        "var m = window.riskMap.map, c = m.getCenter(), found = null;"
+        "window.riskMap.layers.counties.eachLayer(function (l) {"
+        " if (l.feature.properties.code === '411081') found = l; });"
+        "return [found.getBounds().contains(c), m.getZoom()];")
+    whole = _open_map(browser, "/map").execute_script("return window.riskMap.map.getZoom()")
+    assert inside and zoom > whole
+    driver.switch_to.default_content()
