@@ -53,7 +53,8 @@ DEFAULT_LABELS: dict[str, dict[str, str] | str] = {
               "crossing": "立交穿越（不连通）"},
     "ui": {"legend": "图例", "search": "按企业名称搜索", "no_match": "无匹配企业", "open": "查看企业详情",
            "demo": "示例数据", "demo_note": "断面、取水口、拦截点位为示例数据；河流走向为近似位置。",
-           "trace": "下游追踪", "trace_start": "起点", "hit": "到达", "km": "距离 km", "hours": "时间 h"},
+           "trace": "下游追踪", "sheet": "通报单", "overdue_count": "已逾期企业数",
+           "trace_start": "起点", "hit": "到达", "km": "距离 km", "hours": "时间 h"},
 }
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -305,7 +306,8 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
                    zoom: int | None = None, tiles=None, details_url_template: str | None = None,
                    embed_details_max: int = 10_000, highlight: tuple[float, float] | None = None,
                    extras: Sequence[Mapping] = (), nonce: str | None = None,
-                   encoded_points: bytes | None = None) -> str:
+                   encoded_points: bytes | None = None, trace_url_template: str | None = None,
+                   sheet_url_template: str | None = None, focus_county: str | None = None) -> str:
     """Build the risk map page (a complete HTML document) with folium.
 
     Args:
@@ -337,6 +339,9 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
         encoded_points: ``page_points(...)`` built beforehand with the same
             ``details_url_template``, ``embed_details_max`` and GCJ-02 shift; used instead
             of ``points`` (which may then be empty).
+        trace_url_template, sheet_url_template: links in a popup to the enterprise's
+            downstream trace and notification sheet (``{id}`` replaced); None: no link.
+        focus_county: a county code: the map opens fitted to that county (a filter).
 
     Returns:
         The HTML. ``window.riskMap`` exposes the map, cluster group, markers, layers and
@@ -350,7 +355,9 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
     if nonce is not None and not _NONCE.fullmatch(nonce):
         raise ValueError(f"nonce {nonce!r} must be base64 (letters, digits, + / _ -, = padding)")
     for what, value in (("asset_base", asset_base), ("url_template", url_template),
-                        ("details_url_template", details_url_template or "")):
+                        ("details_url_template", details_url_template or ""),
+                        ("trace_url_template", trace_url_template or ""),
+                        ("sheet_url_template", sheet_url_template or "")):
         if not _SAFE_URL.match(value):
             raise ValueError(f"{what} {value!r} must not contain quotes, spaces, '<', '>' or backticks")
     tile_spec = _tile_spec(tiles)
@@ -362,7 +369,9 @@ def build_risk_map(points: Sequence[Mapping], layers: Mapping, *, asset_base: st
     location = center or _default_center(layers.get("counties"))
     config = {
         "labels": merged, "colors": COLORS, "flags": FLAGS, "url_template": url_template,
-        "details_url": details_url_template, "small": small, "highlight": _highlight(highlight, shift),
+        "details_url": details_url_template, "trace_url": trace_url_template,
+        "sheet_url": sheet_url_template, "focus_county": focus_county, "small": small,
+        "highlight": _highlight(highlight, shift),
         "extras": _extras(extras, shift),
         "fit": center is None and not small and not trace_doc, "fit_trace": center is None and bool(trace_doc),
     }

@@ -63,7 +63,9 @@
         if (!p.neighbour && !cfg.small) {
           layer.on("add", function () {
             var c = layer.getBounds().getCenter();
-            layer._label = L.tooltip({ permanent: true, direction: "center", className: "rm-county-label" })
+            // In a pane under the markers: a county's name must not cover a cluster's count.
+            layer._label = L.tooltip({ permanent: true, direction: "center", className: "rm-county-label",
+                                       pane: "rm-county-labels", interactive: false })
               .setLatLng(c).setContent(escapeHtml(p.name));
             layer._label.addTo(layer._map);
           });
@@ -163,7 +165,7 @@
       var size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 48;
       var html = '<div class="rm-cluster rm-cluster-' + level + '" data-count="' + count + '">' +
                  '<span>' + count + "</span>" +
-                 (flagged ? '<b class="rm-cluster-badge" title="overdue">' + flagged + "</b>" : "") + "</div>";
+                 (flagged ? '<b class="rm-cluster-badge" title="' + escapeHtml(cfg.labels.ui.overdue_count) + '">' + flagged + "</b>" : "") + "</div>";
       return L.divIcon({ html: html, className: "rm-cluster-icon", iconSize: [size, size] });
     };
   }
@@ -208,7 +210,8 @@
     var box = el("div", "rm-popup");
     box.appendChild(el("div", "rm-popup-title", item.name));
     var table = el("table", "rm-popup-table");
-    var lvl = label(cfg, "levels", item.level) + (item.notation ? " " + item.notation : "");
+    // The notation (较大[较大-大气(…)+一般-水(…)]) starts with the level: not said twice.
+    var lvl = item.notation || label(cfg, "levels", item.level);
     row(table, cfg.labels.fields.risk_level, lvl);
     var credit = row(table, cfg.labels.fields.credit_code, details ? details.credit_code[item.i] : "…");
     var filing = row(table, cfg.labels.fields.filing_number, details ? details.filing_number[item.i] : "…");
@@ -221,6 +224,13 @@
     link.setAttribute("href", cfg.url_template.split("{id}").join(encodeURIComponent(item.id)));
     link.setAttribute("target", "_top");
     box.appendChild(link);
+    [["trace_url", "trace", "rm-popup-trace"], ["sheet_url", "sheet", "rm-popup-sheet"]].forEach(function (spec) {
+      if (!cfg[spec[0]]) return;
+      var a = el("a", "rm-popup-link " + spec[2], cfg.labels.ui[spec[1]]);
+      a.setAttribute("href", cfg[spec[0]].split("{id}").join(encodeURIComponent(item.id)));
+      a.setAttribute("target", "_top");
+      box.appendChild(a);
+    });
     if (!details && cfg.details_url) {
       var url = cfg.details_url.split("{id}").join(encodeURIComponent(item.id));
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -259,11 +269,23 @@
         line.appendChild(el("span", null, label(cfg, "statuses", pair[0])));
         box.appendChild(line);
       });
+      var badgeLine = el("div", "rm-legend-row");
+      badgeLine.appendChild(el("b", "rm-cluster-badge rm-legend-badge", "3"));
+      badgeLine.appendChild(el("span", null, cfg.labels.ui.overdue_count));
+      box.appendChild(badgeLine);
       [["rm-river-swatch", "rivers"], ["rm-sym rm-section", "sections"], ["rm-sym rm-intake", "receptors"],
        ["rm-canal-swatch", "canal"], ["rm-sym rm-intercept", "intercepts"]].forEach(function (pair) {
         var line = el("div", "rm-legend-row");
         line.appendChild(el("span", "rm-swatch " + pair[0]));
         line.appendChild(el("span", null, cfg.labels.layers[pair[1]]));
+        box.appendChild(line);
+      });
+      (cfg.extras || []).forEach(function (extra) {
+        var line = el("div", "rm-legend-row rm-legend-extra");
+        var dot = el("span", "rm-swatch rm-dot");
+        dot.style.background = extra.color;
+        line.appendChild(dot);
+        line.appendChild(el("span", null, extra.label));
         box.appendChild(line);
       });
       box.appendChild(el("div", "rm-legend-note", cfg.labels.ui.demo_note));
@@ -373,6 +395,7 @@
     // markercluster needs a maxZoom, which a map without tile layers lacks.
     if (map.options.maxZoom === undefined) map.options.maxZoom = 18;
 
+    map.createPane("rm-county-labels").style.zIndex = 450;  // over the areas, under markers
     var layers = {};
     if (layersData.counties) layers.counties = countiesLayer(layersData.counties, cfg).addTo(map);
     if (layersData.rivers) layers.rivers = riversLayer(layersData.rivers, cfg).addTo(map);
@@ -479,7 +502,10 @@
     refresh();
     if (cfg.fit && layers.counties) {
       var own = L.featureGroup();
-      layers.counties.eachLayer(function (l) { if (!l.feature.properties.neighbour) own.addLayer(l); });
+      layers.counties.eachLayer(function (l) {
+        var p = l.feature.properties;
+        if (cfg.focus_county ? p.code === cfg.focus_county : !p.neighbour) own.addLayer(l);
+      });
       if (own.getLayers().length) map.fitBounds(own.getBounds(), { padding: [10, 10] });
     }
     if (trace && cfg.fit_trace && layers.trace) map.fitBounds(layers.trace.getBounds(), { padding: [20, 20] });

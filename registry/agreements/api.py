@@ -95,6 +95,9 @@ class NotificationSheetOut(BaseModel):
     home_city: str
     generated_on: str
     destinations: list[dict]
+    # The home city's own drinking-water intakes the spill reaches (name, river,
+    # distance_m, arrival_hours, is_demo): not cities to notify.
+    own_intakes: list[dict] = []
 
 
 @operation(bp, "/agreements", "GET", "List agreements (upstream–downstream joint response)",

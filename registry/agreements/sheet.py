@@ -8,7 +8,7 @@ risk map; ``downstream_hits`` adapts the risk map's trace (``geodata.analysis``)
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
@@ -40,6 +40,21 @@ class DownstreamHit:
     distance_m: float
     arrival_hours: float
     river: str | None = None
+    # The rivers the water has travelled from the spill to here, in order (empty: unknown,
+    # then the rivers of the city's hits are named).
+    rivers: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class OwnIntake:
+    """A drinking-water intake of the home city the spill reaches (取水口): not a city to
+    notify, but the first thing the home city's own emergency plan protects."""
+
+    name: str
+    river: str | None
+    distance_m: float
+    arrival_hours: float
+    is_demo: bool = False
 
 
 # --- the adapter to the risk map's trace -------------------------------------------------
@@ -71,13 +86,32 @@ def _network():
     return _networks[key]
 
 
+def _plain_hits(trace_hits) -> list[dict]:
+    return [dataclasses.asdict(raw) if dataclasses.is_dataclass(raw) else dict(raw)
+            for raw in trace_hits]
+
+
+def _travelled(hits: list[dict]) -> list[tuple[str, ...]]:
+    """For each hit (in order along the river), the rivers travelled to reach it: the
+    river it lies on and every river before it, a confluence (汇入) adding the river joined."""
+    rivers, result = [], []
+    for hit in hits:
+        if hit.get("river") and hit["river"] not in rivers:
+            rivers.append(hit["river"])
+        result.append(tuple(rivers))
+        if hit["kind"] == "confluence" and hit["name"] not in rivers:
+            rivers.append(hit["name"])
+    return result
+
+
 def hits_from_trace(trace_hits, home_city: str) -> list[DownstreamHit]:
-    """geodata ``Hit``s (or their dicts) → the cities and outgoing sections beyond the home
-    city. A section counts towards its ``to_city`` (else ``neighbour_city``); sections into
-    the home city and everything inside it are left out."""
+    """geodata ``Hit``s (or their dicts), in order along the river → the cities and
+    outgoing sections beyond the home city, each with the rivers travelled to it. A section
+    counts towards its ``to_city`` (else ``neighbour_city``); sections into the home city
+    and everything inside it are left out."""
+    plain = _plain_hits(trace_hits)
     hits = []
-    for raw in trace_hits:
-        hit = dataclasses.asdict(raw) if dataclasses.is_dataclass(raw) else dict(raw)
+    for hit, travelled in zip(plain, _travelled(plain)):
         attrs = hit.get("attrs") or {}
         city, section = None, None
         if hit["kind"] == "section":
@@ -87,18 +121,47 @@ def hits_from_trace(trace_hits, home_city: str) -> list[DownstreamHit]:
         if not city or city == home_city:
             continue
         hits.append(DownstreamHit(city, section, float(hit["distance_along_river_m"]),
-                                  float(hit["arrival_hours"]), hit.get("river")))
+                                  float(hit["arrival_hours"]), hit.get("river"), travelled))
     return hits
+
+
+def own_intakes_from_trace(trace_hits, home_city: str) -> list[OwnIntake]:
+    """The drinking-water intakes a trace reaches while the water is in the home city.
+
+    Args:
+        trace_hits: geodata ``Hit``s (or their dicts) in order along the river, from a
+            spill in the home city.
+        home_city: its name (许昌市).
+
+    Returns the intakes before the water first leaves the home city or after it comes
+    back (a county or city hit says which city the water is in), in order of arrival."""
+    inside, intakes = True, []
+    for hit in _plain_hits(trace_hits):
+        attrs = hit.get("attrs") or {}
+        if hit["kind"] == "city":
+            inside = hit["name"] == home_city
+        elif hit["kind"] == "county" and attrs.get("city"):
+            inside = attrs["city"] == home_city
+        elif hit["kind"] == "drinking_water_intake" and inside:
+            intakes.append(OwnIntake(hit["name"], hit.get("river"),
+                                     float(hit["distance_along_river_m"]),
+                                     float(hit["arrival_hours"]), bool(attrs.get("demo"))))
+    return intakes
+
+
+def trace_hits(lon: float, lat: float) -> list:
+    """The risk map's trace of a spill at (lon, lat): geodata ``Hit``s in order along the
+    river. Raises TraceUnavailable without the geodata package."""
+    network = _network()
+    from registry.map.service import max_snap_m
+
+    return network.trace(lon, lat, max_snap_m=max_snap_m()).hits
 
 
 def downstream_hits(lon: float, lat: float) -> list[DownstreamHit]:
     """Trace a spill at (lon, lat) downstream with the risk map and return the hits beyond
     the home city. Raises TraceUnavailable without the geodata package."""
-    network = _network()
-    from registry.map.service import max_snap_m
-
-    trace = network.trace(lon, lat, max_snap_m=max_snap_m())
-    return hits_from_trace(trace.hits, home_city_name())
+    return hits_from_trace(trace_hits(lon, lat), home_city_name())
 
 
 def trace_extension(trace: dict) -> dict:
@@ -207,7 +270,9 @@ def build_sheet(actor, hits: list[DownstreamHit], origin: dict, today: date | No
         entry = entries.setdefault(hit.city, {"arrival_hours": hit.arrival_hours,
                                               "distance_m": hit.distance_m, "rivers": [],
                                               "sections": []})
-        if hit.river and hit.river not in entry["rivers"]:
+        if hit.rivers and not entry["rivers"]:  # the rivers travelled to the first arrival
+            entry["rivers"].extend(hit.rivers)
+        elif not hit.rivers and hit.river and hit.river not in entry["rivers"]:
             entry["rivers"].append(hit.river)
         if hit.section and hit.section not in {s["name"] for s in entry["sections"]}:
             entry["sections"].append({"name": hit.section, "river": hit.river,
@@ -240,9 +305,30 @@ def incident(actor, query: SheetQuery) -> dict:
     return {"kind": "point", "lon": query.lon, "lat": query.lat}
 
 
-def notification_sheet(actor, query: SheetQuery, trace=downstream_hits) -> dict:
-    """The sheet for an enterprise or a point; ``trace(lon, lat)`` gives the downstream hits
-    (the risk map's trace by default). Raises TraceUnavailable when it cannot be computed."""
+# The sheet form lists at most this many enterprises found by name.
+FIND_LIMIT = 20
+
+
+def find_enterprises(actor, name: str) -> list:
+    """Enterprises in the caller's jurisdiction whose name (or credit code) matches
+    ``name``, for the sheet form's search: list rows (id, name, county_name, address…),
+    at most ``FIND_LIMIT``, in the enterprise list's order."""
+    from registry.enterprises.schemas import EnterpriseQuery
+    from registry.enterprises.service import list_enterprises
+
+    rows, _total = list_enterprises(actor, EnterpriseQuery(q=name, per_page=FIND_LIMIT))
+    return rows
+
+
+def notification_sheet(actor, query: SheetQuery, trace=trace_hits) -> dict:
+    """The sheet for an enterprise or a point: ``build_sheet``'s cities to notify, and
+    ``own_intakes`` (``own_intakes_from_trace`` as dicts: name, river, distance_m,
+    arrival_hours, is_demo). ``trace(lon, lat)`` gives the trace's hits (the risk map's by
+    default). Raises TraceUnavailable when it cannot be computed."""
     permissions.require_read(actor)
     origin = incident(actor, query)
-    return build_sheet(actor, trace(origin["lon"], origin["lat"]), origin)
+    hits = trace(origin["lon"], origin["lat"])
+    home = home_city_name()
+    result = build_sheet(actor, hits_from_trace(hits, home), origin)
+    result["own_intakes"] = [dataclasses.asdict(i) for i in own_intakes_from_trace(hits, home)]
+    return result

@@ -172,10 +172,14 @@ def download(agreement_id):
 @login_required
 def notification_sheet():
     args = {k: v for k, v in request.args.items() if v != ""}
-    if not args:
-        return render_template("agreements/sheet_form.html", errors={}, data={})
+    name = args.pop("name", "").strip()[:100]
+    if name or not args:  # the form, with the enterprises found by name
+        found = sheet.find_enterprises(current_user, name) if name else None
+        return render_template("agreements/sheet_form.html", errors={}, data={"name": name},
+                               found=found)
     try:
         result = sheet.notification_sheet(current_user, validate(SheetQuery, args))
     except ValidationFailed as exc:
-        return render_template("agreements/sheet_form.html", errors=exc.fields, data=args), 422
+        return render_template("agreements/sheet_form.html", errors=exc.fields, data=args,
+                               found=None), 422
     return render_template("agreements/sheet.html", sheet=result)

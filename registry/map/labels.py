@@ -26,6 +26,7 @@ def map_labels() -> dict:
                "demo": _("Demo data"),
                "demo_note": _("Sections, intakes and intercept points are demo data; river "
                               "courses are approximate."),
-               "trace": _("Downstream trace"), "trace_start": _("Start"), "hit": _("Reaches"),
+               "trace": _("Downstream trace"), "sheet": _("Notification sheet"),
+               "overdue_count": _("Overdue enterprises"), "trace_start": _("Start"), "hit": _("Reaches"),
                "km": _("km"), "hours": _("hours")},
     }

@@ -21,6 +21,8 @@ from registry.enterprises.schemas import EnterprisePatch, EnterpriseQuery
 from registry.enterprises.service import filtered_columns, get_enterprise, update_enterprise
 from registry.errors import ValidationFailed
 from registry.extensions import db
+from registry.jurisdictions.service import home_city_name
+from registry.map import arrivals
 from registry.map.schemas import MapQuery, PlaceIn
 from registry.models import Enterprise, Plan
 
@@ -224,6 +226,14 @@ def downstream(actor, enterprise_id: int, max_km: float | None = None) -> dict:
                        "county_code": enterprise.county_code},
         "from_discharge_point": enterprise.discharge_longitude is not None,
         "receiving_water": enterprise.receiving_water}
+
+
+def downstream_table(actor, enterprise_id: int) -> dict:
+    """The 下游追踪 page's trace: ``downstream`` with ``rows``, each place once at its
+    first arrival (``arrivals.first_arrivals``; re-entries into the home city marked)."""
+    result = downstream(actor, enterprise_id)
+    result["rows"] = arrivals.first_arrivals(result["hits"], home_city_name())
+    return result
 
 
 def trace_origin(enterprise) -> tuple[float, float]:

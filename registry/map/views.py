@@ -12,8 +12,8 @@ from geodata.maps import build_risk_map
 from registry.enterprises.service import get_enterprise
 from registry.errors import NotFound, ValidationFailed
 from registry.fields import MAX_ID
-from registry.jurisdictions.service import counties_in_view
-from registry.map import service
+from registry.jurisdictions.service import counties_in_view, home_city_name
+from registry.map import arrivals, service
 from registry.map.labels import map_labels
 from registry import permissions
 from registry.map.schemas import MapQuery, PlaceIn, UpstreamQuery
@@ -82,8 +82,11 @@ def frame():
         if enterprise_id is None:
             options["extras"] = service.map_overlays(current_user)
         elif request.args.get("trace"):
-            options["trace"] = service.downstream_of(*service.trace_origin(enterprise),
-                                                     river=enterprise.receiving_water)
+            trace = service.downstream_of(*service.trace_origin(enterprise),
+                                          river=enterprise.receiving_water)
+            # The map's trace panel lists what the page's table lists: each place once.
+            options["trace"] = dict(trace, hits=arrivals.first_arrivals(trace["hits"],
+                                                                        home_city_name()))
     # folium writes its set-up as inline <script>/<style>: each gets this response's nonce.
     nonce = secrets.token_urlsafe(16)
     html = build_risk_map(points, service.current_layers(),
@@ -91,7 +94,9 @@ def frame():
                           labels=map_labels(), url_template="/enterprises/{id}", tiles=tiles,
                           details_url_template=details_url, nonce=nonce,
                           embed_details_max=service.EMBED_DETAILS_MAX, encoded_points=encoded,
-                          **options)
+                          trace_url_template="/enterprises/{id}/downstream",
+                          sheet_url_template="/notification-sheet?enterprise_id={id}",
+                          focus_county=query.county_code, **options)
     response = current_app.response_class(html, mimetype="text/html")
     # Shown in an iframe of our own pages only; tiles only from the configured server.
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -110,7 +115,7 @@ def details(enterprise_id):
 @bp.get("/enterprises/<int:enterprise_id>/downstream")
 @login_required
 def downstream(enterprise_id):
-    result = service.downstream(current_user, enterprise_id)
+    result = service.downstream_table(current_user, enterprise_id)
     enterprise = get_enterprise(current_user, enterprise_id)
     return render_template("map/downstream.html", enterprise=enterprise, trace=result,
                            KINDS=map_labels()["kinds"],

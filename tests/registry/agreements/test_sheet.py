@@ -220,3 +220,38 @@ def test_trace_extension_for_the_risk_map(app, registered):
         extra = trace_extension(trace)
     assert [(a["city"], a["url"]) for a in extra["agreements"]] == [
         ("漯河市", f"/agreements/{registered[0]['id']}"), ("周口市", f"/agreements/{registered[1]['id']}")]
+
+
+def test_sheet_lists_own_intakes_and_rivers_travelled(admin_api, registered, client, accounts):
+    """A spill on 颍河 at 禹州 reaches 禹州's own intake within hours: the sheet says so,
+    apart from the cities to notify; a 清潩河 spill reaches 周口市 along 清潩河 then 颍河."""
+    pytest.importorskip("geodata.analysis")
+    e = admin_api.post("/enterprises", json=enterprise_payload(
+        1, county="411081", longitude=113.47, latitude=34.15)).json
+    sheet = admin_api.get(f"/notification-sheet?enterprise_id={e['id']}").json
+    intakes = sheet["own_intakes"]
+    assert [i["name"] for i in intakes] == ["禹州市颍河饮用水源取水口（示例）"]
+    assert 1.0 < intakes[0]["arrival_hours"] < 4.0 and intakes[0]["river"] == "颍河"
+    assert [d["city"] for d in sheet["destinations"]][:2] == ["漯河市", "周口市"]
+    _id, name = accounts.make("admin")
+    accounts.login(client, name)
+    page = client.get(f"/notification-sheet?enterprise_id={e['id']}").get_data(as_text=True)
+    assert 'id="own-intakes"' in page and "禹州市颍河饮用水源取水口（示例）" in page
+    assert f"/enterprises/{e['id']}/downstream" in page
+    # 清潩河 in 建安区 (the 颍河 joins at the confluence in 鄢陵): 周口 along both rivers.
+    e2 = admin_api.post("/enterprises", json=enterprise_payload(
+        2, county="411003", longitude=113.78, latitude=34.22)).json
+    sheet = admin_api.get(f"/notification-sheet?enterprise_id={e2['id']}").json
+    rivers = {d["city"]: d["rivers"] for d in sheet["destinations"]}
+    assert rivers["漯河市"] == ["清潩河"] and rivers["周口市"] == ["清潩河", "颍河"]
+
+
+def test_sheet_form_finds_enterprise_by_name(admin_api, client, accounts):
+    e = admin_api.post("/enterprises", json=enterprise_payload(1, county="411081",
+                                                               name="禹州示例化工有限公司")).json
+    _id, name = accounts.make("admin")
+    accounts.login(client, name)
+    page = client.get("/notification-sheet?name=示例化工").get_data(as_text=True)
+    assert 'id="sheet-found"' in page and f"/notification-sheet?enterprise_id={e['id']}" in page
+    none = client.get("/notification-sheet?name=不存在的厂").get_data(as_text=True)
+    assert "没有与“不存在的厂”匹配的企业" in none
