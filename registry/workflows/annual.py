@@ -140,6 +140,8 @@ def _plan_section(actor, year: int, as_of: date) -> SectionResult:
                         + [["合计", sum(new.values()), sum(revised.values()), total]])
     county_rows = [[names.get(code, code), v["filed"], *(v["in_force"][k] for k in LEVELS),
                     sum(v["in_force"].values())] for code, v in sorted(by_county.items())]
+    if county_rows:
+        county_rows.append(["合计", *(sum(row[i] for row in county_rows) for i in range(1, 6))])
     county_table = Table("按县（市、区）", ["县（市、区）", "年内备案", "一般", "较大", "重大", "有效备案合计"],
                          county_rows)
     return SectionResult(sentences, [level_table, county_table],
@@ -150,10 +152,61 @@ def _plan_section(actor, year: int, as_of: date) -> SectionResult:
 PLANS_SECTION = Section("plans", _plan_section, order=10)
 
 
-def annual_figures(actor, year: int, today: date | None = None) -> dict:
-    """The year's paragraph, figures and tables for the caller's jurisdiction.
-    Raises ValidationFailed for a year before 2000 or after this one."""
-    today = today or local_today()
+class Delta(int):
+    """A change from last year: a number (right-aligned, summed by a spreadsheet) shown
+    with its sign, +3 / -2 / 0."""
+
+    def __str__(self) -> str:
+        return f"{int(self):+d}" if self else "0"
+
+
+# The figures compared with last year: (label, section key, path into its ``figures``).
+# A section the app does not declare (or that has no such figure) is left out.
+COMPARED = [
+    ("有效备案（家）", "plans", ("in_force_total",)),
+    ("其中一般环境风险等级", "plans", ("in_force", "general")),
+    ("其中较大环境风险等级", "plans", ("in_force", "major")),
+    ("其中重大环境风险等级", "plans", ("in_force", "serious")),
+    ("年内新增备案（家）", "plans", ("new",)),
+    ("年内修订备案（家）", "plans", ("revised",)),
+    ("逾期备案（家）", "plans", ("late",)),
+    ("有效联防联控协议涉及城市（个）", "agreements", ("cities_in_force",)),
+    ("应急演练（次）", "drills", ("total",)),
+    ("演练发现问题（项）", "actions", ("total", "opened")),
+    ("验收销号（项）", "actions", ("total", "closed")),
+    ("未完成验收（项）", "actions", ("total", "unverified")),
+]
+
+
+def _figure(sections: dict, key: str, path: tuple[str, ...]) -> int | None:
+    if key not in sections:
+        return None
+    value = sections[key].figures
+    for step in path:
+        if not isinstance(value, dict) or step not in value:
+            return None
+        value = value[step]
+    if isinstance(value, dict):  # counts per level: their sum
+        return sum(value.values())
+    if isinstance(value, list):  # names: how many different
+        return len(set(value))
+    return value
+
+
+def comparison_table(now: dict, before: dict) -> Table:
+    """This year's figures beside last year's (at its end), and the change."""
+    year, as_of = now["year"], now["as_of"]
+    this_year = f"{year}年" if until_words(year, as_of).endswith("年底") else \
+        f"{year}年（截至{as_of.month}月{as_of.day}日）"
+    rows = []
+    for label, key, path in COMPARED:
+        a, b = _figure(now["sections"], key, path), _figure(before["sections"], key, path)
+        if a is not None and b is not None:
+            rows.append([label, a, b, Delta(a - b)])
+    return Table("与上年对比", ["指标", this_year, f"{before['year']}年", "增减"], rows)
+
+
+def _figures(actor, year: int, today: date) -> dict:
     check_year(year, today)
     as_of = min(date(year, 12, 31), today)
     with force_locale("zh_CN"):  # the report's language, whatever the page's
@@ -163,3 +216,19 @@ def annual_figures(actor, year: int, today: date | None = None) -> dict:
             "paragraph": "".join(sentence for _k, r in results for sentence in r.sentences),
             "sections": dict(results),
             "tables": [t for _k, r in results for t in r.tables]}
+
+
+def annual_figures(actor, year: int, today: date | None = None, compare: bool = False) -> dict:
+    """The year's paragraph, figures and tables for the caller's jurisdiction; with
+    ``compare``, last year's figures too (``previous``, by the same section functions) and a
+    last table setting the two side by side. Raises ValidationFailed for a year before 2000
+    or after this one."""
+    today = today or local_today()
+    figures = _figures(actor, year, today)
+    figures["previous"] = None
+    if compare and year > FIRST_YEAR:
+        previous = _figures(actor, year - 1, today)
+        figures["previous"] = previous
+        with force_locale("zh_CN"):
+            figures["tables"].append(comparison_table(figures, previous))
+    return figures

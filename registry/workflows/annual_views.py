@@ -1,4 +1,5 @@
-"""Annual figures: the page and its .docx download."""
+"""Annual figures: the page and its .docx and .xlsx downloads, each with last year beside
+this year."""
 from __future__ import annotations
 
 import io
@@ -10,11 +11,13 @@ from registry.clock import today
 from registry.errors import ValidationFailed
 from registry.workflows.annual import FIRST_YEAR, annual_figures
 from registry.workflows.annual_docx import annual_docx, document_title
+from registry.workflows.annual_xlsx import annual_xlsx
 
 # Its own blueprint so the navigation marks 年度情况, not the import pages, as current.
 bp = Blueprint("annual", __name__)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year() -> int:
@@ -29,7 +32,7 @@ def _year() -> int:
 @bp.get("/annual")
 @login_required
 def index():
-    figures = annual_figures(current_user, _year())
+    figures = annual_figures(current_user, _year(), compare=True)
     return render_template("workflows/annual.html", figures=figures,
                            years=range(today().year, FIRST_YEAR - 1, -1))
 
@@ -37,6 +40,14 @@ def index():
 @bp.get("/annual/<int:year>.docx")
 @login_required
 def download(year):
-    figures = annual_figures(current_user, year)
+    figures = annual_figures(current_user, year, compare=True)
     return send_file(io.BytesIO(annual_docx(figures)), mimetype=DOCX, as_attachment=True,
                      download_name=f"{document_title(figures)}.docx")
+
+
+@bp.get("/annual/<int:year>.xlsx")
+@login_required
+def download_xlsx(year):
+    figures = annual_figures(current_user, year, compare=True)
+    return send_file(io.BytesIO(annual_xlsx(figures)), mimetype=XLSX, as_attachment=True,
+                     download_name=f"{document_title(figures)}.xlsx")

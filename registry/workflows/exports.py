@@ -112,7 +112,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     """Columns a text needs: CJK and full-width characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -167,7 +167,7 @@ def _headers(spec: ExportSpec) -> list[str]:
         return [str(c.header) for c in spec.columns]
 
 
-def _sheet_title(title: str) -> str:
+def sheet_title(title: str) -> str:
     """Excel refuses []:*?/\\ in a sheet name and more than 31 characters."""
     return "".join(" " if ch in "[]:*?/\\" else ch for ch in title)[:31]
 
@@ -192,12 +192,12 @@ def write_xlsx(spec: ExportSpec, actor, query, out: BinaryIO) -> None:
 
     headers, rows = _headers(spec), _rows(spec, actor, query)
     sample = list(islice(rows, WIDTH_SAMPLE_ROWS))
-    widths = [_display_width(h) + 2 for h in headers]
+    widths = [display_width(h) + 2 for h in headers]
     for values in sample:
         for i, v in enumerate(values):
-            widths[i] = max(widths[i], _display_width(_cell_text(v)) + 2)
+            widths[i] = max(widths[i], display_width(_cell_text(v)) + 2)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(_sheet_title(spec.title_text()))
+    sheet = book.create_sheet(sheet_title(spec.title_text()))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(width, MAX_WIDTH)
     sheet.freeze_panes = "A2"

@@ -288,6 +288,7 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         Case("302 404 404 404 404", params={"name": "secrets", "fmt": "csv"})],
     ("GET", "/annual"): [Case("302 200 200 200 200")],
     ("GET", "/annual/<int:year>.docx"): [Case("302 200 200 200 200", params={"year": 2025})],
+    ("GET", "/annual/<int:year>.xlsx"): [Case("302 200 200 200 200", params={"year": 2025})],
     ("GET", "/static/<path:filename>"): [Case("200 200 200 200 200",
                                               params={"filename": "app.css"})],
     # Drills: county officers write their county's drills; viewers read; city-level drills

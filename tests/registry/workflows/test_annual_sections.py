@@ -3,11 +3,13 @@ in the bureau's report wording with exact numbers for a built year, the tables b
 the caller's counties, the .docx read back, and the demo's 2023 (the seed report's year)."""
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 
 from tests.registry.agreements.payloads import luohe, zhoukou
 from tests.registry.drills.conftest import action_payload, drill_payload, filed  # noqa: F401
@@ -135,6 +137,13 @@ def test_city_wide_paragraph_and_tables(client, accounts, year_2025):
     agreements = _table(page, "上下游突发水污染事件联防联控协议")
     assert [(r[1], r[4]) for r in agreements[1:]] == [
         ("平顶山市", "续签、有效"), ("漯河市", "有效"), ("周口市", "新签、有效")]
+    # Last year beside this year, by the same section functions run for 2024.
+    compared = {row[0]: row[1:] for row in _table(page, "与上年对比")}
+    assert compared["指标"] == ["2025年", "2024年", "增减"]
+    assert compared["有效联防联控协议涉及城市（个）"] == ["3", "2", "+1"]
+    assert compared["应急演练（次）"] == ["4", "1", "+3"]
+    assert compared["演练发现问题（项）"] == ["5", "2", "+3"]
+    assert compared["验收销号（项）"] == ["2", "0", "+2"]
 
 
 def test_a_county_officer_sees_their_county_and_the_city(client, accounts, year_2025):
@@ -174,7 +183,8 @@ def test_docx_holds_the_paragraph_and_every_table(client, accounts, year_2025, t
     captions = [t for t in texts if t.startswith("表")]
     assert captions == ["表1  按环境风险等级", "表2  按县（市、区）", "表3  上下游突发水污染事件联防联控协议",
                         "表4  应急演练（按演练主题）", "表5  应急演练（按组织层级）",
-                        "表6  应急演练（按演练形式）", "表7  演练发现问题整改情况（按问题类别）"]
+                        "表6  应急演练（按演练形式）", "表7  演练发现问题整改情况（按问题类别）",
+                        "表8  与上年对比"]
     actions = document.tables[6]
     assert [c.text for c in actions.rows[0].cells] == ["问题类别", "年内新增", "年内验收销号", "未完成验收",
                                                       "其中逾期"]
@@ -183,6 +193,11 @@ def test_docx_holds_the_paragraph_and_every_table(client, accounts, year_2025, t
     assert cells[1:5] == ["周口市", "2025-01-10", "2029-12-31", "新签、有效"]
     # Issue #22: which of the eight elements it covers (notice triggers and sections only).
     assert cells[5] == "2/8，缺：协作机制、研判预警、联合监测、协同处置、纠纷调处、应急保障"
+    # The workbook holds the same agreements table, text as text.
+    book = load_workbook(io.BytesIO(admin.get("/annual/2025.xlsx").data))
+    sheet = book["表3 上下游突发水污染事件联防联控协议"]
+    assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == \
+        [[c.text for c in row.cells] for row in document.tables[2].rows]
 
 
 def test_an_english_page_keeps_the_report_in_chinese(client, accounts, year_2025):
