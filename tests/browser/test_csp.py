@@ -24,8 +24,8 @@ from tests.registry.workflows.helpers import row, write_xlsx
 # GET routes that serve files or JSON, not pages (their answers carry the policy too,
 # see tests/registry/hardening/test_headers.py), and the map document, which the
 # map pages embed.
-NOT_PAGES = {"static", "plans.earlier_file", "agreements.download", "annual.download", "annual.download_xlsx", "drills.download",
-             "plans.download", "workflows.export", "workflows.import_report",
+NOT_PAGES = {"static", "plans.earlier_file", "agreements.download", "annual.download",
+             "annual.download_xlsx", "drills.download", "plans.download", "workflows.export", "workflows.import_report",
              "workflows.import_template", "map.details", "map.frame",
              "portal.receipt_pdf", "submissions.officer_receipt_pdf",
              "incidents.sheet"}
