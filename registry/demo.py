@@ -35,15 +35,47 @@ COUNTY_WEIGHTS = {"411002": 0.10, "411003": 0.20, "411024": 0.12, "411025": 0.16
                   "411081": 0.22, "411082": 0.20}
 PLACES = {"411002": "魏都", "411003": "建安", "411024": "鄢陵", "411025": "襄城",
           "411081": "禹州", "411082": "长葛"}
-INDUSTRIES = [
-    ("化工", "化学原料和化学制品制造业"), ("制药", "医药制造业"), ("陶瓷", "非金属矿物制品业"),
-    ("铸造", "金属制品业"), ("电镀", "金属表面处理及热处理加工"), ("发制品", "皮革、毛皮、羽毛及其制品业"),
-    ("纺织", "纺织业"), ("食品", "农副食品加工业"), ("再生资源", "废弃资源综合利用业"),
-    ("电力", "电力、热力生产和供应业"), ("污水处理", "水的生产和供应业"), ("加油站", "机动车燃油零售"),
-    ("煤业", "煤炭开采和洗选业"), ("建材", "非金属矿物制品业"), ("机械", "通用设备制造业"),
-]
+INDUSTRIES = {
+    "化工": "化学原料和化学制品制造业", "制药": "医药制造业", "陶瓷": "非金属矿物制品业",
+    "铸造": "金属制品业", "电镀": "金属表面处理及热处理加工", "发制品": "皮革、毛皮、羽毛及其制品业",
+    "纺织": "纺织业", "食品": "农副食品加工业", "再生资源": "废弃资源综合利用业",
+    "电力": "电力、热力生产和供应业", "污水处理": "水的生产和供应业", "加油站": "机动车燃油零售",
+    "煤业": "煤炭开采和洗选业", "建材": "非金属矿物制品业", "机械": "通用设备制造业",
+}
+# Industries a 较大 or 重大 level fits (hazardous substances in quantity); the rest of the
+# demo's industries are general-risk only: a machinery shop is not 重大.
+HIGH_RISK = ["化工", "化工", "化工", "制药", "电镀", "电力", "再生资源", "煤业"]
+GENERAL = ["化工", "制药", "陶瓷", "陶瓷", "铸造", "电镀", "发制品", "发制品", "纺织", "食品",
+           "食品", "再生资源", "电力", "污水处理", "加油站", "加油站", "煤业", "建材", "机械",
+           "机械"]
+# How a bureau's register names each trade's enterprises: {city} 许昌, {place} the county
+# as written in a company name (禹州市, 襄城县, 许昌市建安区), {word} a trade name.
+NAME_TEMPLATES = {
+    "化工": ["{place}{word}化工有限公司", "河南{word}化工科技有限公司", "许昌{word}精细化工有限公司"],
+    "制药": ["{place}{word}药业有限公司", "河南{word}制药有限公司"],
+    "陶瓷": ["{place}{word}陶瓷有限公司", "{place}{word}钧瓷文化有限公司"],
+    "铸造": ["{place}{word}铸造有限公司", "许昌{word}精密铸造有限公司"],
+    "电镀": ["{place}{word}电镀有限公司", "许昌{word}表面处理有限公司"],
+    "发制品": ["许昌{word}发制品有限公司", "{place}{word}假发制品有限公司"],
+    "纺织": ["{place}{word}纺织有限公司", "河南{word}纺织印染有限公司"],
+    "食品": ["{place}{word}食品有限公司", "河南{word}食品股份有限公司"],
+    "再生资源": ["{place}{word}再生资源有限公司", "许昌{word}再生金属有限公司"],
+    "电力": ["许昌{word}热电有限责任公司", "{place}{word}热力有限公司"],
+    "污水处理": ["{place}{word}污水处理有限公司", "{place}第{number}污水处理厂"],
+    "加油站": ["中国石化销售股份有限公司河南许昌{county}{word}加油站",
+             "中国石油天然气股份有限公司河南许昌{county}{word}加油站",
+             "{place}{word}石油经销有限公司"],
+    "煤业": ["{place}{word}煤业有限公司", "河南{word}矿业有限公司"],
+    "建材": ["{place}{word}新型建材有限公司", "{place}{word}水泥有限公司"],
+    "机械": ["{place}{word}机械制造有限公司", "许昌{word}机电设备有限公司"],
+}
+COMPANY_PLACES = {"411002": "许昌市魏都区", "411003": "许昌市建安区", "411024": "鄢陵县",
+                  "411025": "襄城县", "411081": "禹州市", "411082": "长葛市"}
 NAME_WORDS = ["华通", "恒达", "瑞丰", "金源", "宏盛", "中原", "鑫泰", "永兴", "天合", "嘉禾",
-              "东方", "新兴", "昌盛", "博远", "润泽", "明阳", "福安", "鼎力", "正泰", "晨光"]
+              "东方", "新兴", "昌盛", "博远", "润泽", "明阳", "福安", "鼎力", "正泰", "晨光",
+              "豫通", "锦程", "泰和", "汇丰", "德润", "隆基", "广源", "聚鑫", "万通", "宏达",
+              "盛世", "华茂", "永盛", "金鼎", "康达", "浩宇", "佳和", "信诚", "远航", "顺发"]
+NUMERALS = "一二三四五六七八九"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超"]
 # Breakdowns that grade to each level (air, water), HJ 941-2018 matrix.
@@ -111,6 +143,20 @@ def _versions(rng: random.Random, today: date) -> list[tuple[date, date]]:
         versions.append((signed, _filed_on(rng, signed, today)))
 
 
+def _company_name(rng: random.Random, trade: str, code: str, used: set[str]) -> str:
+    """A name a bureau's register would hold for an enterprise of this trade, unique in
+    the demo (another trade name is drawn, not a number appended)."""
+    templates = NAME_TEMPLATES[trade]
+    for _attempt in range(200):
+        name = rng.choice(templates).format(
+            place=COMPANY_PLACES[code], county=PLACES[code], word=rng.choice(NAME_WORDS),
+            number=rng.choice(NUMERALS))
+        if name not in used:
+            used.add(name)
+            return name
+    raise RuntimeError(f"no unused demo name left for {trade} in {code}")
+
+
 def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
     """Create demo enterprises, plans and users in one transaction.
 
@@ -127,13 +173,15 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
     codes = list(COUNTY_WEIGHTS)
     weights = [COUNTY_WEIGHTS[c] for c in codes]
     used_codes: set[str] = set()
+    used_names: set[str] = set()
     filings: list[tuple] = []
     revised = 0
     for index, level in enumerate(levels, start=1):
         code = rng.choices(codes, weights)[0]
         county = counties[code]
-        short, industry = rng.choice(INDUSTRIES)
-        name = f"许昌{rng.choice(NAME_WORDS)}{short}有限公司{PLACES[code]}{index:03d}厂{DEMO_SUFFIX}"
+        trade = rng.choice(HIGH_RISK if level != "general" else GENERAL)
+        industry = INDUSTRIES[trade]
+        name = _company_name(rng, trade, code, used_names) + DEMO_SUFFIX
         while True:
             # 91 = enterprise / company; area code; a GB 11714 organisation code (8
             # characters and its check character). Nine are drawn, as before, so the rest
@@ -205,7 +253,7 @@ def _demo_users() -> list[tuple[str, str, str]]:
     for username, role, counties in users:
         password = secrets.token_urlsafe(12)
         create_user(ACTOR, username, role, password, counties, is_demo=True,
-                    display_name=f"{username}（演示账号）", email=f"{username}@example.com",
+                    email=f"{username}@example.com",
                     commit=False)
         created.append((username, role, password))
     return created

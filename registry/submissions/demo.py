@@ -87,7 +87,7 @@ def load_submissions_demo(today: date) -> list[tuple[str, str, str]]:
     for username, bound in (("qiye_demo", picked[:3]), ("qiye_demo2", picked[3:6])):
         password = secrets.token_urlsafe(12)
         create_user(LOADER, username, "enterprise", password, is_demo=True,
-                    display_name="企业安全环保负责人（演示账号）",
+                    display_name=bound[0][0].contact_name,
                     email=f"{username}@example.com",
                     enterprise_codes=[e.credit_code for e, _p in bound])
         accounts.append((username, "enterprise", password))

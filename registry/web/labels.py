@@ -3,6 +3,7 @@ from datetime import datetime, UTC
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from registry.areas import registry
@@ -130,10 +131,16 @@ def audit_value(value, field: str = "", entity_type: str = ""):
         return labels[value]
     if isinstance(value, list):
         table = DOCUMENTS if field.startswith("documents") else {}
-        return "、".join(str(table.get(v, v)) for v in value)
+        return listing(table.get(v, v) for v in value)
     if isinstance(value, dict):
         return "; ".join(f"{k}: {audit_value(v, k)}" for k, v in value.items())
     return value
+
+
+def listing(values) -> str:
+    """Items of a list joined as the interface language writes them (、 in Chinese, a
+    comma in English); empty ones left out."""
+    return str(_(", ")).join(str(v) for v in values if v not in (None, ""))
 
 
 def local_time(value: datetime | None) -> str:
@@ -166,4 +173,5 @@ def init_app(app: Flask) -> None:
     """Filters, and ``FIELDS``: the field names of every area (after ``areas.init_app``)."""
     app.jinja_env.filters["audit_value"] = audit_value
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["listing"] = listing
     app.jinja_env.globals["FIELDS"] = registry(app).field_labels

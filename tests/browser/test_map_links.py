@@ -8,6 +8,26 @@ from tests.browser.axe import violations, wait_for_maps
 from tests.browser.test_map import _open_map
 from tests.conftest import enterprise_payload, plan_payload
 
+COVERED_BY_LABELS = """
+var labels = Array.from(document.querySelectorAll('.rm-county-label')), overlaps = 0, covered = [];
+document.querySelectorAll('.rm-cluster').forEach(function (c) {
+  var r = c.getBoundingClientRect();
+  labels.forEach(function (l) {
+    var b = l.getBoundingClientRect();
+    // The point of the label's box nearest the (round) cluster's centre, if inside the circle.
+    var cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    var x = Math.min(Math.max(cx, b.left + 1), b.right - 1), y = Math.min(Math.max(cy, b.top + 1), b.bottom - 1);
+    if (Math.hypot(x - cx, y - cy) < r.width / 2 - 2) {
+      overlaps += 1;
+      // Labels take no pointer events (elementFromPoint looks through them): the panes'
+      // stacking decides what is painted on top.
+      var z = function (e) { return parseInt(getComputedStyle(e.closest('.leaflet-pane')).zIndex, 10); };
+      if (z(l) >= z(c)) covered.push(l.textContent);
+    }
+  });
+});
+return [overlaps, covered];"""
+
 
 def test_legend_popup_links_and_trace_headers(demo, browser, accounts, admin_api):
     assert demo.exit_code == 0
@@ -25,6 +45,10 @@ def test_legend_popup_links_and_trace_headers(demo, browser, accounts, admin_api
     badges = driver.execute_script("return Array.from(document.querySelectorAll("
                                    "'.rm-cluster .rm-cluster-badge')).map(function (b) { return b.title; })")
     assert badges and set(badges) == {"已逾期企业数"}
+    # County names lie under the clusters: where a name and a cluster meet, the count is
+    # painted on top.
+    overlaps, covered = driver.execute_script(COVERED_BY_LABELS)
+    assert overlaps and not covered, (overlaps, covered)
     index = driver.execute_script("return window.riskMap.items.findIndex(function (i)"
                                   " { return i.name === '禹州颍河示例厂'; })")
     driver.execute_script("window.riskMap.focus(arguments[0])", index)

@@ -255,3 +255,11 @@ def test_sheet_form_finds_enterprise_by_name(admin_api, client, accounts):
     assert 'id="sheet-found"' in page and f"/notification-sheet?enterprise_id={e['id']}" in page
     none = client.get("/notification-sheet?name=不存在的厂").get_data(as_text=True)
     assert "没有与“不存在的厂”匹配的企业" in none
+    # An officer of another county searches the same name and finds nothing of 禹州's.
+    _id, other = accounts.make("officer", ["411002"])
+    officer = client.application.test_client()
+    accounts.login(officer, other)
+    page = officer.get("/notification-sheet?name=示例化工").get_data(as_text=True)
+    assert f"enterprise_id={e['id']}" not in page and "没有与“示例化工”匹配的企业" in page
+    page = officer.get(f"/notification-sheet?name={e['credit_code']}").get_data(as_text=True)
+    assert f"enterprise_id={e['id']}" not in page

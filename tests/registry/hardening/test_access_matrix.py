@@ -260,7 +260,8 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         Case("302 403 302 403 302", form=_upload_form)],
     ("GET", "/map"): [Case("302 200 200 200 200")],
     ("GET", "/map/frame"): [Case("302 200 200 200 200"),
-                            Case("302 200 200 403 200", query={"enterprise_id": "enterprise_id"})],
+                            Case("302 200 200 403 200", query={"enterprise_id": "enterprise_id"}),
+        Case("302 200 200 200 200", query={"name": "化工"})],
     ("GET", "/map/details/<int:enterprise_id>"): [Case("302 200 200 403 200")],
     ("GET", "/map/upstream"): [Case("302 200 200 200 200")],
     ("GET", "/map/checks"): [Case("302 200 200 200 200")],
@@ -368,7 +369,8 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         Case("302 200 200 200 200"), Case("302 404 404 404 404", params={"agreement_id": 0})],
     ("GET", "/notification-sheet"): [
         Case("302 200 200 200 200"),
-        Case("302 200 200 403 200", query={"enterprise_id": "enterprise_id"})],
+        Case("302 200 200 403 200", query={"enterprise_id": "enterprise_id"}),
+        Case("302 200 200 200 200", query={"name": "化工"})],
     # Reminders: officers see and resend their counties' reminders; viewers only read.
     ("GET", "/reminders"): [Case("302 200 200 200 200")],
     ("POST", "/reminders/<int:reminder_id>/resend"): [

@@ -165,3 +165,11 @@ def test_the_portal_takes_the_inventory_and_the_date_of_change(client, accounts,
     assert r.status_code == 302
     page = client.get(f"/portal/submissions/{sid}").get_data(as_text=True)
     assert 'id="grading"' in page and "较大" in page and "与申报等级不一致" in page
+    # Submitted, the page says why it cannot be changed and shows what was declared.
+    for kind in KINDS:
+        assert upload(world.ours_api, sid, kind).status_code == 201
+    assert world.ours_api.post(f"/submissions/{sid}/submit").status_code == 200
+    page = client.get(f"/portal/submissions/{sid}/inventory").get_data(as_text=True)
+    assert 'id="inventory-read-only"' in page and "正在审核，风险物质清单不能再修改" in page
+    assert 'name="substance_id"' not in page and "测试物质甲" in page
+    assert client.post(f"/portal/submissions/{sid}/inventory", data=form).status_code == 409

@@ -218,8 +218,11 @@ def test_demo_2023_reads_as_the_seed_report(app, client, accounts, runner):
     page = admin.get("/annual?year=2023").get_data(as_text=True)
     paragraph = _paragraph(page)
     assert "与漯河、周口、平顶山等市生态环境部门签订《上下游突发水污染事件联防联控工作协议》" in paragraph
-    assert re.search(r"全市全年先后组织并参加[^。]*反恐应急演练[^。]*等各类演练41次", paragraph)
-    assert _table(page, "应急演练（按演练主题）")[-1] == ["合计", "41"]
+    # The sentence names the most frequent themes; counter-terrorism drills, which the seed
+    # report names too, are a minority of the demo's (issue #16 §5) and stand in the table.
+    assert re.search(r"全市全年先后组织并参加[^。]*突发环境事件应急演练[^。]*等各类演练41次", paragraph)
+    themes = _table(page, "应急演练（按演练主题）")
+    assert themes[-1] == ["合计", "41"] and ["反恐", "3"] in themes, themes
     with app.app_context():
         from registry.drills.annual import action_figures
         from registry.permissions import SYSTEM
