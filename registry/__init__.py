@@ -50,7 +50,7 @@ def create_app(config: Any = None) -> Flask:
     extensions.compress.init_app(app)
     i18n.init_app(app)
 
-    from registry import areas
+    from registry import areas, settings
     from registry.auth import session as auth_session
     from registry.installed import AREAS
     from registry.web import errors, headers, labels
@@ -58,7 +58,8 @@ def create_app(config: Any = None) -> Flask:
     auth_session.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
-    areas.init_app(app, AREAS)
+    registry = areas.init_app(app, AREAS)
+    settings.check(app.config, registry.settings_checks)  # a bad value stops start-up here
     labels.init_app(app)
     if app.config.get("SCHEDULER_ENABLED"):
         from registry import scheduler

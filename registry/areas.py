@@ -61,6 +61,9 @@ class Area:
     * ``nav``: :class:`NavItem` entries of the header navigation.
     * ``template_globals``: names for every template (globals, so imported macros see them).
     * ``template_context``: context processors (functions returning a dict) for every page.
+    * ``settings_checks``: functions ``(config) -> anything`` run once by ``create_app``;
+      each raises ValueError, its message starting with the variable's name, for a value
+      the area cannot use (``registry.settings``).
     """
 
     name: str
@@ -79,6 +82,7 @@ class Area:
     nav: tuple = ()
     template_globals: Mapping[str, Any] = field(default_factory=dict)
     template_context: tuple = ()
+    settings_checks: tuple = ()
 
 
 @dataclass
@@ -96,6 +100,7 @@ class Registry:
     choice_labels: dict[str, Mapping] = field(default_factory=dict)
     field_labels: dict[str, Any] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
+    settings_checks: list[Callable] = field(default_factory=list)
 
     def source_for(self, rule: str):
         return next((s for s in self.reminder_sources if s.rule == rule), None)
@@ -125,7 +130,7 @@ def _kinds() -> dict[str, tuple[type, ...] | None]:
             "commands": (click.Command,), "reminder_sources": (ReminderSource,),
             "map_overlays": None, "downstream_extensions": None, "dashboard_panels": (Panel,),
             "exports": (ExportSpec,), "annual_sections": (Section,), "nav": (NavItem,),
-            "template_context": None}
+            "template_context": None, "settings_checks": None}
 
 
 def _check(area: Any, kinds: Mapping) -> None:
@@ -203,6 +208,7 @@ def build(areas: Iterable[Area]) -> Registry:
         for key, label in area.field_labels.items():
             reg.field_labels.setdefault(key, label)
         reg.nav += area.nav
+        reg.settings_checks += area.settings_checks
     reg.nav.sort(key=lambda item: item.order)
     return reg
 

@@ -9,6 +9,12 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
 
+    @property
+    def fields(self) -> dict[str, list[str]]:
+        """Messages by field, as a form shows them: the whole message under ``__root__``
+        (a ValidationFailed names its fields)."""
+        return {"__root__": [self.message]} if self.message else {}
+
 
 class NotFound(DomainError):
     code = "not_found"
@@ -33,7 +39,11 @@ class ValidationFailed(DomainError):
 
     def __init__(self, fields: dict[str, list[str]], message: str = ""):
         super().__init__(message or "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()))
-        self.fields = fields
+        self._fields = fields
+
+    @property
+    def fields(self) -> dict[str, list[str]]:
+        return self._fields
 
 
 class StorageFull(DomainError):

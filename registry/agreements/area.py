@@ -9,6 +9,7 @@ area = Area(
     blueprints=(views.bp,),
     api=(api,),
     reminder_sources=(reminders.SOURCE, reminders.STALE_SOURCE),
+    settings_checks=(reminders.schedule,),
     map_overlays=(maplayer.map_overlay,),
     downstream_extensions=(sheet.trace_extension,),
     dashboard_panels=(panel.PANEL,),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
 
 from registry import audit, permissions
+from registry.paging import page_of
 from registry.clock import today as local_today
 from registry.drills import permissions as drill_permissions
 from registry.drills.rules import OPEN_STATUSES, TRANSITIONS, action_overdue, can_transition
@@ -314,10 +315,7 @@ def list_actions(actor, query: ActionQuery, today: date | None = None):
     """A page of actions across drills, grouped by owner (unit, person), then due date."""
     today = today or local_today()
     stmt = _filtered(actor, query, today)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(*BY_OWNER).limit(query.per_page)
-                              .offset((query.page - 1) * query.per_page))
-    return list(rows), total
+    return page_of(stmt, BY_OWNER, query.page, query.per_page)
 
 
 def all_actions(actor, query: ActionQuery, today: date | None = None) -> list[CorrectiveAction]:

@@ -10,6 +10,7 @@ area = Area(
     blueprints=(views.bp,),
     api=(api,),
     reminder_sources=(reminders.SOURCE, drill_reminders.SOURCE),
+    settings_checks=(reminders.schedule, drill_reminders.schedule),
     map_overlays=(map.map_overlay,),
     dashboard_panels=(panel.PANEL,),
     exports=(exports.DRILLS, exports.ACTIONS),

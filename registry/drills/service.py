@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from registry import audit, permissions
+from registry.paging import page_of
 from registry.clock import today as local_today
 from registry.drills import permissions as drill_permissions
 from registry.drills.rules import CITY_LEVELS, type_key
@@ -245,10 +246,7 @@ NEWEST_FIRST = (Drill.held_on.desc(), Drill.id.desc())
 def list_drills(actor, query: DrillQuery):
     """A page of drills the caller may read, newest first, with the total."""
     stmt = _filtered(actor, query)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(*NEWEST_FIRST)
-                              .limit(query.per_page).offset((query.page - 1) * query.per_page))
-    return list(rows), total
+    return page_of(stmt, NEWEST_FIRST, query.page, query.per_page)
 
 
 def all_drills(actor, query: DrillQuery) -> list[Drill]:

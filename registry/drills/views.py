@@ -115,7 +115,7 @@ def add_action(drill_id):
     try:
         actions.add_action(current_user, drill_id, validate(ActionIn, data))
     except (ValidationFailed, Conflict) as exc:
-        return _show(drill_id, getattr(exc, "fields", {"__root__": [exc.message]}), data, 422)
+        return _show(drill_id, exc.fields, data, 422)
     flash(_("Corrective action recorded."), "success")
     return redirect(url_for("drills.show", drill_id=drill_id, _anchor="actions"))
 
@@ -131,7 +131,7 @@ def edit_action(action_id):
         try:
             actions.update_action(current_user, action_id, validate(ActionPatch, data))
         except (ValidationFailed, Conflict) as exc:
-            errors, status = getattr(exc, "fields", {"__root__": [exc.message]}), 422
+            errors, status = exc.fields, 422
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("drills.show", drill_id=action.drill_id, _anchor="actions"))
@@ -149,7 +149,7 @@ def move_action(action_id):
     try:
         actions.update_action(current_user, action_id, validate(ActionPatch, body))
     except (ValidationFailed, Conflict) as exc:
-        flash(" ".join(m for msgs in getattr(exc, "fields", {"": [exc.message]}).values()
+        flash(" ".join(m for msgs in exc.fields.values()
                        for m in msgs), "danger")
     else:
         flash(_("Status changed."), "success")

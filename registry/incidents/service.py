@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from registry import audit, permissions
+from registry.paging import page_of
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
 from registry.incidents import permissions as incident_permissions, rules
@@ -204,11 +205,8 @@ def list_incidents(actor, query: IncidentQuery) -> tuple[list[Incident], int]:
     stmt = permissions.scope(sa.select(Incident), actor, Incident.county_code)
     if query.status:
         stmt = stmt.where(Incident.status == query.status)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    per_page = current_app.config["PER_PAGE"]
-    rows = db.session.scalars(stmt.order_by(Incident.reported_at.desc(), Incident.id.desc())
-                              .limit(per_page).offset((query.page - 1) * per_page))
-    return list(rows), total
+    return page_of(stmt, (Incident.reported_at.desc(), Incident.id.desc()), query.page,
+                   current_app.config["PER_PAGE"])
 
 
 def add_entry(actor, incident_id: int, data: EntryIn):

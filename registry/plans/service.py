@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from registry import audit, permissions
+from registry.paging import page_of
 from registry.clock import today as local_today
 from registry.enterprises.service import get_enterprise, streamed
 from registry.errors import Conflict, NotFound
@@ -256,9 +257,8 @@ def all_plans(actor, query: PlanQuery, today=None):
 def list_plans(actor, query: PlanQuery, today=None):
     """A page of (plan, status) with the total, newest filings first."""
     stmt = _plans_filtered(actor, query, today)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(stmt.order_by(Plan.filed_on.desc(), Plan.id.desc())
-                              .limit(query.per_page).offset((query.page - 1) * query.per_page)).all()
+    rows, total = page_of(stmt, (Plan.filed_on.desc(), Plan.id.desc()), query.page,
+                          query.per_page, rows=True)
     return [(p, s) for p, s in rows], total
 
 

@@ -46,7 +46,7 @@ def create(enterprise_id):
         data, body = _plan_input(PlanIn, {"enterprise_id": enterprise_id})
         plan = service.file_plan(current_user, body)
     except (ValidationFailed, Conflict) as exc:
-        return _form(enterprise, "file", errors=getattr(exc, "fields", {"__root__": [exc.message]}),
+        return _form(enterprise, "file", errors=exc.fields,
                      data=data or request.form, status=422)
     flash(_("Plan filed with number %(number)s.", number=plan.filing_number), "success")
     return redirect(url_for("plans.show", plan_id=plan.id))
@@ -65,7 +65,7 @@ def revise(plan_id):
         new = service.revise_plan(current_user, plan_id, body)
     except (ValidationFailed, Conflict) as exc:
         return _form(plan.enterprise, "revise", plan,
-                     errors=getattr(exc, "fields", {"__root__": [exc.message]}),
+                     errors=exc.fields,
                      data=data or request.form, status=422)
     flash(_("Revision filed with number %(number)s.", number=new.filing_number), "success")
     return redirect(url_for("plans.show", plan_id=new.id))
@@ -83,7 +83,7 @@ def correct(plan_id):
         service.correct_plan(current_user, plan_id, validate(CorrectionIn, data))
     except (ValidationFailed, Conflict) as exc:
         return _form(plan.enterprise, "correct", plan,
-                     errors=getattr(exc, "fields", {"__root__": [exc.message]}), data=data,
+                     errors=exc.fields, data=data,
                      status=422)
     flash(_("Correction saved."), "success")
     return redirect(url_for("plans.show", plan_id=plan_id))

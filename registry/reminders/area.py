@@ -10,5 +10,6 @@ area = Area(
     api=(api,),
     commands=(cli.reminders_group,),
     reminder_sources=(plan_source.SOURCE,),
+    settings_checks=(plan_source.schedule,),
     nav=(NavItem("reminders.index", _l("Reminders"), order=90),),
 )

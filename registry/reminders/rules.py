@@ -79,15 +79,26 @@ class Schedule:
 
     @classmethod
     def parse(cls, days_before: str, overdue_every: int, setting: str = "days_before") -> Schedule:
-        """From a setting such as ``"90,30,7,0"``; ValueError names the setting and value."""
+        """From a setting such as ``"90,30,7,0"``; ValueError names the setting and value
+        (the overdue interval's setting is named like the days': ``…_OVERDUE_EVERY_DAYS``)."""
+        overdue_setting = setting.replace("_DAYS_BEFORE", "_OVERDUE_EVERY_DAYS")
+        try:
+            every = int(overdue_every)
+            if every < 0 or isinstance(overdue_every, (bool, float)):
+                raise ValueError
+        except (TypeError, ValueError):
+            raise ValueError(f"{overdue_setting}={overdue_every!r}: expected whole days >= 0 "
+                             f"(0: no reminders after the date)") from None
         if str(days_before).strip().lower() in ("", "none", "off"):
-            return cls((), int(overdue_every))  # the rule is switched off ahead of the date
+            return cls((), every)  # the rule is switched off ahead of the date
         try:
             days = tuple(int(part) for part in str(days_before).split(",") if part.strip())
-            return cls(days, int(overdue_every))
+            if any(d < 0 for d in days):
+                raise ValueError
         except ValueError:
             raise ValueError(f"{setting}={days_before!r}: expected whole days >= 0 separated "
                              f"by commas, e.g. 90,30,7,0") from None
+        return cls(days, every)
 
     @property
     def lead_days(self) -> int:

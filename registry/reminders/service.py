@@ -27,6 +27,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from registry import audit, permissions
+from registry.paging import page_of
 from registry.errors import Conflict, NotFound
 from registry.extensions import db
 from registry.lease import DbLease
@@ -201,10 +202,7 @@ def list_reminders(actor, query: ReminderQuery):
         like = f"%{query.q}%"
         stmt = stmt.where(sa.or_(Reminder.recipient.ilike(like), Reminder.subject_label.ilike(like),
                                  Reminder.recipient_name.ilike(like)))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(Reminder.id.desc()).limit(query.per_page)
-                              .offset((query.page - 1) * query.per_page)).all()
-    return rows, total
+    return page_of(stmt, (Reminder.id.desc(),), query.page, query.per_page)
 
 
 def outbox_counts(actor) -> dict[str, int]:

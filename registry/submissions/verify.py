@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
+from registry.paging import page_of
 from registry.errors import NotFound
 from registry.extensions import db
 from registry.models import Plan, Submission
@@ -92,11 +93,8 @@ def public_filings(county_code: str | None, page: int) -> tuple[list, int]:
             .where(Plan.is_current))
     if county_code:
         stmt = stmt.where(Enterprise.county_code == county_code)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(stmt.order_by(Enterprise.county_code, Enterprise.name, Plan.id)
-                              .limit(PUBLIC_PER_PAGE)
-                              .offset((page - 1) * PUBLIC_PER_PAGE)).all()
-    return rows, total
+    return page_of(stmt, (Enterprise.county_code, Enterprise.name, Plan.id), page,
+                   PUBLIC_PER_PAGE, rows=True)
 
 
 @bp.get("/public/filings")

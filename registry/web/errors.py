@@ -68,7 +68,7 @@ def init_app(app: Flask) -> None:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
         if wants_json():
             return error_json(status, exc.code, str(exc.message) or exc.code,
-                              getattr(exc, "fields", None))
+                              exc.fields if isinstance(exc, ValidationFailed) else None)
         if status == 401:
             return redirect(url_for("auth.login", next=request.full_path))
         return render_template("error.html", status=status, message=exc.message), status
