@@ -116,7 +116,7 @@ def naive(app):
     """The same rules, the way an ORM-first loop would do it."""
     import sqlalchemy as sa
 
-    from registry.drills import drill_reminders, reminders as action_reminders
+    from registry.drills import action_reminders, drill_due_reminders
     from registry.drills.rules import next_drill_due
     from registry.extensions import db
     from registry.models import CorrectiveAction, Drill, Enterprise, Plan, Reminder
@@ -137,7 +137,7 @@ def naive(app):
                 continue
             if not recorded("plan_review", plan.id, latest[0]):
                 keys.add(("plan_review", plan.id, latest[0]))
-        sched = drill_reminders.schedule(app.config)
+        sched = drill_due_reminders.schedule(app.config)
         for enterprise in db.session.scalars(sa.select(Enterprise)):
             plan = db.session.scalar(sa.select(Plan).where(Plan.enterprise_id == enterprise.id,
                                                            Plan.is_current.is_(True)))

@@ -7,6 +7,8 @@ an action flagged "plan needs revision" puts the exercised plan version into
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import sqlalchemy as sa
@@ -17,9 +19,10 @@ from registry import audit, permissions
 from registry.paging import page_of
 from registry.clock import today as local_today
 from registry.drills import permissions as drill_permissions
-from registry.drills.rules import OPEN_STATUSES, TRANSITIONS, action_overdue, can_transition
+from registry.drills.rules import OPEN_STATUSES, TRANSITIONS, can_transition
 from registry.drills.schemas import ActionIn, ActionPatch, ActionQuery
-from registry.drills.service import _in_county, _year, get_drill
+from registry.drills.queries import drill_in_county, in_year
+from registry.drills.service import get_drill
 from registry.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from registry.extensions import db
 from registry.models import CorrectiveAction, Drill, Plan, User
@@ -228,55 +231,114 @@ def _transition(actor, action: CorrectiveAction, new: str, today: date) -> None:
     action.status = new
 
 
-def update_action(actor, action_id: int, data: ActionPatch, *, commit: bool = True,
-                  today: date | None = None) -> CorrectiveAction:
-    """Change an action and/or move its status one allowed step.
-
-    Raises NotFound, PermissionDenied (incl. verifying one's own action), ValidationFailed."""
-    action = get_action(actor, action_id)
-    drill = action.drill
-    _require_write(actor, action)
-    changes = data.model_dump(exclude_unset=True)
-    status = changes.pop("status", None)
+def _check_changes(action: CorrectiveAction, changes: dict) -> None:
     if action.status == "verified" and changes:
         raise Conflict(_("A verified corrective action can no longer be changed."))
     for key in ("description", "category"):
         if key in changes and changes[key] is None:
             raise ValidationFailed({key: [_("This field is required.")]})
-    if drill is not None and drill.status == "closed":
+    if action.drill is not None and action.drill.status == "closed":
         cleared = [k for k in ("owner_name", "owner_unit", "due_on")
                    if k in changes and not changes[k]]
         if cleared:
             raise ValidationFailed({k: [_("The drill is closed: an action keeps its owner and "
                                           "due date.")] for k in cleared})
     _check_owner_account(changes.get("owner_user_id"))
-    before = audit.snapshot(action, AUDITED)
-    old_plan = action.plan if action.plan_needs_revision else None
+
+
+def _apply_changes(action: CorrectiveAction, changes: dict) -> None:
+    """Set the edited fields, and the plan the action flags for revision."""
+    drill = action.drill
     for key in EDITABLE:
         if key in changes:
             setattr(action, key, changes[key])
     flag = bool(changes.get("plan_needs_revision", action.plan_needs_revision))
     plan_id = changes.get("plan_id", action.plan_id)
-    if (flag, plan_id) != (action.plan_needs_revision, action.plan_id):
-        if drill is None:  # an incident's action: its enterprise's current plan
-            action.plan = _incident_plan(action.incident) if flag or plan_id else None
-        elif flag:
-            action.plan = _flagged_plan(drill, plan_id)
-        else:
-            action.plan = _exercised_plan(drill, plan_id) if plan_id else None
-        action.plan_needs_revision = flag
-    if status and status != action.status:
-        _transition(actor, action, status, today or local_today())
+    if (flag, plan_id) == (action.plan_needs_revision, action.plan_id):
+        return
+    if drill is None:  # an incident's action: its enterprise's current plan
+        action.plan = _incident_plan(action.incident) if flag or plan_id else None
+    elif flag:
+        action.plan = _flagged_plan(drill, plan_id)
+    else:
+        action.plan = _exercised_plan(drill, plan_id) if plan_id else None
+    action.plan_needs_revision = flag
+
+
+STATUS_FIELDS = {"status", "done_on", "done_by_name", "verified_by_name", "verified_on"}
+
+
+@contextmanager
+def _recorded(actor, action: CorrectiveAction, commit: bool) -> Iterator[None]:
+    """One change record for what the block changed (``action.status`` when only the
+    status moved), the flagged plans kept in step, then the commit."""
+    before = audit.snapshot(action, AUDITED)
+    old_plan = action.plan if action.plan_needs_revision else None
+    yield
     db.session.flush()
     old, new = audit.diff(before, audit.snapshot(action, AUDITED))
     if new:
-        name = "action.status" if set(new) <= {"status", "done_on", "done_by_name", "verified_by_name",
-                                               "verified_on"} else "action.update"
+        name = "action.status" if set(new) <= STATUS_FIELDS else "action.update"
         audit.record(actor, name, "action", action.id, old, new)
     for plan in {p for p in (old_plan, action.plan if action.plan_needs_revision else None) if p}:
         _sync_plan(actor, plan)
     if commit:
         db.session.commit()
+
+
+def _writable(actor, action_id: int) -> CorrectiveAction:
+    action = get_action(actor, action_id)
+    _require_write(actor, action)
+    return action
+
+
+def change_action(actor, action_id: int, data: ActionPatch, *,
+                  commit: bool = True) -> CorrectiveAction:
+    """The edit form: change an action's fields (description, owner, due date, evidence,
+    the plan it flags); its status moves only with ``move_action``.
+
+    Raises NotFound, PermissionDenied, Conflict (verified), ValidationFailed."""
+    action = _writable(actor, action_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "status" in changes:
+        raise ValidationFailed({"status": [_("Change the status with the status buttons.")]})
+    _check_changes(action, changes)
+    with _recorded(actor, action, commit):
+        _apply_changes(action, changes)
+    return action
+
+
+def move_action(actor, action_id: int, status: str, evidence: str | None = None, *,
+                commit: bool = True, today: date | None = None) -> CorrectiveAction:
+    """Move an action one allowed step (open → in progress → done → verified, or back),
+    with the evidence given on the way to done.
+
+    Raises NotFound, PermissionDenied (incl. verifying one's own action), ValidationFailed."""
+    if not status:
+        raise ValidationFailed({"status": [_("This field is required.")]})
+    action = _writable(actor, action_id)
+    changes = {"evidence": evidence} if evidence else {}
+    _check_changes(action, changes)
+    with _recorded(actor, action, commit):
+        _apply_changes(action, changes)
+        if status != action.status:
+            _transition(actor, action, status, today or local_today())
+    return action
+
+
+def update_action(actor, action_id: int, data: ActionPatch, *, commit: bool = True,
+                  today: date | None = None) -> CorrectiveAction:
+    """The API's PATCH: a field change and/or one status step, recorded as one change.
+
+    Raises NotFound, PermissionDenied (incl. verifying one's own action), ValidationFailed."""
+    action = _writable(actor, action_id)
+    changes = data.model_dump(exclude_unset=True)
+    status = changes.pop("status", None)
+    _check_changes(action, changes)
+    with _recorded(actor, action, commit):
+        _apply_changes(action, changes)
+        if status and status != action.status:
+            _transition(actor, action, status, today or local_today())
     return action
 
 
@@ -290,12 +352,12 @@ def _filtered(actor, query: ActionQuery, today: date):
                        CorrectiveAction.status.in_(OPEN_STATUSES))
         stmt = stmt.where(late if query.overdue else sa.not_(late))
     if query.county_code:
-        stmt = stmt.where(_in_county(query.county_code))
+        stmt = stmt.where(drill_in_county(query.county_code))
     if query.category:
         stmt = stmt.where(CorrectiveAction.category == query.category)
     if query.closed_year:
         stmt = stmt.where(CorrectiveAction.status == "verified",
-                          _year(CorrectiveAction.verified_on, query.closed_year))
+                          in_year(CorrectiveAction.verified_on, query.closed_year))
     if query.drill_id:
         stmt = stmt.where(CorrectiveAction.drill_id == query.drill_id)
     if query.owner:
@@ -338,22 +400,3 @@ def open_by_owner(actor, query: ActionQuery, today: date | None = None) -> list[
         .order_by(sa.func.count().desc(), sub.c.owner_unit, sub.c.owner_name))
     return [{"owner_unit": u, "owner_name": n, "open": c, "overdue": int(o or 0)}
             for u, n, c, o in rows]
-
-
-def action_to_dict(action: CorrectiveAction, today: date | None = None) -> dict:
-    today = today or local_today()
-    iso = lambda d: d.isoformat() if d else None  # noqa: E731
-    return {
-        "id": action.id, "drill_id": action.drill_id,
-        "drill_title": action.drill.title if action.drill else None,
-        "incident_id": action.incident_id,
-        "description": action.description, "category": action.category,
-        "owner_name": action.owner_name, "owner_unit": action.owner_unit,
-        "owner_user_id": action.owner_user_id, "due_on": iso(action.due_on),
-        "status": action.status, "overdue": action_overdue(action.status, action.due_on, today),
-        "evidence": action.evidence, "done_on": iso(action.done_on), "done_by": action.done_by_name,
-        "verified_by": action.verified_by_name, "verified_on": iso(action.verified_on),
-        "plan_needs_revision": action.plan_needs_revision, "plan_id": action.plan_id,
-        "evidence_files": [{"id": a.id, "name": a.original_name} for a in action.attachments],
-        "is_demo": action.is_demo,
-    }

@@ -2,15 +2,15 @@
 from flask_babel import lazy_gettext as _l
 
 from registry.areas import Area, NavItem
-from registry.drills import (annual, api, drill_reminders, exports, labels, map, panel,
-                             plan_links, reminders, rules, views)
+from registry.drills import (action_reminders, annual, api, drill_due_reminders, exports,
+                             labels, map, panel, plan_links, rules, views)
 
 area = Area(
     name="drills",
     blueprints=(views.bp,),
     api=(api,),
-    reminder_sources=(reminders.SOURCE, drill_reminders.SOURCE),
-    settings_checks=(reminders.schedule, drill_reminders.schedule),
+    reminder_sources=(action_reminders.SOURCE, drill_due_reminders.SOURCE),
+    settings_checks=(action_reminders.schedule, drill_due_reminders.schedule),
     map_overlays=(map.map_overlay,),
     dashboard_panels=(panel.PANEL,),
     exports=(exports.DRILLS, exports.ACTIONS),

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from registry.drills.actions import add_action, update_action
-from registry.drills.schemas import ActionIn, ActionPatch, DrillIn, DrillPatch
+from registry.drills.actions import add_action, move_action
+from registry.drills.schemas import ActionIn, DrillIn, DrillPatch
 from registry.drills.service import create_drill, update_drill
 from registry.extensions import db
 from registry.models import Enterprise, Plan
@@ -152,8 +152,7 @@ def _findings(rng, actor, drill, today: date) -> int:
                 steps = ["in_progress", "done"]  # done, the verification still to come
         for step in steps:
             evidence = "整改完成，见验收记录（演示）" if step == "done" else None
-            update_action(actor, action.id, ActionPatch(status=step, evidence=evidence),
-                          commit=False, today=min(today, due))
+            move_action(actor, action.id, step, evidence, commit=False, today=min(today, due))
         count += 1
     return count
 

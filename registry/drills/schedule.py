@@ -25,7 +25,7 @@ def interval_months(risk_level: str) -> int:
     return int(current_app.config[f"DRILL_INTERVAL_MONTHS_{risk_level.upper()}"])
 
 
-def _last_drills(today: date):
+def last_drills(today: date):
     return (sa.select(drill_enterprises.c.enterprise_id.label("enterprise_id"),
                       sa.func.max(Drill.held_on).label("last_on"))
             .join(Drill, Drill.id == drill_enterprises.c.drill_id)
@@ -33,7 +33,7 @@ def _last_drills(today: date):
             .group_by(drill_enterprises.c.enterprise_id).subquery())
 
 
-def _first_filings():
+def first_filings():
     return (sa.select(Plan.enterprise_id.label("enterprise_id"),
                       sa.func.min(Plan.filed_on).label("first_on"))
             .group_by(Plan.enterprise_id).subquery())
@@ -71,7 +71,7 @@ def drill_schedule(actor, query: ScheduleQuery, today: date | None = None):
     (``next_drill_due``: month arithmetic the databases do differently), sorted and paged
     in memory; no ORM object is built."""
     today = today or local_today()
-    last, first = _last_drills(today), _first_filings()
+    last, first = last_drills(today), first_filings()
     stmt = (sa.select(Enterprise.id, Enterprise.name, Enterprise.county_code,
                       sa.func.coalesce(County.name, Enterprise.county_code).label("county"),
                       Plan.risk_level, last.c.last_on, first.c.first_on)

@@ -6,7 +6,6 @@ an owner (person and unit) and a due date.
 """
 from __future__ import annotations
 
-from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -16,8 +15,9 @@ from registry.paging import page_of
 from registry.clock import today as local_today
 from registry.drills import permissions as drill_permissions
 from registry.drills.rules import CITY_LEVELS, type_key
+from registry.drills.queries import drill_in_county, in_year
 from registry.drills.schemas import DrillIn, DrillPatch, DrillQuery
-from registry.enterprises.service import _check_county
+from registry.enterprises.service import usable_county
 from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
 from registry.models import Agreement, CorrectiveAction, Drill, Enterprise, Plan
@@ -117,7 +117,7 @@ def _resolve(actor, values: dict) -> dict:
     permissions.require(drill_permissions.can_write_drill(
         actor, level, county_code, {e.county_code for e in enterprises}), actor)
     if county_code:
-        _check_county(county_code)
+        usable_county(county_code)
     if fields:
         raise ValidationFailed(fields)
     result = {k: values.get(k) for k in SIMPLE}
@@ -210,24 +210,13 @@ def update_drill(actor, drill_id: int, data: DrillPatch, *, commit: bool = True)
     return drill
 
 
-def _in_county(code: str):
-    """Drills of a county: held there, or exercising one of its enterprises."""
-    exercised = (sa.select(drill_enterprises.c.drill_id).join(Enterprise)
-                 .where(Enterprise.county_code == code))
-    return sa.or_(Drill.county_code == code, Drill.id.in_(exercised))
-
-
-def _year(column, year: int):
-    return sa.and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
-
-
 def _filtered(actor, query: DrillQuery):
     """Drills the caller may read that match the list page's filter (no order, no paging)."""
     stmt = drill_permissions.scope_drills(sa.select(Drill), actor, Drill.county_code)
     if query.year:
-        stmt = stmt.where(_year(Drill.held_on, query.year))
+        stmt = stmt.where(in_year(Drill.held_on, query.year))
     if query.county_code:
-        stmt = stmt.where(_in_county(query.county_code))
+        stmt = stmt.where(drill_in_county(query.county_code))
     if query.organiser_level:
         stmt = stmt.where(Drill.organiser_level == query.organiser_level)
     if query.theme:
@@ -259,7 +248,7 @@ def drill_stats(actor, year: int | None = None) -> dict:
     """The year's drills in the caller's view, by type, theme and organiser level."""
     year = year or local_today().year
     stmt = sa.select(Drill.content_type, Drill.form_type, Drill.legacy_type, Drill.theme,
-                     Drill.organiser_level).where(_year(Drill.held_on, year))
+                     Drill.organiser_level).where(in_year(Drill.held_on, year))
     stmt = drill_permissions.scope_drills(stmt, actor, Drill.county_code)
     by_type: dict[str, int] = {}
     by_theme: dict[str, int] = {}
@@ -274,36 +263,6 @@ def drill_stats(actor, year: int | None = None) -> dict:
     return {"year": year, "total": total, "by_type": dict(sorted(by_type.items())),
             "by_theme": dict(sorted(by_theme.items())),
             "by_organiser": dict(sorted(by_organiser.items()))}
-
-
-def to_dict(drill: Drill, today: date | None = None) -> dict:
-    from registry.drills.actions import action_to_dict
-
-    today = today or local_today()
-    return {
-        "id": drill.id, "title": drill.title, "held_on": drill.held_on.isoformat(),
-        "duration_hours": drill.duration_hours, "organiser_level": drill.organiser_level,
-        "organiser": drill.organiser, "county_code": drill.county_code,
-        "county_name": drill.county.name if drill.county else None,
-        "place": drill.place, "longitude": drill.longitude, "latitude": drill.latitude,
-        "content_type": drill.content_type, "form_type": drill.form_type,
-        "legacy_type": drill.legacy_type,
-        "type": type_key(drill.content_type, drill.form_type, drill.legacy_type),
-        "theme": drill.theme, "agreement_id": drill.agreement_id,
-        "enterprises": [{"id": e.id, "name": e.name} for e in drill.enterprises],
-        "plans": [{"id": p.id, "filing_number": p.filing_number, "version": p.version,
-                   "is_current": p.is_current, "revision_required": p.revision_required}
-                  for p in drill.plans],
-        "scenario_substance": drill.scenario_substance, "scenario_pathway": drill.scenario_pathway,
-        "participating_bodies": drill.participating_bodies or [], "headcount": drill.headcount,
-        "evaluation": drill.evaluation, "status": drill.status,
-        "closed_on": drill.closed_on.isoformat() if drill.closed_on else None,
-        "attachments": [{"id": a.id, "kind": a.kind, "name": a.original_name, "size": a.size}
-                        for a in drill.attachments if a.action_id is None],
-        "actions": [action_to_dict(a, today) for a in drill.actions],
-        "all_actions_verified": all(a.status == "verified" for a in drill.actions),
-        "is_demo": drill.is_demo,
-    }
 
 
 def drills_for_agreement(actor, agreement_id: int) -> list[Drill]:

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from registry import audit
 from registry.clock import today
-from registry.drills import actions, attachments, schedule, service
+from registry.drills import actions, attachments, schedule, serialise, service
 from registry.drills import permissions as drill_permissions
 from registry.drills.forms import (action_form_data, action_list_query, action_view,
                                    drill_form_data, drill_list_query, enterprise_choices, query)
@@ -63,7 +63,7 @@ def edit(drill_id):
     drill = service.get_drill(current_user, drill_id)
     drill_permissions.require_write_drill(current_user, drill)
     if request.method == "GET":
-        data = service.to_dict(drill)
+        data = serialise.drill_to_dict(drill)
         data["enterprise_ids"] = [e["id"] for e in data["enterprises"]]
         return _form(drill, data=data)
     data = drill_form_data(request.form)
@@ -125,11 +125,11 @@ def add_action(drill_id):
 def edit_action(action_id):
     action = actions.get_action(current_user, action_id)
     drill_permissions.require_write_drill(current_user, action.drill)
-    data, errors, status = actions.action_to_dict(action), {}, 200
+    data, errors, status = serialise.action_to_dict(action), {}, 200
     if request.method == "POST":
         data = action_form_data(request.form)
         try:
-            actions.update_action(current_user, action_id, validate(ActionPatch, data))
+            actions.change_action(current_user, action_id, validate(ActionPatch, data))
         except (ValidationFailed, Conflict) as exc:
             errors, status = exc.fields, 422
         else:
@@ -147,7 +147,8 @@ def move_action(action_id):
     if request.form.get("evidence", "").strip():
         body["evidence"] = request.form["evidence"].strip()
     try:
-        actions.update_action(current_user, action_id, validate(ActionPatch, body))
+        move = validate(ActionPatch, body)
+        actions.move_action(current_user, action_id, move.status, move.evidence)
     except (ValidationFailed, Conflict) as exc:
         flash(" ".join(m for msgs in exc.fields.values()
                        for m in msgs), "danger")

@@ -26,7 +26,8 @@ def _county(code: str) -> County | None:
     return db.session.get(County, code)
 
 
-def _check_county(code: str) -> County:
+def usable_county(code: str) -> County:
+    """The county ``code`` names, if it exists and is not retired (``check_county``)."""
     return check_county(code, _county(code))
 
 

@@ -21,7 +21,7 @@ from registry.incidents import rules, service
 from registry.incidents.schemas import NotificationIn
 from registry.jurisdictions.service import home_city_name
 from registry.models import Incident, IncidentNotification
-from registry.submissions.receipt import _wrap
+from registry.submissions.receipt import wrap_text
 
 FONT = "STSong-Light"
 
@@ -88,7 +88,7 @@ def sheet_pdf(incident: Incident, owed: dict) -> bytes:
     y, label_w, size = height - 46 * mm, 32 * mm, 10.5
     lead = size * 0.5 * mm
     for label, value in sheet_fields(incident, owed):
-        lines = _wrap(value, right - left - label_w - 6 * mm, size)
+        lines = wrap_text(value, right - left - label_w - 6 * mm, size)
         h = max(10 * mm, len(lines) * lead + 4 * mm)
         pdf.rect(left, y - h, right - left, h)
         pdf.line(left + label_w, y, left + label_w, y - h)

@@ -20,7 +20,7 @@ from registry.clock import today as local_today
 from registry.errors import Conflict, ValidationFailed
 from registry.extensions import db
 from registry.models import FilingSerial, PlanDocument
-from registry.plans.schemas import _PlanFields
+from registry.plans.schemas import PlanFields
 from registry.rules import RuleViolation, hj941
 from registry.rules.filing_number import format_filing_number, parse_filing_number
 from registry.rules.plan_status import DOCUMENTS, review_due_on
@@ -39,7 +39,7 @@ def snapshot(plan) -> dict:
     return snap
 
 
-def grade(data: _PlanFields) -> tuple[str, str | None, dict | None]:
+def grade(data: PlanFields) -> tuple[str, str | None, dict | None]:
     """The level, its notation and the stored breakdown; a disagreeing level is an error.
     A legacy notation without the breakdown (old filings) gives the level and is kept."""
     if data.risk_assessment is None:
@@ -81,7 +81,7 @@ def check_dates(signed_on: date, filed_on: date) -> None:
         raise ValidationFailed(fields)
 
 
-def version_fields(data: _PlanFields) -> dict:
+def version_fields(data: PlanFields) -> dict:
     """The stored fields of a new version (everything but its number, enterprise and
     version): dates checked, level graded, filing deadline, lateness and review clock.
     The filing date defaults to today. Raises ValidationFailed."""

@@ -31,7 +31,7 @@ class RiskAssessmentIn(BaseModel):
     penalised: bool = False
 
 
-class _PlanFields(BaseModel):
+class PlanFields(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     title: str = Field(min_length=1, max_length=300)
@@ -54,13 +54,13 @@ class _PlanFields(BaseModel):
         return self
 
 
-class PlanIn(_PlanFields):
+class PlanIn(PlanFields):
     """File a plan (first version) for an enterprise."""
 
     enterprise_id: Id
 
 
-class RevisionIn(_PlanFields):
+class RevisionIn(PlanFields):
     """A major revision: a new version with a new filing number and a new 3-year clock."""
 
     reason: str | None = Field(None, max_length=1000)

@@ -19,7 +19,7 @@ from registry.errors import Conflict, NotFound
 from registry.extensions import db
 from registry.models import County, Enterprise, Plan, PlanChange, PlanDocument
 from registry.plans import filing
-from registry.plans.schemas import CorrectionIn, PlanIn, PlanQuery, RevisionIn, _PlanFields
+from registry.plans.schemas import CorrectionIn, PlanFields, PlanIn, PlanQuery, RevisionIn
 from registry.plans.status import overdue_expression, overdue_of, status_expression, status_of
 from registry.rules import hj941
 from registry.rules.plan_status import DOCUMENTS, missing_documents
@@ -44,7 +44,7 @@ def _assign_number(enterprise: Enterprise, level: str, filed_on: date, legacy: s
                                    enterprise.cross_region)
 
 
-def _new_version(actor, enterprise: Enterprise, data: _PlanFields, version: int,
+def _new_version(actor, enterprise: Enterprise, data: PlanFields, version: int,
                  is_demo: bool) -> Plan:
     values = filing.version_fields(data)
     numbering = _assign_number(enterprise, values["risk_level"], values["filed_on"],

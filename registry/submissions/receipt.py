@@ -130,7 +130,7 @@ def build(sub: Submission) -> Receipt:
     budget = top - (20 + 38 + 42) * mm
     for size in (10.5, 9.5, 8.5, 7.5, 6.5, 5.5):
         lead = size * 0.5 * mm
-        rows = [(_wrap(str(label), label_w - 5 * mm, size), _wrap(str(value), value_w, size))
+        rows = [(wrap_text(str(label), label_w - 5 * mm, size), wrap_text(str(value), value_w, size))
                 for label, value in data.values()]
         heights = [max(11 * mm * size / 10.5, (max(len(a), len(b)) * lead) + 4 * mm)
                    for a, b in rows]
@@ -179,7 +179,7 @@ def build(sub: Submission) -> Receipt:
     return Receipt(buf.getvalue(), url, f"{plan.filing_number}.pdf")
 
 
-def _wrap(text: str, width: float, size: float) -> list[str]:
+def wrap_text(text: str, width: float, size: float) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` points (CJK: any character breaks)."""
     lines, line = [], ""
     for ch in text:

@@ -7,14 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.plans.schemas import _PlanFields
+from registry.plans.schemas import PlanFields
 from registry.rules.plan_status import DOCUMENTS
 
 Kind = Literal["new", "revision", "change_notice"]
 DocumentKind = Literal[DOCUMENTS]  # type: ignore[valid-type]
 
 
-class SubmissionIn(_PlanFields):
+class SubmissionIn(PlanFields):
     """Start a submission (draft) for one of the caller's enterprises."""
 
     enterprise_id: int

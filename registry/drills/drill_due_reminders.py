@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import format_date, gettext as _, lazy_gettext as _l
 
 from registry.drills.rules import next_drill_due
-from registry.drills.schedule import _first_filings, _last_drills
+from registry.drills.schedule import first_filings, last_drills
 from registry.extensions import db
 from registry.models import Enterprise, Plan
 from registry.reminders import generic
@@ -37,7 +37,7 @@ def _schedule(days_before: str, overdue_every: int) -> Schedule:
 def _subjects(today: date, config: Mapping, county_codes=None, ids=None) -> list[Subject]:
     """Enterprises with a current plan and their next drill due date (one grouped query;
     the due date depends on the last drill, so it is computed per row)."""
-    last, first = _last_drills(today), _first_filings()
+    last, first = last_drills(today), first_filings()
     stmt = (sa.select(Enterprise.id, Enterprise.name, Enterprise.county_code, Plan.risk_level,
                       Plan.filing_number, last.c.last_on, first.c.first_on)
             .join(Plan, sa.and_(Plan.enterprise_id == Enterprise.id, Plan.is_current))
