@@ -94,6 +94,7 @@ def naive_import(actor, register) -> None:
     from registry.jurisdictions.service import list_counties
     from registry.plans.schemas import PlanIn
     from registry.plans.service import file_plan
+    from registry.unit_of_work import unit_of_work
     from registry.validation import validate
     from registry.workflows.cells import CountyReader
     from registry.workflows.columns import header_map
@@ -101,14 +102,12 @@ def naive_import(actor, register) -> None:
 
     columns = header_map(register.headers)
     county = CountyReader(list_counties(include_retired=True))
-    for _number, row in register.rows:
-        with db.session.begin_nested():
-            enterprise_data, plan_data = _read_cells(row, columns, county)
-            enterprise = create_enterprise(actor, validate(EnterpriseIn, enterprise_data),
-                                           commit=False)
-            file_plan(actor, validate(PlanIn, {**plan_data, "enterprise_id": enterprise.id}),
-                      commit=False)
-    db.session.commit()
+    with unit_of_work():  # one commit at the end
+        for _number, row in register.rows:
+            with db.session.begin_nested():
+                enterprise_data, plan_data = _read_cells(row, columns, county)
+                enterprise = create_enterprise(actor, validate(EnterpriseIn, enterprise_data))
+                file_plan(actor, validate(PlanIn, {**plan_data, "enterprise_id": enterprise.id}))
 
 
 def _fresh_app(work: Path, database_url: str | None):

@@ -26,6 +26,7 @@ from registry.plans.schemas import PlanIn, RevisionIn
 from registry.plans.service import file_plan, revise_plan
 from registry.rules.credit_code import ALPHABET, build_credit_code
 from registry.rules.plan_status import DOCUMENTS, review_due_on
+from registry.unit_of_work import unit_of_work
 
 DEMO_SUFFIX = "（演示）"
 ACTOR = SystemActor("load-demo")
@@ -166,80 +167,81 @@ def load_demo(today: date, inside=None, seed: int = 2023) -> dict:
     """
     if not database_empty():
         raise Conflict("the database already holds enterprises or plans; demo data not loaded")
-    rng = random.Random(seed)
-    counties = {c.code: c for c in db.session.scalars(sa.select(County))}
-    levels = [lvl for lvl, n in LEVEL_COUNTS.items() for _ in range(n)]
-    rng.shuffle(levels)
-    codes = list(COUNTY_WEIGHTS)
-    weights = [COUNTY_WEIGHTS[c] for c in codes]
-    used_codes: set[str] = set()
-    used_names: set[str] = set()
-    filings: list[tuple] = []
-    revised = 0
-    for index, level in enumerate(levels, start=1):
-        code = rng.choices(codes, weights)[0]
-        county = counties[code]
-        trade = rng.choice(HIGH_RISK if level != "general" else GENERAL)
-        industry = INDUSTRIES[trade]
-        name = _company_name(rng, trade, code, used_names) + DEMO_SUFFIX
-        while True:
-            # 91 = enterprise / company; area code; a GB 11714 organisation code (8
-            # characters and its check character). Nine are drawn, as before, so the rest
-            # of the demo data (drawn from the same generator) stays as it was.
-            org8 = "".join(rng.choices(ALPHABET, k=9))[:8]
-            credit = build_credit_code("91", code, org8)
-            if credit not in used_codes:
-                used_codes.add(credit)
-                break
-        lon, lat = _point_near(rng, county, inside)
-        enterprise = create_enterprise(ACTOR, EnterpriseIn(
-            name=name, credit_code=credit, county_code=code,
-            address=f"许昌市{county.name}{rng.choice(NAME_WORDS)}路{rng.randrange(1, 300)}号（演示地址）",
-            longitude=lon, latitude=lat, industry=industry,
-            contact_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-            contact_phone=f"13{rng.randrange(10**9):09d}",
-            contact_email=f"demo{index:03d}@example.com",
-            cross_region=rng.random() < 0.03,
-        ), is_demo=True, commit=False)
-        versions = _versions(rng, today)
-        air, water = rng.choice(BREAKDOWNS[level])
-        with_breakdown = rng.random() < 0.6
-        docs = list(DOCUMENTS) if rng.random() < 0.85 else rng.sample(DOCUMENTS, 3)
-        title = f"{name.removesuffix(DEMO_SUFFIX)}突发环境事件应急预案"
-        breakdown = {"air": air, "water": water} if with_breakdown else None
-        (first_signed, first_filed), *renewals = versions
-        filings.append(("file", enterprise.id, PlanIn(
-            enterprise_id=enterprise.id, title=title, signed_on=first_signed,
-            filed_on=first_filed, risk_level=level, risk_assessment=breakdown, documents=docs)))
-        for signed, filed in renewals:
-            filings.append(("revise", enterprise.id, RevisionIn(
-                title=f"{title}（{signed.year}年修订版）", signed_on=signed, filed_on=filed,
-                risk_level=level, risk_assessment=breakdown, documents=list(DOCUMENTS),
-                reason="回顾性评估后修订（演示）")))
-            revised += 1
-    # File in date order, as a bureau receives them, so serials follow filing dates.
-    current: dict[int, int] = {}
-    for kind, enterprise_id, data in sorted(filings, key=lambda f: (f[2].filed_on, f[1], f[0])):
-        if kind == "file":
-            current[enterprise_id] = file_plan(ACTOR, data, is_demo=True, commit=False).id
-        else:
-            current[enterprise_id] = revise_plan(ACTOR, current[enterprise_id], data,
-                                                 commit=False).id
-    load_demo_agreements(ACTOR, today)
-    from registry.drills.demo import load_drill_demo
+    with unit_of_work(demo=True):  # one transaction: every row marked as demo
+        rng = random.Random(seed)
+        counties = {c.code: c for c in db.session.scalars(sa.select(County))}
+        levels = [lvl for lvl, n in LEVEL_COUNTS.items() for _ in range(n)]
+        rng.shuffle(levels)
+        codes = list(COUNTY_WEIGHTS)
+        weights = [COUNTY_WEIGHTS[c] for c in codes]
+        used_codes: set[str] = set()
+        used_names: set[str] = set()
+        filings: list[tuple] = []
+        revised = 0
+        for index, level in enumerate(levels, start=1):
+            code = rng.choices(codes, weights)[0]
+            county = counties[code]
+            trade = rng.choice(HIGH_RISK if level != "general" else GENERAL)
+            industry = INDUSTRIES[trade]
+            name = _company_name(rng, trade, code, used_names) + DEMO_SUFFIX
+            while True:
+                # 91 = enterprise / company; area code; a GB 11714 organisation code (8
+                # characters and its check character). Nine are drawn, as before, so the rest
+                # of the demo data (drawn from the same generator) stays as it was.
+                org8 = "".join(rng.choices(ALPHABET, k=9))[:8]
+                credit = build_credit_code("91", code, org8)
+                if credit not in used_codes:
+                    used_codes.add(credit)
+                    break
+            lon, lat = _point_near(rng, county, inside)
+            enterprise = create_enterprise(ACTOR, EnterpriseIn(
+                name=name, credit_code=credit, county_code=code,
+                address=f"许昌市{county.name}{rng.choice(NAME_WORDS)}路{rng.randrange(1, 300)}号（演示地址）",
+                longitude=lon, latitude=lat, industry=industry,
+                contact_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                contact_phone=f"13{rng.randrange(10**9):09d}",
+                contact_email=f"demo{index:03d}@example.com",
+                cross_region=rng.random() < 0.03,
+            ))
+            versions = _versions(rng, today)
+            air, water = rng.choice(BREAKDOWNS[level])
+            with_breakdown = rng.random() < 0.6
+            docs = list(DOCUMENTS) if rng.random() < 0.85 else rng.sample(DOCUMENTS, 3)
+            title = f"{name.removesuffix(DEMO_SUFFIX)}突发环境事件应急预案"
+            breakdown = {"air": air, "water": water} if with_breakdown else None
+            (first_signed, first_filed), *renewals = versions
+            filings.append(("file", enterprise.id, PlanIn(
+                enterprise_id=enterprise.id, title=title, signed_on=first_signed,
+                filed_on=first_filed, risk_level=level, risk_assessment=breakdown, documents=docs)))
+            for signed, filed in renewals:
+                filings.append(("revise", enterprise.id, RevisionIn(
+                    title=f"{title}（{signed.year}年修订版）", signed_on=signed, filed_on=filed,
+                    risk_level=level, risk_assessment=breakdown, documents=list(DOCUMENTS),
+                    reason="回顾性评估后修订（演示）")))
+                revised += 1
+        # File in date order, as a bureau receives them, so serials follow filing dates.
+        current: dict[int, int] = {}
+        for kind, enterprise_id, data in sorted(filings, key=lambda f: (f[2].filed_on, f[1], f[0])):
+            if kind == "file":
+                current[enterprise_id] = file_plan(ACTOR, data).id
+            else:
+                current[enterprise_id] = revise_plan(ACTOR, current[enterprise_id], data).id
+        load_demo_agreements(ACTOR, today)
+        from registry.drills.demo import load_drill_demo
 
-    drills = load_drill_demo(ACTOR, today, seed)
-    passwords = _demo_users()
-    db.session.commit()
+        drills = load_drill_demo(ACTOR, today, seed)
+        passwords = _demo_users()
     from registry.reminders.demo import load_reminders_demo
 
     from registry.submissions.demo import load_submissions_demo
 
-    passwords += load_submissions_demo(today)  # before the reminder run: its notices too
+    with unit_of_work(demo=True):  # the applications' own steps commit as they go
+        passwords += load_submissions_demo(today)  # before the reminder run: its notices too
     reminders = load_reminders_demo(today)
     from registry.incidents.demo import load_incident_demo
 
-    load_incident_demo(ACTOR, today)
+    with unit_of_work(demo=True):
+        load_incident_demo(ACTOR, today)
     refresh_statistics(*db.metadata.sorted_tables)  # every table was filled from empty
     return {"enterprises": len(levels), "revised": revised, "users": passwords, **drills,
             "reminders": reminders}
@@ -252,8 +254,7 @@ def _demo_users() -> list[tuple[str, str, str]]:
     created = []
     for username, role, counties in users:
         password = secrets.token_urlsafe(12)
-        create_user(ACTOR, username, role, password, counties, is_demo=True,
-                    email=f"{username}@example.com",
-                    commit=False)
+        create_user(ACTOR, username, role, password, counties,
+                    email=f"{username}@example.com")
         created.append((username, role, password))
     return created

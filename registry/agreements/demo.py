@@ -112,12 +112,10 @@ def load_demo_agreements(actor, today: date) -> int:
     work; the caller commits. Returns how many were added."""
     made = []
     for payload in _agreements(today):
-        agreement = create_agreement(actor, AgreementIn.model_validate(payload), is_demo=True,
-                                     commit=False)
+        agreement = create_agreement(actor, AgreementIn.model_validate(payload))
         add_meeting(actor, agreement.id, MeetingIn(
             held_on=today - relativedelta(months=4), place=f"{payload['parties'][0]['city_name']}生态环境局会议室",
             participants=f"许昌市生态环境局、{payload['parties'][0]['environment_department']}",
-            summary="通报年度跨界断面水质，核对应急通讯录，商定联合演练安排" + DEMO),
-            is_demo=True, commit=False)
+            summary="通报年度跨界断面水质，核对应急通讯录，商定联合演练安排" + DEMO))
         made.append(agreement)
     return len(made)

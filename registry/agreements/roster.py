@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from registry import audit
+from registry.unit_of_work import finish, marks_demo
 from registry.agreements import permissions
 from registry.agreements.schemas import ContactIn, MeetingIn
 from registry.agreements.service import get_agreement
@@ -89,19 +90,17 @@ def verify_contact(actor, agreement_id: int, contact_id: int) -> AgreementContac
     return contact
 
 
-def add_meeting(actor, agreement_id: int, data: MeetingIn, *, is_demo: bool = False,
-                commit: bool = True) -> AgreementMeeting:
+def add_meeting(actor, agreement_id: int, data: MeetingIn) -> AgreementMeeting:
     """Record a joint meeting. Raises NotFound, PermissionDenied, ValidationFailed (future date)."""
     agreement = get_agreement(actor, agreement_id)
     permissions.require_write(actor)
     if data.held_on > local_today():
         raise ValidationFailed({"held_on": [_("A meeting is recorded after it was held; the date "
                                               "cannot be in the future.")]})
-    meeting = AgreementMeeting(is_demo=is_demo, **data.model_dump())
+    meeting = AgreementMeeting(is_demo=marks_demo(), **data.model_dump())
     agreement.meetings.append(meeting)
     db.session.flush()
     audit.record(actor, "agreement.meeting", "agreement", agreement.id, None,
                  audit.snapshot(meeting, ("held_on", "place", "participants", "summary")))
-    if commit:
-        db.session.commit()
+    finish()
     return meeting

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from registry import audit
+from registry.unit_of_work import finish, marks_demo
 from registry.agreements import permissions
 from registry.agreements.schemas import (AgreementIn, AgreementPatch, AgreementQuery, ContactIn,
                                          PartyIn, SectionIn)
@@ -206,18 +207,16 @@ def _apply(agreement: Agreement, data: AgreementIn) -> None:
     _apply_sections(agreement, data.sections)
 
 
-def create_agreement(actor, data: AgreementIn, *, is_demo: bool = False,
-                     commit: bool = True) -> Agreement:
+def create_agreement(actor, data: AgreementIn) -> Agreement:
     """Register an agreement. Raises PermissionDenied, ValidationFailed."""
     permissions.require_write(actor)
     data = check_agreement(data)
-    agreement = Agreement(is_demo=is_demo)
+    agreement = Agreement(is_demo=marks_demo())
     db.session.add(agreement)
     _apply(agreement, data)
     db.session.flush()
     audit.record(actor, "agreement.create", "agreement", agreement.id, None, snapshot(agreement))
-    if commit:
-        db.session.commit()
+    finish()
     return agreement
 
 

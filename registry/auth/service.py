@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry import audit, data_version, permissions
+from registry.unit_of_work import finish, marks_demo
 from registry.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from registry.extensions import db
 from registry.models import ApiToken, County, Enterprise, LoginFailure, LoginThrottle, User
@@ -51,7 +52,7 @@ def _hash_token(token: str) -> str:
 
 def create_user(actor, username: str, role: str, password: str, county_codes=(),
                 email: str | None = None, display_name: str | None = None,
-                is_demo: bool = False, commit: bool = True, enterprise_codes=()) -> User:
+                enterprise_codes=()) -> User:
     """Create a user (administrators and the command line only). An ``enterprise`` user
     is bound to the enterprises of ``enterprise_codes`` (统一社会信用代码) and has no county.
 
@@ -102,7 +103,7 @@ def create_user(actor, username: str, role: str, password: str, county_codes=(),
         raise Conflict(_("User name %(name)s is taken.", name=username))
     user = User(username=username, role=role, password_hash=generate_password_hash(
                     password, method=current_app.config["PASSWORD_HASH_METHOD"]),
-                email=email, display_name=display_name, counties=counties, is_demo=is_demo,
+                email=email, display_name=display_name, counties=counties, is_demo=marks_demo(),
                 enterprises=enterprises)
     db.session.add(user)
     db.session.flush()
@@ -110,8 +111,7 @@ def create_user(actor, username: str, role: str, password: str, county_codes=(),
     if enterprises:
         after["enterprises"] = sorted(e.credit_code for e in enterprises)
     audit.record(actor, "user.create", "user", user.id, None, after)
-    if commit:
-        db.session.commit()
+    finish()
     return user
 
 

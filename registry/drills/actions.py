@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
 
 from registry import audit, permissions
+from registry.unit_of_work import finish, marks_demo
 from registry.paging import page_of
 from registry.clock import today as local_today
 from registry.drills import permissions as drill_permissions
@@ -100,8 +101,7 @@ def _sync_plan(actor, plan: Plan) -> None:
         audit.record(actor, "plan.revision_flag", "plan", plan.id, old, new)
 
 
-def add_action(actor, drill_id: int, data: ActionIn, *, is_demo: bool = False,
-               commit: bool = True) -> CorrectiveAction:
+def add_action(actor, drill_id: int, data: ActionIn) -> CorrectiveAction:
     """Record a corrective action for a drill.
 
     Raises NotFound, PermissionDenied, ValidationFailed, Conflict (the drill is closed)."""
@@ -116,7 +116,7 @@ def add_action(actor, drill_id: int, data: ActionIn, *, is_demo: bool = False,
     elif data.plan_id is not None:
         plan = _exercised_plan(drill, data.plan_id)
     action = CorrectiveAction(
-        drill=drill, status="open", is_demo=is_demo, plan=plan,
+        drill=drill, status="open", is_demo=marks_demo(), plan=plan,
         plan_needs_revision=data.plan_needs_revision,
         **{k: getattr(data, k) for k in EDITABLE})
     db.session.add(action)
@@ -125,8 +125,7 @@ def add_action(actor, drill_id: int, data: ActionIn, *, is_demo: bool = False,
                  audit.snapshot(action, AUDITED) | {"drill": drill.title})
     if plan is not None and action.plan_needs_revision:
         _sync_plan(actor, plan)
-    if commit:
-        db.session.commit()
+    finish()
     return action
 
 
@@ -143,7 +142,7 @@ def get_action(actor, action_id: int) -> CorrectiveAction:
     return action
 
 
-def add_incident_action(actor, incident, data: ActionIn, *, is_demo: bool = False) -> CorrectiveAction:
+def add_incident_action(actor, incident, data: ActionIn) -> CorrectiveAction:
     """A corrective action for a problem an incident exposed (the caller has checked the
     right to write the incident; never commits). "Plan needs revision" flags the current
     plan of the incident's enterprise."""
@@ -152,7 +151,7 @@ def add_incident_action(actor, incident, data: ActionIn, *, is_demo: bool = Fals
     if data.plan_needs_revision:
         plan = _incident_plan(incident)
     action = CorrectiveAction(
-        incident=incident, status="open", is_demo=is_demo, plan=plan,
+        incident=incident, status="open", is_demo=incident.is_demo, plan=plan,
         plan_needs_revision=data.plan_needs_revision,
         **{k: getattr(data, k) for k in EDITABLE})
     db.session.add(action)
@@ -269,9 +268,9 @@ STATUS_FIELDS = {"status", "done_on", "done_by_name", "verified_by_name", "verif
 
 
 @contextmanager
-def _recorded(actor, action: CorrectiveAction, commit: bool) -> Iterator[None]:
+def _recorded(actor, action: CorrectiveAction) -> Iterator[None]:
     """One change record for what the block changed (``action.status`` when only the
-    status moved), the flagged plans kept in step, then the commit."""
+    status moved), the flagged plans kept in step, then ``finish``."""
     before = audit.snapshot(action, AUDITED)
     old_plan = action.plan if action.plan_needs_revision else None
     yield
@@ -282,8 +281,7 @@ def _recorded(actor, action: CorrectiveAction, commit: bool) -> Iterator[None]:
         audit.record(actor, name, "action", action.id, old, new)
     for plan in {p for p in (old_plan, action.plan if action.plan_needs_revision else None) if p}:
         _sync_plan(actor, plan)
-    if commit:
-        db.session.commit()
+    finish()
 
 
 def _writable(actor, action_id: int) -> CorrectiveAction:
@@ -292,8 +290,7 @@ def _writable(actor, action_id: int) -> CorrectiveAction:
     return action
 
 
-def change_action(actor, action_id: int, data: ActionPatch, *,
-                  commit: bool = True) -> CorrectiveAction:
+def change_action(actor, action_id: int, data: ActionPatch) -> CorrectiveAction:
     """The edit form: change an action's fields (description, owner, due date, evidence,
     the plan it flags); its status moves only with ``move_action``.
 
@@ -303,13 +300,13 @@ def change_action(actor, action_id: int, data: ActionPatch, *,
     if "status" in changes:
         raise ValidationFailed({"status": [_("Change the status with the status buttons.")]})
     _check_changes(action, changes)
-    with _recorded(actor, action, commit):
+    with _recorded(actor, action):
         _apply_changes(action, changes)
     return action
 
 
 def move_action(actor, action_id: int, status: str, evidence: str | None = None, *,
-                commit: bool = True, today: date | None = None) -> CorrectiveAction:
+                today: date | None = None) -> CorrectiveAction:
     """Move an action one allowed step (open → in progress → done → verified, or back),
     with the evidence given on the way to done.
 
@@ -319,14 +316,14 @@ def move_action(actor, action_id: int, status: str, evidence: str | None = None,
     action = _writable(actor, action_id)
     changes = {"evidence": evidence} if evidence else {}
     _check_changes(action, changes)
-    with _recorded(actor, action, commit):
+    with _recorded(actor, action):
         _apply_changes(action, changes)
         if status != action.status:
             _transition(actor, action, status, today or local_today())
     return action
 
 
-def update_action(actor, action_id: int, data: ActionPatch, *, commit: bool = True,
+def update_action(actor, action_id: int, data: ActionPatch, *,
                   today: date | None = None) -> CorrectiveAction:
     """The API's PATCH: a field change and/or one status step, recorded as one change.
 
@@ -335,7 +332,7 @@ def update_action(actor, action_id: int, data: ActionPatch, *, commit: bool = Tr
     changes = data.model_dump(exclude_unset=True)
     status = changes.pop("status", None)
     _check_changes(action, changes)
-    with _recorded(actor, action, commit):
+    with _recorded(actor, action):
         _apply_changes(action, changes)
         if status and status != action.status:
             _transition(actor, action, status, today or local_today())

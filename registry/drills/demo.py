@@ -139,7 +139,7 @@ def _findings(rng, actor, drill, today: date) -> int:
             owner_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
             owner_unit=drill.enterprises[0].name if drill.enterprises else "许昌市生态环境局",
             due_on=due, plan_needs_revision=bool(flag),
-            plan_id=drill.plans[0].id if flag else None), is_demo=True, commit=False)
+            plan_id=drill.plans[0].id if flag else None))
         age = (today - due).days
         steps = (["in_progress", "done", "verified"] if age > 60 else
                  ["in_progress", "done"] if age > 0 and rng.random() < 0.5 else
@@ -152,7 +152,7 @@ def _findings(rng, actor, drill, today: date) -> int:
                 steps = ["in_progress", "done"]  # done, the verification still to come
         for step in steps:
             evidence = "整改完成，见验收记录（演示）" if step == "done" else None
-            move_action(actor, action.id, step, evidence, commit=False, today=min(today, due))
+            move_action(actor, action.id, step, evidence, today=min(today, due))
         count += 1
     return count
 
@@ -172,10 +172,9 @@ def load_drill_demo(actor, today: date, seed: int = 2023) -> dict:
     for year in range(FIRST_YEAR, today.year + 1):
         themes = _themes(rng, _count(year, today))
         for theme in themes:
-            drill = create_drill(actor, _drill(rng, year, today, pool, theme), is_demo=True,
-                                 commit=False)
+            drill = create_drill(actor, _drill(rng, year, today, pool, theme))
             actions += _findings(rng, actor, drill, today)
             if (today - drill.held_on).days > 180 and all(a.due_on for a in drill.actions):
-                update_drill(actor, drill.id, DrillPatch(status="closed"), commit=False)
+                update_drill(actor, drill.id, DrillPatch(status="closed"))
             drills += 1
     return {"drills": drills, "actions": actions}

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from registry import audit, permissions
+from registry.unit_of_work import finish, marks_demo
 from registry.paging import page_of
 from registry.clock import today as local_today
 from registry.drills import permissions as drill_permissions
@@ -128,17 +129,17 @@ def _resolve(actor, values: dict) -> dict:
     return result
 
 
-def create_drill(actor, data: DrillIn, *, is_demo: bool = False, commit: bool = True) -> Drill:
+def create_drill(actor, data: DrillIn) -> Drill:
     """Record a drill. Raises ValidationFailed, PermissionDenied."""
     values = _resolve(actor, data.model_dump())
+    is_demo = marks_demo()
     if is_demo and not values["title"].endswith("（演示）"):
         values["title"] += "（演示）"
     drill = Drill(**values, status="open", is_demo=is_demo)
     db.session.add(drill)
     db.session.flush()
     audit.record(actor, "drill.create", "drill", drill.id, None, _snapshot(drill))
-    if commit:
-        db.session.commit()
+    finish()
     return drill
 
 
@@ -164,7 +165,7 @@ def incomplete_actions(drill: Drill) -> list[CorrectiveAction]:
     return [a for a in drill.actions if not (a.owner_name and a.owner_unit and a.due_on)]
 
 
-def update_drill(actor, drill_id: int, data: DrillPatch, *, commit: bool = True) -> Drill:
+def update_drill(actor, drill_id: int, data: DrillPatch) -> Drill:
     """Change fields and/or close (``status="closed"``) or reopen a drill.
 
     Closing refuses (ValidationFailed on ``status``) while any action lacks an owner or a
@@ -205,8 +206,7 @@ def update_drill(actor, drill_id: int, data: DrillPatch, *, commit: bool = True)
         action = {"closed": "drill.close", "open": "drill.reopen"}.get(
             status if "status" in new else "", "drill.update")
         audit.record(actor, action, "drill", drill.id, old, new)
-    if commit:
-        db.session.commit()
+    finish()
     return drill
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from registry import audit, permissions
+from registry.unit_of_work import finish, marks_demo
 from registry.enterprises.schemas import EnterpriseIn, EnterprisePatch, EnterpriseQuery
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
@@ -107,20 +108,18 @@ def check_discharge(longitude, latitude) -> None:
                                           "or neither.")]})
 
 
-def create_enterprise(actor, data: EnterpriseIn, *, is_demo: bool = False,
-                      commit: bool = True) -> Enterprise:
+def create_enterprise(actor, data: EnterpriseIn) -> Enterprise:
     """Register an enterprise. Raises PermissionDenied, ValidationFailed, Conflict."""
     check_new(actor, data, _county)
     check_location(data.longitude, data.latitude)
     check_discharge(data.discharge_longitude, data.discharge_latitude)
     _check_unique_credit_code(data.credit_code)
-    enterprise = Enterprise(**data.model_dump(), is_demo=is_demo)
+    enterprise = Enterprise(**data.model_dump(), is_demo=marks_demo())
     db.session.add(enterprise)
     db.session.flush()
     audit.record(actor, "enterprise.create", "enterprise", enterprise.id, None,
                  audit.snapshot(enterprise, AUDITED))
-    if commit:
-        db.session.commit()
+    finish()
     return enterprise
 
 
@@ -133,10 +132,8 @@ def get_enterprise(actor, enterprise_id: int) -> Enterprise:
     return enterprise
 
 
-def update_enterprise(actor, enterprise_id: int, data: EnterprisePatch, *,
-                      commit: bool = True) -> Enterprise:
-    """Change the given fields. Moving to another county needs write access to both.
-    ``commit=False`` leaves the change flushed in the caller's transaction."""
+def update_enterprise(actor, enterprise_id: int, data: EnterprisePatch) -> Enterprise:
+    """Change the given fields. Moving to another county needs write access to both."""
     enterprise = get_enterprise(actor, enterprise_id)
     changes = data.model_dump(exclude_unset=True)
     check_changes(actor, enterprise, changes, _county)
@@ -150,10 +147,7 @@ def update_enterprise(actor, enterprise_id: int, data: EnterprisePatch, *,
     old, new = audit.diff(before, audit.snapshot(enterprise, AUDITED))
     if new:
         audit.record(actor, "enterprise.update", "enterprise", enterprise.id, old, new)
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
+    finish()
     return enterprise
 
 

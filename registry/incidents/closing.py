@@ -27,8 +27,7 @@ def close_incident(actor, incident_id: int, data: CloseIn) -> tuple:
             actions.append(add_incident_action(actor, incident, ActionIn(
                 description=finding.description, category=finding.category,
                 owner_name=finding.owner_name, owner_unit=finding.owner_unit,
-                due_on=finding.due_on, plan_needs_revision=finding.plan_needs_revision),
-                is_demo=incident.is_demo))
+                due_on=finding.due_on, plan_needs_revision=finding.plan_needs_revision)))
         except ValidationFailed as exc:
             raise ValidationFailed({f"findings.{i}.{k}": v for k, v in exc.fields.items()}) from None
     incident.status = "closed"

@@ -22,7 +22,7 @@ def load_incident_demo(actor, today: date) -> dict:
     for name, kind, qty, unit, owner, lon, lat, contact in RESOURCES:
         resources.add_resource(actor, ResourceIn(name=name, kind=kind, quantity=qty, unit=unit,
                                                  owner=owner, longitude=lon, latitude=lat,
-                                                 contact=contact), is_demo=True)
+                                                 contact=contact))
     duty.set_shift(actor, DutyIn(on_date=today, officer="王值班（示例）", phone="0374-2966110"))
     reported = datetime.now(UTC) - timedelta(minutes=50)
     incident = service.create_incident(actor, IncidentIn(

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from registry import audit, permissions
+from registry.unit_of_work import finish, marks_demo
 from registry.extensions import db
 from registry.incidents import permissions as incident_permissions
 from registry.incidents.schemas import NearestQuery, ResourceIn
@@ -15,15 +16,15 @@ FIELDS = ("name", "kind", "quantity", "unit", "owner", "longitude", "latitude", 
           "last_checked_on")
 
 
-def add_resource(actor, data: ResourceIn, *, is_demo: bool = False) -> EmergencyResource:
+def add_resource(actor, data: ResourceIn) -> EmergencyResource:
     """Register a resource. Raises PermissionDenied."""
     permissions.require(incident_permissions.can_write_resources(actor), actor)
-    resource = EmergencyResource(is_demo=is_demo, **data.model_dump())
+    resource = EmergencyResource(is_demo=marks_demo(), **data.model_dump())
     db.session.add(resource)
     db.session.flush()
     audit.record(actor, "resource.create", "resource", resource.id, None,
                  audit.snapshot(resource, FIELDS))
-    db.session.commit()
+    finish()
     return resource
 
 

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from registry import audit, permissions
+from registry.unit_of_work import finish, marks_demo
 from registry.paging import page_of
 from registry.clock import today as local_today
 from registry.enterprises.service import get_enterprise, streamed
@@ -57,16 +57,7 @@ def _new_version(actor, enterprise: Enterprise, data: PlanFields, version: int,
     return plan
 
 
-def _commit_or_conflict() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("Another change to this record was saved at the same time; "
-                         "reload and try again.")) from None
-
-
-def file_plan(actor, data: PlanIn, *, is_demo: bool = False, commit: bool = True) -> Plan:
+def file_plan(actor, data: PlanIn) -> Plan:
     """File the first (current) plan of an enterprise.
 
     Raises NotFound, PermissionDenied, ValidationFailed, Conflict (the enterprise already
@@ -80,10 +71,9 @@ def file_plan(actor, data: PlanIn, *, is_demo: bool = False, commit: bool = True
         raise Conflict(_("This enterprise already has a current plan; file a revision instead."))
     last = db.session.scalar(sa.select(sa.func.max(Plan.version))
                              .where(Plan.enterprise_id == enterprise.id)) or 0
-    plan = _new_version(actor, enterprise, data, last + 1, is_demo)
+    plan = _new_version(actor, enterprise, data, last + 1, marks_demo())
     audit.record(actor, "plan.file", "plan", plan.id, None, filing.snapshot(plan))
-    if commit:
-        _commit_or_conflict()
+    finish()
     return plan
 
 
@@ -95,7 +85,7 @@ def get_plan(actor, plan_id: int) -> Plan:
     return plan
 
 
-def revise_plan(actor, plan_id: int, data: RevisionIn, *, commit: bool = True) -> Plan:
+def revise_plan(actor, plan_id: int, data: RevisionIn) -> Plan:
     """Major revision (变更备案): a new version with a new number and a new 3-year clock;
     the revised version becomes superseded. Only the current version can be revised."""
     old = get_plan(actor, plan_id)
@@ -116,14 +106,12 @@ def revise_plan(actor, plan_id: int, data: RevisionIn, *, commit: bool = True) -
     if carried:
         after["documents_carried_over"] = [d.kind for d in carried]
     audit.record(actor, "plan.revise", "plan", plan.id, None, after)
-    if commit:
-        _commit_or_conflict()
+    finish()
     return plan
 
 
-def correct_plan(actor, plan_id: int, data: CorrectionIn, *, commit: bool = True) -> Plan:
-    """Minor correction (typo, contact, documents): same number, same clock.
-    ``commit=False`` leaves it flushed in the caller's transaction."""
+def correct_plan(actor, plan_id: int, data: CorrectionIn) -> Plan:
+    """Minor correction (typo, contact, documents): same number, same clock."""
     plan = get_plan(actor, plan_id)
     permissions.require_write_county(actor, plan.enterprise.county_code)
     changes = data.model_dump(exclude_unset=True)
@@ -143,8 +131,7 @@ def correct_plan(actor, plan_id: int, data: CorrectionIn, *, commit: bool = True
         if changes.get("note"):
             new["note"] = changes["note"]
         audit.record(actor, "plan.correct", "plan", plan.id, old, new)
-    if commit:
-        _commit_or_conflict()
+    finish()
     return plan
 
 

@@ -65,7 +65,7 @@ def _draft(user, ent, plan, kind, signed_on, title_suffix, changed_on=None):
         enterprise_id=ent.id, kind=kind, plan_id=plan.id, signed_on=signed_on,
         title=f"{plan.title.split('（')[0]}（{title_suffix}）", risk_level=plan.risk_level,
         reason="回顾性评估后修订（演示）" if kind == "revision" else "应急联系人变更（演示）",
-        changed_on=changed_on), is_demo=True)
+        changed_on=changed_on))
 
 
 def _upload(user, sub, ent, kinds, on: date):
@@ -86,7 +86,7 @@ def load_submissions_demo(today: date) -> list[tuple[str, str, str]]:
     accounts = []
     for username, bound in (("qiye_demo", picked[:3]), ("qiye_demo2", picked[3:6])):
         password = secrets.token_urlsafe(12)
-        create_user(LOADER, username, "enterprise", password, is_demo=True,
+        create_user(LOADER, username, "enterprise", password,
                     display_name=bound[0][0].contact_name,
                     email=f"{username}@example.com",
                     enterprise_codes=[e.credit_code for e, _p in bound])

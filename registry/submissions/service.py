@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from registry import audit, permissions
+from registry.unit_of_work import marks_demo, unit_of_work
 from registry.clock import today as local_today
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
@@ -177,7 +178,7 @@ ACTION_LABELS = {"submit": _l("submitted"), "withdraw": _l("withdrawn"),
                  "return": _l("returned"), "accept": _l("accepted")}
 
 
-def create_submission(actor, data: SubmissionIn, *, is_demo: bool = False) -> Submission:
+def create_submission(actor, data: SubmissionIn) -> Submission:
     """A draft for one of the caller's enterprises, the filing fields checked by the
     officer filing's rules. Raises NotFound, PermissionDenied, ValidationFailed."""
     enterprise = get_enterprise_for(actor, data.enterprise_id)
@@ -213,7 +214,7 @@ def create_submission(actor, data: SubmissionIn, *, is_demo: bool = False) -> Su
     sub = Submission(enterprise_id=enterprise.id, kind=data.kind, status="draft",
                      title=data.title, signed_on=data.signed_on, risk_level=level,
                      risk_notation=notation, plan_id=plan_id, reason=data.reason,
-                     changed_on=data.changed_on, created_by_id=getattr(actor, "id", None), is_demo=is_demo)
+                     changed_on=data.changed_on, created_by_id=getattr(actor, "id", None), is_demo=marks_demo())
     db.session.add(sub)
     db.session.flush()
     audit.record(actor, "submission.create", "submission", sub.id, None,
@@ -394,39 +395,35 @@ def accept(actor, submission_id: int, today: date | None = None) -> Submission:
     from registry.plans.schemas import CorrectionIn, PlanIn, RevisionIn
 
     sub = get_submission(actor, submission_id)
-    _transition(actor, sub, "accept")
-    fields = dict(title=sub.title, signed_on=sub.signed_on, filed_on=today or local_today(),
-                  risk_level=sub.risk_level, risk_notation=sub.risk_notation,
-                  documents=list(DOCUMENTS))
-    if sub.kind == "new":
-        plan = plans.file_plan(actor, PlanIn(enterprise_id=sub.enterprise_id, **fields),
-                               is_demo=sub.is_demo, commit=False)
-    elif sub.kind == "revision":
-        plan = plans.revise_plan(actor, sub.plan_id, RevisionIn(reason=sub.reason, **fields),
-                                 commit=False)
-    else:  # change_notice: a correction keeping number and clock, and the change's notice
-        # (told on the first submission: late after the 20th working day of the change)
-        notice = ({"changed_on": sub.changed_on, "notified_on": sub.first_received_on}
-                  if sub.changed_on else {})
-        plan = plans.correct_plan(actor, sub.plan_id, CorrectionIn(
-            title=sub.title, documents=list(DOCUMENTS), note=sub.reason, **notice),
-            commit=False)
-    if sub.kind != "change_notice":
-        plan.filed_late = _late(sub, plan.filing_deadline)
-    _store_documents(sub, plan)
-    if sub.inventory is not None:  # the application's inventory becomes the enterprise's
-        from registry.substances.inventory import put_inventory
-        from registry.substances.schemas import InventoryIn
+    with unit_of_work(demo=sub.is_demo):  # the plan, its documents and inventory, or nothing
+        _transition(actor, sub, "accept")
+        fields = dict(title=sub.title, signed_on=sub.signed_on, filed_on=today or local_today(),
+                      risk_level=sub.risk_level, risk_notation=sub.risk_notation,
+                      documents=list(DOCUMENTS))
+        if sub.kind == "new":
+            plan = plans.file_plan(actor, PlanIn(enterprise_id=sub.enterprise_id, **fields))
+        elif sub.kind == "revision":
+            plan = plans.revise_plan(actor, sub.plan_id, RevisionIn(reason=sub.reason, **fields))
+        else:  # change_notice: a correction keeping number and clock, and the change's notice
+            # (told on the first submission: late after the 20th working day of the change)
+            notice = ({"changed_on": sub.changed_on, "notified_on": sub.first_received_on}
+                      if sub.changed_on else {})
+            plan = plans.correct_plan(actor, sub.plan_id, CorrectionIn(
+                title=sub.title, documents=list(DOCUMENTS), note=sub.reason, **notice))
+        if sub.kind != "change_notice":
+            plan.filed_late = _late(sub, plan.filing_deadline)
+        _store_documents(sub, plan)
+        if sub.inventory is not None:  # the application's inventory becomes the enterprise's
+            from registry.substances.inventory import put_inventory
+            from registry.substances.schemas import InventoryIn
 
-        put_inventory(actor, sub.enterprise_id, InventoryIn.model_validate(sub.inventory),
-                      commit=False)
-    sub.accepted_plan_id = plan.id
-    sub.verify_code = secrets.token_hex(16)  # 128 bits
-    sub.decided_on, sub.notice_seq = today or local_today(), sub.notice_seq + 1
-    db.session.flush()
-    audit.record(actor, "submission.filed", "submission", sub.id, None,
-                 {"plan_id": plan.id, "filing_number": plan.filing_number})
-    plans._commit_or_conflict()
+            put_inventory(actor, sub.enterprise_id, InventoryIn.model_validate(sub.inventory))
+        sub.accepted_plan_id = plan.id
+        sub.verify_code = secrets.token_hex(16)  # 128 bits
+        sub.decided_on, sub.notice_seq = today or local_today(), sub.notice_seq + 1
+        db.session.flush()
+        audit.record(actor, "submission.filed", "submission", sub.id, None,
+                     {"plan_id": plan.id, "filing_number": plan.filing_number})
     return sub
 
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from registry import audit, permissions
+from registry.unit_of_work import finish
 from registry.enterprises.service import get_enterprise
 from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
@@ -115,9 +116,9 @@ def _audited(inventory: RiskInventory) -> dict:
         for i in inventory.items]}
 
 
-def put_inventory(actor, enterprise_id: int, data: InventoryIn, *, commit: bool = True) -> dict:
-    """Replace the enterprise's inventory with ``data`` and grade it (one unit of work;
-    ``commit=False`` leaves it to the caller's, e.g. an accepted submission's).
+def put_inventory(actor, enterprise_id: int, data: InventoryIn) -> dict:
+    """Replace the enterprise's inventory with ``data`` and grade it (committed, or part
+    of the caller's ``unit_of_work``, e.g. an accepted submission's).
     Raises NotFound, PermissionDenied, ValidationFailed (nothing written)."""
     enterprise = get_enterprise(actor, enterprise_id)
     permissions.require_write_county(actor, enterprise.county_code)
@@ -144,8 +145,7 @@ def put_inventory(actor, enterprise_id: int, data: InventoryIn, *, commit: bool 
         old, new = audit.diff(before, after)
         if new:
             audit.record(actor, "risk_inventory.update", "enterprise", enterprise.id, old, new)
-    if commit:
-        db.session.commit()
+    finish()
     return result | {"inputs": inputs(inventory)}
 
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from registry import audit, permissions
+from registry.unit_of_work import finish
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
 from registry.models import Substance
@@ -38,7 +39,7 @@ def _check_name_free(name: str, own_id: int | None = None) -> None:
         raise Conflict(_("A substance named %(name)s is already in the table.", name=name))
 
 
-def create_substance(actor, data: SubstanceIn, *, commit: bool = True) -> Substance:
+def create_substance(actor, data: SubstanceIn) -> Substance:
     """Add a substance. Raises PermissionDenied, Conflict (name taken)."""
     require_admin(actor)
     _check_name_free(data.name)
@@ -47,8 +48,7 @@ def create_substance(actor, data: SubstanceIn, *, commit: bool = True) -> Substa
     db.session.flush()
     audit.record(actor, "substance.create", "substance", substance.id, None,
                  audit.snapshot(substance, AUDITED))
-    if commit:
-        db.session.commit()
+    finish()
     return substance
 
 

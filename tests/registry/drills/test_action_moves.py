@@ -21,7 +21,7 @@ def test_change_and_move_are_separate(app, admin_api, action_id):
     from registry.models import AuditEntry
     from registry.permissions import SYSTEM
 
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):  # writes: not a read-only GET
         with pytest.raises(ValidationFailed) as refused:
             actions.change_action(SYSTEM, action_id, ActionPatch(status="in_progress"))
         assert set(refused.value.fields) == {"status"}

@@ -688,7 +688,7 @@ def _records(app, n: int, rule: str = "/") -> dict:
     drill, an agreement with its roster, a meeting and the signed document, and a sent
     plan-review reminder.
 
-    The rows are written in one transaction (``commit=False``) and the ids read before it
+    The rows are written in one transaction (``unit_of_work``) and the ids read before it
     commits: a commit expires every object, and reading an id back costs a query each;
     the uploads, which commit themselves, come last."""
     from registry.enterprises.schemas import EnterpriseIn
@@ -697,35 +697,36 @@ def _records(app, n: int, rule: str = "/") -> dict:
     from registry.plans import documents
     from registry.plans.schemas import PlanIn, RevisionIn
     from registry.plans.service import file_plan, revise_plan
+    from registry.unit_of_work import unit_of_work
 
     with app.test_request_context(method="POST"):  # writes: not a read-only GET
-        e = create_enterprise(SYSTEM, EnterpriseIn(**enterprise_payload(n, COUNTY_A)), commit=False)
-        bare = create_enterprise(SYSTEM, EnterpriseIn(**enterprise_payload(n + 500, COUNTY_A)),
-                                 commit=False)
-        first = file_plan(SYSTEM, PlanIn(enterprise_id=e.id, title="突发环境事件应急预案（2023年版）",
-                                         signed_on="2023-08-01", filed_on="2023-08-10",
-                                         risk_level="general"), commit=False)
-        plan = revise_plan(SYSTEM, first.id, RevisionIn(
-            title="突发环境事件应急预案（2026年版）", signed_on="2026-03-02",
-            filed_on="2026-03-20", risk_level="general", reason="生产工艺变化"), commit=False)
-        records = {"enterprise_id": e.id, "bare_enterprise_id": bare.id, "plan_id": plan.id,
-                   "superseded_plan_id": first.id, "credit_code": e.credit_code, "kind": "plan"}
-        uploads = [lambda: documents.attach_document(SYSTEM, records["plan_id"], "plan",
-                                                     "应急预案.pdf", io.BytesIO(PDF))]
-        if "earlier-files" in rule:
-            uploads.append(lambda: records.update(file_id=_replaced_file(records["plan_id"])))
-        if _needs(rule, "drills"):
-            uploads += _drill_records(e.id, records)
-        if _needs(rule, "agreements"):
-            uploads += _agreement_records(records)
-        if _needs(rule, "submissions"):
-            uploads.append(lambda: _submission_records(records, n))
-        if _needs(rule, "substances"):
-            uploads.append(lambda: _substance_records(records, n))
-        if _needs(rule, "incidents"):
-            uploads.append(lambda: _incident_records(records, n))
+        with unit_of_work():  # one transaction, ids read before its commit
+            e = create_enterprise(SYSTEM, EnterpriseIn(**enterprise_payload(n, COUNTY_A)))
+            bare = create_enterprise(SYSTEM, EnterpriseIn(**enterprise_payload(n + 500, COUNTY_A)))
+            first = file_plan(SYSTEM, PlanIn(enterprise_id=e.id, title="突发环境事件应急预案（2023年版）",
+                                             signed_on="2023-08-01", filed_on="2023-08-10",
+                                             risk_level="general"))
+            plan = revise_plan(SYSTEM, first.id, RevisionIn(
+                title="突发环境事件应急预案（2026年版）", signed_on="2026-03-02",
+                filed_on="2026-03-20", risk_level="general", reason="生产工艺变化"))
+            records = {"enterprise_id": e.id, "bare_enterprise_id": bare.id, "plan_id": plan.id,
+                       "superseded_plan_id": first.id, "credit_code": e.credit_code, "kind": "plan"}
+            uploads = [lambda: documents.attach_document(SYSTEM, records["plan_id"], "plan",
+                                                         "应急预案.pdf", io.BytesIO(PDF))]
+            if "earlier-files" in rule:
+                uploads.append(lambda: records.update(file_id=_replaced_file(records["plan_id"])))
+            if _needs(rule, "drills"):
+                uploads += _drill_records(e.id, records)
+            if _needs(rule, "agreements"):
+                uploads += _agreement_records(records)
+            if _needs(rule, "submissions"):
+                uploads.append(lambda: _submission_records(records, n))
+            if _needs(rule, "substances"):
+                uploads.append(lambda: _substance_records(records, n))
+            if _needs(rule, "incidents"):
+                uploads.append(lambda: _incident_records(records, n))
         for upload in uploads:
-            upload()  # the first one commits the rows above
+            upload()
         if _needs(rule, "reminders"):
             records.update(_reminder_records(n))
         if _needs(rule, "accounts"):
@@ -790,13 +791,11 @@ def _drill_records(enterprise_id: int, records: dict) -> list[Callable]:
     from registry.drills.schemas import ActionIn, DrillIn, DrillPatch
     from registry.permissions import SYSTEM
 
-    drill = service.create_drill(SYSTEM, DrillIn(**drill_payload(enterprise_ids=[enterprise_id])),
-                                 commit=False)
-    action = actions.add_action(SYSTEM, drill.id, ActionIn(**action_payload()), commit=False)
+    drill = service.create_drill(SYSTEM, DrillIn(**drill_payload(enterprise_ids=[enterprise_id])))
+    action = actions.add_action(SYSTEM, drill.id, ActionIn(**action_payload()))
     closed = service.create_drill(SYSTEM, DrillIn(**drill_payload(title="禹州市重污染天气应急演练",
-                                                                  theme="heavy_pollution_weather")),
-                                  commit=False)
-    service.update_drill(SYSTEM, closed.id, DrillPatch(status="closed"), commit=False)
+                                                                  theme="heavy_pollution_weather")))
+    service.update_drill(SYSTEM, closed.id, DrillPatch(status="closed"))
     records.update(drill_id=drill.id, action_id=action.id, closed_drill_id=closed.id)
 
     def report():
@@ -816,10 +815,10 @@ def _agreement_records(records: dict) -> list[Callable]:
     from registry.agreements.schemas import AgreementIn, MeetingIn
     from registry.permissions import SYSTEM
 
-    agreement = service.create_agreement(SYSTEM, AgreementIn(**luohe()), commit=False)
+    agreement = service.create_agreement(SYSTEM, AgreementIn(**luohe()))
     roster.add_meeting(SYSTEM, agreement.id, MeetingIn(
         held_on="2026-04-10", place="漯河市生态环境局三楼会议室", participants="两市生态环境局、水利局",
-        summary="通报颍河交界断面水质，商定汛期联合采样频次"), commit=False)
+        summary="通报颍河交界断面水质，商定汛期联合采样频次"))
     party = agreement.parties[0]
     records.update(agreement_id=agreement.id, party_id=party.id, contact_id=party.contacts[0].id)
     return [lambda: agreement_documents.attach_document(
