@@ -34,3 +34,16 @@ def test_every_domain_error_has_fields_for_a_form():
     assert Conflict("已存在同名企业。").fields == {"__root__": ["已存在同名企业。"]}
     assert NotFound().fields == {}
     assert ValidationFailed({"signed_on": ["请填写签署日期。"]}).fields == {"signed_on": ["请填写签署日期。"]}
+
+
+def test_the_environment_is_read_when_the_app_is_built(monkeypatch, database_url):
+    monkeypatch.setenv("REMINDERS_PLAN_DAYS_BEFORE", "60,14")
+    monkeypatch.setenv("PER_PAGE", "35")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    assert (app.config["REMINDERS_PLAN_DAYS_BEFORE"], app.config["PER_PAGE"]) == ("60,14", 35)
+    monkeypatch.setenv("REMINDERS_PLAN_DAYS_BEFORE", "60,十四")
+    with pytest.raises(SettingsError, match="REMINDERS_PLAN_DAYS_BEFORE='60,十四'"):
+        create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    monkeypatch.setenv("PER_PAGE", "many")
+    with pytest.raises(ValueError, match="PER_PAGE='many': expected a whole number"):
+        create_app({"SQLALCHEMY_DATABASE_URI": database_url})

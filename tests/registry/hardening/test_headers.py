@@ -120,16 +120,11 @@ def test_api_answers_carry_the_headers(client, admin_api):
 
 
 def test_session_cookie_secure_httponly_in_production(monkeypatch, database_url, tmp_path):
-    import importlib
-
-    import config
-
     monkeypatch.setenv("REGISTRY_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test")
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
-    importlib.reload(config)  # settings are read from the environment at import
-    try:
+    try:  # the environment is read when the app is built: no module reload
         from registry import create_app
 
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
@@ -144,7 +139,6 @@ def test_session_cookie_secure_httponly_in_production(monkeypatch, database_url,
             db.engine.dispose()
     finally:
         monkeypatch.undo()
-        importlib.reload(config)
 
 
 def test_production_refuses_to_start_without_a_secret(monkeypatch):
