@@ -279,24 +279,19 @@ def set_inventory(actor, submission_id: int, data) -> Submission:
 
 def _graded(sub: Submission) -> dict:
     """The inventory as the change record shows it: substances by name, and the grade."""
-    from registry.models import Substance
-
-    lines = (sub.inventory or {}).get("substances", [])
-    names = dict(db.session.execute(sa.select(Substance.id, Substance.name).where(
-        Substance.id.in_([line["substance_id"] for line in lines]))).all())
-    return {"substances": [f"{names.get(line['substance_id'], line['substance_id'])} "
-                           f"{line['max_quantity_t']:g} t" for line in lines],
+    return {"substances": [f"{line['name']} {line['max_quantity_t']:g} t"
+                           for line in inventory_lines(sub)],
             "level": sub.grading["level"], "notation": sub.grading["notation"]}
 
 
 def inventory_lines(sub: Submission) -> list[dict]:
     """The application's substances with their names and critical quantities (Q)."""
-    from registry.models import Substance
+    from registry.substances.service import by_ids
 
     lines = (sub.inventory or {}).get("substances", [])
-    found = {s.id: s for s in db.session.scalars(sa.select(Substance).where(
-        Substance.id.in_([line["substance_id"] for line in lines])))}
-    return [{"name": found[line["substance_id"]].name if line["substance_id"] in found else "?",
+    found = by_ids(line["substance_id"] for line in lines)
+    return [{"name": found[line["substance_id"]].name if line["substance_id"] in found
+             else str(line["substance_id"]),
              "critical_quantity_t": found[line["substance_id"]].critical_quantity_t
              if line["substance_id"] in found else None,
              "max_quantity_t": line["max_quantity_t"], "storage": line.get("storage")}

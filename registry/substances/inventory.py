@@ -14,6 +14,7 @@ from registry.extensions import db
 from registry.models import Enterprise, RiskInventory, RiskInventoryItem, Substance
 from registry.rules import RuleViolation
 from registry.substances import grading
+from registry.substances.service import by_ids
 from registry.substances.schemas import InventoryIn
 from registry.validation import rule_message
 
@@ -35,8 +36,7 @@ def water_suggestion(enterprise: Enterprise) -> tuple[str | None, list[dict]]:
 
 
 def _substances(data: InventoryIn) -> dict[int, Substance]:
-    ids = sorted({line.substance_id for line in data.substances})
-    found = {s.id: s for s in db.session.scalars(sa.select(Substance).where(Substance.id.in_(ids)))}
+    found = by_ids(line.substance_id for line in data.substances)
     errors = {f"substances.{i}.substance_id": [_("No substance with id %(id)s.",
                                                  id=line.substance_id)]
               for i, line in enumerate(data.substances) if line.substance_id not in found}
@@ -109,11 +109,10 @@ def inputs(inventory: RiskInventory) -> dict:
 
 def _audited(inventory: RiskInventory) -> dict:
     """The inputs as the change record shows them: each substance as “name q t”."""
-    names = dict(db.session.execute(sa.select(Substance.id, Substance.name).where(
-        Substance.id.in_([i.substance_id for i in inventory.items]))).all())
+    found = by_ids(i.substance_id for i in inventory.items)
     return inputs(inventory) | {"substances": [
-        f"{names.get(i.substance_id, i.substance_id)} {i.max_quantity_t:g} t"
-        for i in inventory.items]}
+        f"{found[i.substance_id].name if i.substance_id in found else i.substance_id} "
+        f"{i.max_quantity_t:g} t" for i in inventory.items]}
 
 
 def put_inventory(actor, enterprise_id: int, data: InventoryIn) -> dict:
