@@ -1,8 +1,7 @@
 """The incidents area: incident mode (平战结合) — incidents traced downstream, the
 notifications and reports they owe, the timeline, the duty roster, emergency resources."""
-from flask_babel import lazy_gettext as _l
 
-from registry.areas import Area, NavItem
+from registry.areas import Area, NavItem, nav_label as _nav
 from registry.incidents import api, exports, labels, views
 
 area = Area(
@@ -11,5 +10,5 @@ area = Area(
     api=(api,),
     exports=(exports.RESOURCES,),
     template_globals=labels.GLOBALS,
-    nav=(NavItem("incidents.index", _l("Incidents"), order=45),),
+    nav=(NavItem("incidents.index", _nav("Incidents"), order=45),),
 )

@@ -44,6 +44,24 @@ def to_dict(r: EmergencyResource) -> dict:
             "is_demo": r.is_demo}
 
 
+# What is brought to a sluice or a dam to stop a spill: materials, equipment and teams.
+INTERCEPT_KINDS = ("material", "equipment", "team")
+
+
+def at_intercepts(actor, points: list[dict], limit: int = 3) -> list[dict]:
+    """``points`` (intercept points with ``lon``/``lat``, as ``incidents.service.intercepts``
+    gives them), each with ``nearest_resources``: the ``limit`` nearest materials,
+    equipment and teams, with ``distance_km`` (the register read once for all)."""
+    from geodata.nearest import nearest as by_distance
+
+    if not points:
+        return []
+    rows = [to_dict(r) for r in list_resources(actor) if r.kind in INTERCEPT_KINDS]
+    crs = current_app.config["METRIC_CRS"]
+    return [dict(p, nearest_resources=by_distance(p["lon"], p["lat"], rows, crs, limit=limit))
+            for p in points]
+
+
 def nearest(actor, query: NearestQuery) -> list[dict]:
     """The resources nearest to (longitude, latitude), of ``kind`` if given, nearest first,
     each with ``distance_km``."""

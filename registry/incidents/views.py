@@ -75,7 +75,8 @@ def show(incident_id, errors=None, status=200):
         "incidents/show.html", incident=incident, rivers=layer_geojson("rivers"), title=service.title(incident),
         notices=service.notification_clocks(incident, now),
         report_clocks=service.report_clocks(incident, now), timeline=service.timeline(incident),
-        intercepts=service.intercepts(incident), nearby=nearby, duty=service.duty_today(),
+        intercepts=resources.at_intercepts(current_user, service.intercepts(incident)),
+        nearby=nearby, duty=service.duty_today(),
         actions=service.incident_actions(incident), errors=errors or {},
         can_write=permissions.can_write_incident(current_user, incident)), status
 

@@ -74,6 +74,18 @@ def test_duty_officer_plays_an_incident(app, browser, accounts, admin_api, smtp,
     assert driver.execute_script(
         "return document.querySelectorAll('#incident-map path.leaflet-interactive').length") > 1
     url = driver.current_url
+    # A boom stored by the sluice below 禹州: the page names it under that intercept point.
+    incident_id = int(url.rstrip("/").split("/")[-1])
+    sluice = next(p for p in admin_api.get(f"/incidents/{incident_id}").json["intercepts"]
+                  if p["name"] == "颍河建安区出境前拦截闸（示例）")
+    assert admin_api.post("/resources", json={
+        "name": "围油栏", "kind": "material", "quantity": 800, "unit": "米", "owner": "建安区应急物资库",
+        "longitude": round(sluice["lon"] + 0.01, 5), "latitude": round(sluice["lat"], 5)}).status_code == 201
+    browser.get(url.replace(browser.base_url, ""))
+    WebDriverWait(driver, 60, ignored_exceptions=STALE).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#intercepts .intercept-resources"))
+    assert "围油栏 800" in driver.find_element(By.ID, "intercepts").text
+    browser.screenshot("incident-intercepts.png")
 
     # 漯河 by e-mail: the SMTP server receives it, with the sheet attached.
     _click(driver, _notice(driver).find_element(By.CSS_SELECTOR, "button.notify-email"))

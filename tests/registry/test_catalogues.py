@@ -12,7 +12,7 @@ from registry.i18n import translation_directories
 # Collisions older than this test, each checked to read right where it is shown (the
 # later catalogue wins). New ones fail.
 KNOWN = {
-    "Term (years)", "Expires on", "never", "expired", "Held on", "Participants", "Place",
+    "Term (years)", "Expires on", "never", "expired", "Held on", "Participants",
     "No agreement with id %(id)s.", "Drill", "Organiser", "Duration (hours)",
     "Plans exercised", "Agreement", "Scenario substance", "Corrective actions", "Closed on",
     "Problem and measure", "Due on", "Overdue", "Verified by", "Verified on",

@@ -119,3 +119,25 @@ def test_plan_page_names_the_incident_that_flagged_it(client, accounts, admin_ap
     _login(client, accounts, "viewer")
     html = client.get(f"/plans/{plan['id']}").get_data(as_text=True)
     assert "发现于突发环境事件" in html and f"/incidents/{incident['id']}" in html
+
+
+def test_intercepts_list_the_resources_nearest_each(client, accounts, admin_api, officer_api):
+    """Issue #21: for each intercept point on the path, the nearest materials, equipment and
+    teams (an expert is not brought to a sluice), nearest first."""
+    from tests.registry.incidents.conftest import incident_payload
+
+    incident = officer_api.post("/incidents", json=incident_payload()).json
+    sluice = next(p for p in incident["intercepts"] if p["name"] == "颍河建安区出境前拦截闸（示例）")
+    for name, kind, dlon in (("围油栏", "material", 0.01), ("吸附棉", "material", 0.2),
+                             ("水污染处置专家", "expert", 0.0)):
+        r = admin_api.post("/resources", json={
+            "name": name, "kind": kind, "quantity": 100, "unit": "米", "owner": "建安区应急物资库",
+            "longitude": round(sluice["lon"] + dlon, 5), "latitude": round(sluice["lat"], 5)})
+        assert r.status_code == 201, r.json
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+    page = client.get(f"/incidents/{incident['id']}").get_data(as_text=True)
+    item = page[page.index("颍河建安区出境前拦截闸（示例）"):]
+    item = item[:item.index("</li>")]
+    assert "附近应急资源" in item and "水污染处置专家" not in item
+    assert item.index("围油栏") < item.index("吸附棉") and "（建安区应急物资库，0.9" in item
