@@ -17,12 +17,19 @@ from typing import Any
 
 import click
 from flask import Blueprint, Flask, current_app
+from flask_babel import lazy_pgettext
 
 EXTENSION = "registry.areas"
 
 
 class AreaError(RuntimeError):
     """An area declaration that cannot work; raised by ``create_app`` at start-up."""
+
+
+def nav_label(text: str):
+    """A header entry's label: the short English word, in context ``nav`` (the header
+    must fit one line at 1366 px in English too; pages keep their full titles)."""
+    return lazy_pgettext("nav", text)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,7 @@
 """The agreements area: upstream–downstream joint prevention agreements (联防联控协议)."""
-from flask_babel import lazy_gettext as _l
 
 from registry.agreements import annual, api, exports, maplayer, panel, reminders, sheet, views
-from registry.areas import Area, NavItem
+from registry.areas import Area, NavItem, nav_label as _nav
 
 area = Area(
     name="agreements",
@@ -15,5 +14,5 @@ area = Area(
     dashboard_panels=(panel.PANEL,),
     exports=(exports.AGREEMENTS,),
     annual_sections=(annual.SECTION,),
-    nav=(NavItem("agreements.index", _l("Joint prevention agreements"), order=80),),
+    nav=(NavItem("agreements.index", _nav("Agreements"), order=80),),
 )

@@ -1,7 +1,6 @@
 """The drills area: drills, corrective actions (整改) and the drill schedule."""
-from flask_babel import lazy_gettext as _l
 
-from registry.areas import Area, NavItem
+from registry.areas import Area, NavItem, nav_label as _nav
 from registry.drills import (action_reminders, annual, api, drill_due_reminders, exports,
                              labels, map, panel, plan_links, rules, views)
 
@@ -17,8 +16,8 @@ area = Area(
     annual_sections=(annual.DRILLS, annual.ACTIONS),
     audit_values=labels.AUDIT_VALUES,
     field_labels=labels.AUDIT_FIELDS,
-    nav=(NavItem("drills.index", _l("Drills"), order=50),
-         NavItem("drills.improvement_plan", _l("Corrective actions"), order=60)),
+    nav=(NavItem("drills.index", _nav("Drills"), order=50),
+         NavItem("drills.improvement_plan", _nav("Actions"), order=60)),
     template_globals={**labels.GLOBALS, "drill_revision_sources": plan_links.revision_sources,
                       "enterprise_drills": views.enterprise_drills,
                       "action_overdue": rules.action_overdue},

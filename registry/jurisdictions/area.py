@@ -1,11 +1,10 @@
 """The jurisdictions area: the city and its counties."""
-from flask_babel import lazy_gettext as _l
 
-from registry.areas import Area, NavItem
+from registry.areas import Area, NavItem, nav_label as _nav
 from registry.jurisdictions import views
 
 area = Area(
     name="jurisdictions",
     blueprints=(views.bp,),
-    nav=(NavItem("jurisdictions.index", _l("Jurisdictions"), order=70),),
+    nav=(NavItem("jurisdictions.index", _nav("Counties"), order=70),),
 )

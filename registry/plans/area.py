@@ -1,7 +1,6 @@
 """The plans area: filing, revision and correction of contingency plans."""
-from flask_babel import lazy_gettext as _l
 
-from registry.areas import Area, NavItem
+from registry.areas import Area, NavItem, nav_label as _nav
 from registry.plans import calendar_reminder, cli, views
 
 area = Area(
@@ -9,5 +8,5 @@ area = Area(
     blueprints=(views.bp,),
     commands=(cli.recompute_deadlines_command,),
     reminder_sources=(calendar_reminder.SOURCE,),
-    nav=(NavItem("plans.index", _l("Plans"), order=30),),
+    nav=(NavItem("plans.index", _nav("Plans"), order=30),),
 )

@@ -1,7 +1,6 @@
 """The reminders area: the outbox, the plan-review rule, the reminder pages and commands."""
-from flask_babel import lazy_gettext as _l
 
-from registry.areas import Area, NavItem
+from registry.areas import Area, NavItem, nav_label as _nav
 from registry.reminders import api, cli, plan_source, views
 
 area = Area(
@@ -11,5 +10,5 @@ area = Area(
     commands=(cli.reminders_group,),
     reminder_sources=(plan_source.SOURCE,),
     settings_checks=(plan_source.schedule,),
-    nav=(NavItem("reminders.index", _l("Reminders"), order=90),),
+    nav=(NavItem("reminders.index", _nav("Reminders"), order=90),),
 )

@@ -2,7 +2,7 @@
 enterprise's risk inventory, from which the grade is computed."""
 from flask_babel import lazy_gettext as _l
 
-from registry.areas import Area, NavItem
+from registry.areas import Area, NavItem, nav_label as _nav
 from registry.substances import api, cli, exports, views
 
 area = Area(
@@ -11,7 +11,7 @@ area = Area(
     api=(api,),
     commands=(cli.substances_group,),
     exports=(exports.RISK_SUBSTANCES,),
-    nav=(NavItem("substances.index", _l("Risk substances"), order=75),),
+    nav=(NavItem("substances.index", _nav("Substances"), order=75),),
     field_labels={
         "enterprise.substances": _l("Risk substances"), "enterprise.air": _l("air"),
         "enterprise.water": _l("water"),

@@ -1,8 +1,7 @@
 """The web area: the core's pages and labels, the demo and scheduler commands."""
-from flask_babel import lazy_gettext as _l
 
 from registry import cli
-from registry.areas import Area, NavItem
+from registry.areas import Area, NavItem, nav_label as _nav
 from registry.web import labels, views
 
 area = Area(
@@ -11,7 +10,7 @@ area = Area(
     commands=cli.COMMANDS,
     choice_labels=labels.CHOICE_LABELS,
     field_labels=labels.FIELDS,
-    nav=(NavItem("web.index", _l("Home"), order=10),),
+    nav=(NavItem("web.index", _nav("Home"), order=10),),
     template_globals=labels.template_globals(),
     template_context=(labels.settings_context,),
 )

@@ -1,7 +1,6 @@
 """The workflows area: import, export, the dashboard and the annual figures."""
-from flask_babel import lazy_gettext as _l
 
-from registry.areas import Area, NavItem
+from registry.areas import Area, NavItem, nav_label as _nav
 from registry.workflows import annual, annual_api, annual_views, cli, export_specs, permissions, views
 
 area = Area(
@@ -11,7 +10,7 @@ area = Area(
     commands=(cli.import_command,),
     exports=(export_specs.ENTERPRISES, export_specs.PLANS),
     annual_sections=(annual.PLANS_SECTION,),
-    nav=(NavItem("annual.index", _l("Annual figures"), order=100),),
+    nav=(NavItem("annual.index", _nav("Annual"), order=100),),
     template_globals={"export_spec": export_specs.spec_named, "can_import": permissions.can_import,
                       "IMPORT_OUTCOMES": views.IMPORT_OUTCOMES},
 )
