@@ -26,7 +26,7 @@ from registry.drills.queries import drill_in_county, in_year
 from registry.drills.service import get_drill
 from registry.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from registry.extensions import db
-from registry.models import CorrectiveAction, Drill, Plan, User
+from registry.models import CorrectiveAction, Drill, Incident, Plan, User
 
 AUDITED = ("description", "category", "owner_name", "owner_unit", "owner_user_id", "due_on",
            "status", "evidence", "done_on", "done_by_name", "verified_by_name", "verified_on",
@@ -339,9 +339,26 @@ def update_action(actor, action_id: int, data: ActionPatch, *,
     return action
 
 
+def _scoped(stmt, actor):
+    """Actions the caller may read: a drill's by the drill's county (city-wide drills to
+    every officer), an incident's by the incident's county (issue #21: both are 整改)."""
+    if not getattr(actor, "is_authenticated", False):
+        return stmt.where(sa.false())
+    codes = permissions.visible_county_codes(actor)
+    if codes is None:
+        return stmt
+    codes = sorted(codes)
+    return stmt.where(sa.or_(
+        sa.and_(CorrectiveAction.drill_id.is_not(None),
+                sa.or_(Drill.county_code.is_(None), Drill.county_code.in_(codes))),
+        sa.and_(CorrectiveAction.incident_id.is_not(None), Incident.county_code.in_(codes))))
+
+
 def _filtered(actor, query: ActionQuery, today: date):
-    stmt = sa.select(CorrectiveAction).join(Drill)
-    stmt = drill_permissions.scope_drills(stmt, actor, Drill.county_code)
+    stmt = (sa.select(CorrectiveAction)
+            .outerjoin(Drill, Drill.id == CorrectiveAction.drill_id)
+            .outerjoin(Incident, Incident.id == CorrectiveAction.incident_id))
+    stmt = _scoped(stmt, actor)
     if query.status:
         stmt = stmt.where(CorrectiveAction.status == query.status)
     if query.overdue is not None:
@@ -349,7 +366,8 @@ def _filtered(actor, query: ActionQuery, today: date):
                        CorrectiveAction.status.in_(OPEN_STATUSES))
         stmt = stmt.where(late if query.overdue else sa.not_(late))
     if query.county_code:
-        stmt = stmt.where(drill_in_county(query.county_code))
+        stmt = stmt.where(sa.or_(drill_in_county(query.county_code),
+                                 Incident.county_code == query.county_code))
     if query.category:
         stmt = stmt.where(CorrectiveAction.category == query.category)
     if query.closed_year:

@@ -2,7 +2,7 @@
 
 from registry.areas import Area, NavItem, nav_label as _nav
 from registry.drills import (action_reminders, annual, api, drill_due_reminders, exports,
-                             labels, map, panel, plan_links, rules, views)
+                             labels, map, panel, plan_links, rules, serialise, views)
 
 area = Area(
     name="drills",
@@ -20,5 +20,6 @@ area = Area(
          NavItem("drills.improvement_plan", _nav("Actions"), order=60)),
     template_globals={**labels.GLOBALS, "drill_revision_sources": plan_links.revision_sources,
                       "enterprise_drills": views.enterprise_drills,
-                      "action_overdue": rules.action_overdue},
+                      "action_overdue": rules.action_overdue,
+                      "action_origin": serialise.action_origin},
 )

@@ -12,9 +12,10 @@ from registry.drills.labels import (ACTION_STATUSES, CATEGORIES, DRILL_STATUSES,
                                     ORGANISER_LEVELS, PATHWAYS, THEMES, type_label)
 from registry.drills.rules import action_overdue
 from registry.drills.schemas import ActionQuery, DrillQuery
+from registry.drills.serialise import action_origin
 from registry.drills.service import all_drills
 from registry.extensions import db
-from registry.models import Agreement
+from registry.models import Agreement, County
 from registry.workflows.exports import Column, ExportSpec, header
 
 
@@ -24,6 +25,11 @@ def _label(table, code):
 
 def _county(drill) -> str:
     return drill.county.name if drill.county else _("City-wide")
+
+
+def _county_of(incident) -> str:
+    county = db.session.get(County, incident.county_code)
+    return county.name if county else incident.county_code
 
 
 def _agreement(drill) -> str | None:
@@ -74,9 +80,9 @@ ACTIONS = ExportSpec(
         Column(header("Owner"), lambda a: a.owner_name),
         Column(header("Problem and measure"), lambda a: a.description),
         Column(header("Category"), lambda a: _label(CATEGORIES, a.category)),
-        Column(header("Drill"), lambda a: a.drill.title),
-        Column(header("Held on"), lambda a: a.drill.held_on),
-        Column(header("County"), lambda a: _county(a.drill)),
+        Column(header("Drill or incident"), lambda a: action_origin(a)["title"]),
+        Column(header("Held or reported on"), lambda a: action_origin(a)["on"]),
+        Column(header("County"), lambda a: _county(a.drill) if a.drill else _county_of(a.incident)),
         Column(header("Due on"), lambda a: a.due_on),
         Column(header("Action status"), lambda a: _label(ACTION_STATUSES, a.status)),
         Column(header("Overdue"), lambda a: action_overdue(a.status, a.due_on, today())),

@@ -54,3 +54,17 @@ def action_to_dict(action: CorrectiveAction, today: date | None = None) -> dict:
         "evidence_files": [{"id": a.id, "name": a.original_name} for a in action.attachments],
         "is_demo": action.is_demo,
     }
+
+
+def action_origin(action: CorrectiveAction) -> dict:
+    """What exposed the problem: the drill, or the incident (issue #21), as the 整改 list
+    and its export show it — kind, id, title, date and county."""
+    if action.drill is not None:
+        drill = action.drill
+        return {"kind": "drill", "id": drill.id, "title": drill.title, "on": drill.held_on,
+                "county_code": drill.county_code}
+    from registry.incidents.service import local, title  # incidents build on drills' actions
+
+    incident = action.incident
+    return {"kind": "incident", "id": incident.id, "title": title(incident),
+            "on": local(incident.reported_at).date(), "county_code": incident.county_code}

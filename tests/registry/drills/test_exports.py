@@ -126,7 +126,7 @@ def test_action_export_follows_the_tab_and_filters(client, accounts, drills, tmp
     row = rows[0]
     assert (row["问题类别"], row["整改状态"], row["是否逾期"], row["需修订预案"]) == (
         "装备物资", "待整改", "是", "否")
-    assert row["整改期限"] == datetime(2026, 5, 31) and row["演练名称"] == "禹州市突发环境事件应急演练"
+    assert row["整改期限"] == datetime(2026, 5, 31) and row["演练或事件"] == "禹州市突发环境事件应急演练"
     # The "closed this year" tab: verified in 2026, with who verified it and when.
     header, rows = _csv(officer.get("/export/actions.csv?view=closed"))
     assert [(r["问题类别"], r["整改状态"], r["验收日期"]) for r in rows] == [

@@ -177,8 +177,10 @@ def test_close_turns_findings_into_actions_and_flags_the_plan(app, admin_api, of
         {"description": "预案未载明下游漯河通报电话", "category": "plan", "plan_needs_revision": True}]})
     assert r.status_code == 200, r.json
     assert r.json["status"] == "closed" and len(r.json["action_ids"]) == 2
-    actions = officer_api.get("/actions").json  # the drills' list keeps to drills
-    assert all(a["drill_id"] for a in actions["items"])
+    actions = officer_api.get("/actions").json  # the 整改 list holds the incident's too
+    listed = {a["id"]: a for a in actions["items"]}
+    assert all(listed[i]["incident_id"] == incident_id and listed[i]["drill_id"] is None
+               for i in r.json["action_ids"])
     p = admin_api.get(f"/plans/{plan['id']}").json
     assert p["revision_required"] is True and "突发环境事件" in p["revision_reason"]
     # The drills' machinery moves the action along.

@@ -141,3 +141,27 @@ def test_intercepts_list_the_resources_nearest_each(client, accounts, admin_api,
     item = item[:item.index("</li>")]
     assert "附近应急资源" in item and "水污染处置专家" not in item
     assert item.index("围油栏") < item.index("吸附棉") and "（建安区应急物资库，0.9" in item
+
+
+def test_incident_findings_are_on_the_improvement_plan_and_its_export(client, accounts, officer_api):
+    """Issue #21: a finding of a closed incident is 整改 like a drill's — on /actions and in its
+    export, for the incident county's officers only."""
+    import csv
+
+    incident = officer_api.post("/incidents", json=incident_payload()).json
+    r = officer_api.post(f"/incidents/{incident['id']}/close", json={"findings": [
+        {"description": "拦截物资调运慢，需前置围油栏", "category": "equipment",
+         "owner_name": "王敏", "owner_unit": "禹州市生态环境分局", "due_on": "2026-07-31"}]})
+    assert r.status_code == 200, r.json
+    _id, ours = accounts.make("officer", [YUZHOU])
+    accounts.login(client, ours)
+    page = client.get("/actions?view=all").get_data(as_text=True)
+    assert "拦截物资调运慢，需前置围油栏" in page and f"/incidents/{incident['id']}#actions" in page
+    export = client.get("/export/actions.csv?view=all").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(export)))
+    row = next(r for r in rows if r["问题及整改措施"] == "拦截物资调运慢，需前置围油栏")
+    assert row["所在县（市、区）"] == "禹州市" and "柴油" in row["演练或事件"]
+    other = client.application.test_client()
+    _id, theirs = accounts.make("officer", ["411025"])
+    accounts.login(other, theirs)
+    assert "拦截物资调运慢" not in other.get("/actions?view=all").get_data(as_text=True)
