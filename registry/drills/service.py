@@ -85,38 +85,55 @@ def _plans(plan_ids: list[int] | None, enterprises: list[Enterprise]) -> list[Pl
     return plans
 
 
+def _agreement_errors(values: dict) -> list[str]:
+    agreement_id = values.get("agreement_id")
+    if agreement_id is None:
+        return []
+    if values["organiser_level"] != "joint":
+        return [_("Only a joint cross-city drill refers to an agreement.")]
+    if db.session.get(Agreement, agreement_id) is None:
+        return [_("No agreement with id %(id)s.", id=agreement_id)]
+    return []
+
+
+def _owning_county(values: dict, enterprises: list, fields: dict) -> str | None:
+    """The county whose drill it is (None for city and joint drills): the one given, else
+    the exercised enterprises' own; problems go to ``fields``."""
+    level = values["organiser_level"]
+    if level in CITY_LEVELS:
+        return None
+    county_code = values.get("county_code")
+    counties = {e.county_code for e in enterprises}
+    if not county_code and len(counties) == 1:
+        county_code = counties.pop()
+    if level == "enterprise" and not enterprises:
+        fields["enterprise_ids"] = [_("An enterprise drill names the enterprise that held it.")]
+    elif not county_code:
+        fields["county_code"] = [_("An enterprise or county drill needs its county.")]
+    elif any(e.county_code != county_code for e in enterprises):
+        fields["enterprise_ids"] = [_("Enterprises exercised in a county's drill must be in "
+                                      "that county; record a city-level drill instead.")]
+    return county_code
+
+
 def _resolve(actor, values: dict) -> dict:
     """Check a drill's values as a whole and the caller's right to record it; return the
     column values with ``enterprises`` and ``plans`` resolved.
 
     Raises ValidationFailed (naming the field), PermissionDenied."""
     fields = _type_errors(values)
-    level = values["organiser_level"]
-    if values.get("agreement_id") is not None and level != "joint":
-        fields["agreement_id"] = [_("Only a joint cross-city drill refers to an agreement.")]
-    elif values.get("agreement_id") is not None and db.session.get(
-            Agreement, values["agreement_id"]) is None:
-        fields["agreement_id"] = [_("No agreement with id %(id)s.", id=values["agreement_id"])]
+    if problems := _agreement_errors(values):
+        fields["agreement_id"] = problems
     if values["held_on"] > local_today():
         fields["held_on"] = [_("A drill is recorded after it was held; the date cannot be in "
                                "the future.")]
     enterprises = _enterprises(actor, values.get("enterprise_ids") or [])
-    county_code = None if level in CITY_LEVELS else values.get("county_code")
-    if level not in CITY_LEVELS:
-        counties = {e.county_code for e in enterprises}
-        if not county_code and len(counties) == 1:
-            county_code = counties.pop()
-        if level == "enterprise" and not enterprises:
-            fields["enterprise_ids"] = [_("An enterprise drill names the enterprise that held it.")]
-        elif not county_code:
-            fields["county_code"] = [_("An enterprise or county drill needs its county.")]
-        elif any(e.county_code != county_code for e in enterprises):
-            fields["enterprise_ids"] = [_("Enterprises exercised in a county's drill must be in "
-                                          "that county; record a city-level drill instead.")]
+    county_code = _owning_county(values, enterprises, fields)
     if {"county_code", "enterprise_ids"} & set(fields):
         raise ValidationFailed(fields)  # whose drill it is cannot be told yet
     permissions.require(drill_permissions.can_write_drill(
-        actor, level, county_code, {e.county_code for e in enterprises}), actor)
+        actor, values["organiser_level"], county_code, {e.county_code for e in enterprises}),
+        actor)
     if county_code:
         usable_county(county_code)
     if fields:
@@ -165,31 +182,29 @@ def incomplete_actions(drill: Drill) -> list[CorrectiveAction]:
     return [a for a in drill.actions if not (a.owner_name and a.owner_unit and a.due_on)]
 
 
-def update_drill(actor, drill_id: int, data: DrillPatch) -> Drill:
-    """Change fields and/or close (``status="closed"``) or reopen a drill.
+REQUIRED = ("title", "held_on", "duration_hours", "organiser_level", "longitude", "latitude",
+            "theme")
 
-    Closing refuses (ValidationFailed on ``status``) while any action lacks an owner or a
-    due date. Raises NotFound, PermissionDenied, ValidationFailed."""
-    drill = get_drill(actor, drill_id)
-    drill_permissions.require_write_drill(actor, drill)
-    changes = data.model_dump(exclude_unset=True)
-    status = changes.pop("status", None)
-    required = ("title", "held_on", "duration_hours", "organiser_level", "longitude", "latitude",
-                "theme")
-    empty = {k: [_("This field is required.")] for k in required
+
+def _apply_changes(actor, drill: Drill, changes: dict) -> None:
+    """The changed fields, checked with the rest of the drill as a whole."""
+    empty = {k: [_("This field is required.")] for k in REQUIRED
              if k in changes and changes[k] is None}
     if empty:
         raise ValidationFailed(empty)
-    before = _snapshot(drill)
-    if changes:
-        merged = _input_of(drill)
-        merged.update(changes)
-        changed = set(changes.get("enterprise_ids") or []) != {e.id for e in drill.enterprises}
-        if "enterprise_ids" in changes and "plan_ids" not in changes and changed:
-            merged["plan_ids"] = None  # the current plans of the new set of enterprises
-        values = _resolve(actor, merged)
-        for key, value in values.items():
-            setattr(drill, key, value)
+    if not changes:
+        return
+    merged = _input_of(drill)
+    merged.update(changes)
+    changed = set(changes.get("enterprise_ids") or []) != {e.id for e in drill.enterprises}
+    if "enterprise_ids" in changes and "plan_ids" not in changes and changed:
+        merged["plan_ids"] = None  # the current plans of the new set of enterprises
+    for key, value in _resolve(actor, merged).items():
+        setattr(drill, key, value)
+
+
+def _move(drill: Drill, status: str | None) -> None:
+    """Close (refused while an action lacks an owner or a due date) or reopen."""
     if status == "closed" and drill.status != "closed":
         lacking = incomplete_actions(drill)
         if lacking:
@@ -200,6 +215,20 @@ def update_drill(actor, drill_id: int, data: DrillPatch) -> Drill:
         drill.status, drill.closed_on = "closed", local_today()
     elif status == "open" and drill.status != "open":
         drill.status, drill.closed_on = "open", None
+
+
+def update_drill(actor, drill_id: int, data: DrillPatch) -> Drill:
+    """Change fields and/or close (``status="closed"``) or reopen a drill.
+
+    Closing refuses (ValidationFailed on ``status``) while any action lacks an owner or a
+    due date. Raises NotFound, PermissionDenied, ValidationFailed."""
+    drill = get_drill(actor, drill_id)
+    drill_permissions.require_write_drill(actor, drill)
+    changes = data.model_dump(exclude_unset=True)
+    status = changes.pop("status", None)
+    before = _snapshot(drill)
+    _apply_changes(actor, drill, changes)
+    _move(drill, status)
     db.session.flush()
     old, new = audit.diff(before, _snapshot(drill))
     if new:
