@@ -137,6 +137,9 @@ def test_intercepts_list_the_resources_nearest_each(client, accounts, admin_api,
     _id, name = accounts.make("officer", ["411081"])
     accounts.login(client, name)
     page = client.get(f"/incidents/{incident['id']}").get_data(as_text=True)
+    # The incident's own words, not the drills' 演练地点 or a meeting's 会议纪要.
+    assert "事发地点" in page and "事件概要" in page
+    assert "演练地点" not in page and "会议纪要" not in page
     item = page[page.index("颍河建安区出境前拦截闸（示例）"):]
     item = item[:item.index("</li>")]
     assert "附近应急资源" in item and "水污染处置专家" not in item
