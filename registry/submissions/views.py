@@ -139,6 +139,7 @@ def inventory(submission_id):
     return render_template("submissions/portal_inventory.html", sub=sub, errors=errors,
                            values=values, lines=lines + [{}] * 5,
                            editable=sub.status in service.EDITABLE,
+                           declared=service.inventory_lines(sub),
                            substances=search(current_user, SubstanceQuery())), status
 
 
