@@ -52,9 +52,9 @@ def test_risk_map_on_demo_data(demo, browser, accounts, admin_api):
         " { return i.name === n; });", XSS)
     assert index >= 0
     driver.execute_script("window.riskMap.focus(arguments[0])", index)
+    # The popup fades in (its text reads empty while transparent): wait for the words.
     WebDriverWait(driver, 10).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content"))
-    assert XSS in driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text
+        lambda d: XSS in "".join(el.text for el in d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content")))
     assert_no_dialog(driver)
     browser.screenshot("map-city.png")
     driver.switch_to.default_content()
