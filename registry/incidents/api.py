@@ -34,6 +34,7 @@ class NotificationDue(BaseModel):
     notified_at: str | None
     late: bool
     remaining_seconds: int | None
+    missed: bool = False
 
 
 class ReportDue(BaseModel):
@@ -43,6 +44,7 @@ class ReportDue(BaseModel):
     issued_at: str | None
     late: bool
     remaining_seconds: int | None
+    missed: bool = False
 
 
 class NotificationOut(BaseModel):

@@ -2,12 +2,14 @@
 notifications and reports they owe, the timeline, the duty roster, emergency resources."""
 
 from registry.areas import Area, NavItem, nav_label as _nav
-from registry.incidents import api, exports, labels, views
+from registry.incidents import api, cli, exports, labels, map, views
 
 area = Area(
     name="incidents",
     blueprints=(views.bp,),
     api=(api,),
+    commands=(cli.resources_group,),
+    map_overlays=(map.incidents_overlay, map.resources_overlay),
     exports=(exports.RESOURCES,),
     template_globals=labels.GLOBALS,
     nav=(NavItem("incidents.index", _nav("Incidents"), order=45),),

@@ -238,18 +238,28 @@ def duty_today(today=None) -> DutyShift | None:
     return db.session.scalar(sa.select(DutyShift).where(DutyShift.on_date == (today or local_today())))
 
 
+def _clock_time(incident: Incident, now: datetime | None) -> tuple[datetime, bool]:
+    """The moment the incident's clocks read, and whether they have stopped: a closed
+    incident's clocks stop at its closing (nothing more is owed after the response ends;
+    a duty still unmet then stays on record as missed, late if its time had passed)."""
+    if incident.status == "closed" and incident.closed_at:
+        return incident.closed_at, True
+    return now or now_utc(), False
+
+
 def notification_clocks(incident: Incident, now: datetime | None = None) -> list[dict]:
-    """Each owed notification with its state: notified (first notice, late?) or the time
-    remaining (negative: overdue)."""
-    now = now or now_utc()
+    """Each owed notification with its state: notified (first notice, late?), the time
+    remaining (negative: overdue), or — the incident closed — missed (``missed``)."""
+    now, stopped = _clock_time(incident, now)
     out = []
     for owed in incident.notifications_due:
         due_by = datetime.fromisoformat(owed["due_by"])
         given = [n for n in incident.notifications if n.city == owed["city"]]
         first = min(given, key=lambda n: n.at) if given else None
-        remaining = None if first else rules.remaining_seconds(due_by, now)
+        remaining = None if first or stopped else rules.remaining_seconds(due_by, now)
         out.append({**owed, "due_by": iso(due_by), "due_by_local": local(due_by),
                     "notified_at": iso(first.at) if first else None,
+                    "missed": stopped and not first,
                     "late": rules.is_late(first.at if first else now, due_by),
                     "remaining_seconds": remaining,
                     "remaining_text": rules.duration_text(remaining) if remaining is not None else None,
@@ -258,8 +268,9 @@ def notification_clocks(incident: Incident, now: datetime | None = None) -> list
 
 
 def report_clocks(incident: Incident, now: datetime | None = None) -> list[dict]:
-    """初报 (due by level), 续报 and 处理结果报告 (no fixed clock), with when each was issued."""
-    now = now or now_utc()
+    """初报 (due by level), 续报 and 处理结果报告 (no fixed clock), with when each was issued;
+    a closed incident's clocks stopped at its closing (``missed``: due and never issued)."""
+    now, stopped = _clock_time(incident, now)
     due, hours = rules.initial_report_due(incident.reported_at, incident.level, report_hours())
     issued = {}
     for e in incident.events:
@@ -269,11 +280,12 @@ def report_clocks(incident: Incident, now: datetime | None = None) -> list[dict]
     for stage in rules.STAGES:
         due_by = due if stage == "initial" else None
         at = issued.get(stage)
-        remaining = rules.remaining_seconds(due_by, now) if due_by and not at else None
+        remaining = rules.remaining_seconds(due_by, now) if due_by and not at and not stopped else None
         out.append({"stage": stage, "name": STAGE_NAMES[stage],
                     "to": ["本级人民政府", "上一级生态环境主管部门"],
                     "hours": hours if stage == "initial" else None,
                     "due_by": iso(due_by), "due_by_local": local(due_by), "issued_at": iso(at),
+                    "missed": stopped and bool(due_by) and not at,
                     "late": bool(due_by) and rules.is_late(at or now, due_by),
                     "remaining_seconds": remaining,
                     "remaining_text": rules.duration_text(remaining) if remaining is not None else None})
@@ -356,3 +368,14 @@ def title(incident: Incident) -> str:
     prefix = EXERCISE if incident.drill_id else ""
     where = incident.enterprise.name if incident.enterprise else (incident.place or "")
     return f"{prefix}{local(incident.reported_at):%Y-%m-%d %H:%M} {where} {incident.substance}".strip()
+
+
+def held_at(actor, incident: Incident) -> list[dict]:
+    """At an enterprise's incident, what the enterprise declares it holds (its risk
+    inventory), each marked ``reported`` when it is the substance reported (by name)."""
+    if incident.enterprise_id is None:
+        return []
+    from registry.substances.inventory import held_substances
+
+    return [dict(row, reported=row["name"] == incident.substance)
+            for row in held_substances(actor, incident.enterprise_id)]

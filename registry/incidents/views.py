@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from registry.errors import ValidationFailed
 from registry.incidents import (closing, duty, notify, permissions, reports, resources,
-                                service)
+                                resources_import, service)
 from registry.incidents.schemas import (CloseIn, DutyIn, EntryIn, IncidentIn, IncidentQuery,
                                         NearestQuery, NotificationIn, ReportIn, ResourceIn)
 from registry.jurisdictions.service import list_counties
@@ -76,9 +76,19 @@ def show(incident_id, errors=None, status=200):
         notices=service.notification_clocks(incident, now),
         report_clocks=service.report_clocks(incident, now), timeline=service.timeline(incident),
         intercepts=resources.at_intercepts(current_user, service.intercepts(incident)),
-        nearby=nearby, duty=service.duty_today(),
+        nearby=nearby, duty=service.duty_today(), held=service.held_at(current_user, incident),
         actions=service.incident_actions(incident), errors=errors or {},
         can_write=permissions.can_write_incident(current_user, incident)), status
+
+
+@bp.get("/incidents/held-substances/<int:enterprise_id>")
+@login_required
+def held_substances(enterprise_id):
+    """The report form's substance choices: what the enterprise declares it holds (JSON)."""
+    from registry.substances.inventory import held_substances as held
+
+    permissions.require_read_any(current_user)
+    return {"items": held(current_user, enterprise_id)}
 
 
 def _back(incident_id, anchor=None):
@@ -196,6 +206,25 @@ def resources_index():
             return redirect(url_for("incidents.resources_index"))
         except ValidationFailed as exc:
             errors, status = exc.fields, 422
+    return _resources_page(data, errors, status)
+
+
+def _resources_page(data=None, errors=None, status=200, import_errors=()):
     return render_template("incidents/resources.html", rows=resources.list_resources(current_user),
-                           data=data, errors=errors,
+                           data=data or {}, errors=errors or {}, import_errors=import_errors,
                            can_write=permissions.can_write_resources(current_user)), status
+
+
+@bp.post("/resources/import")
+@login_required
+def resources_import_upload():
+    """Load resources from a workbook: all or nothing, every error listed on the page."""
+    upload = request.files.get("file")
+    try:
+        counts = resources_import.import_upload(
+            current_user, upload.stream if upload else io.BytesIO(), upload.filename if upload else None)
+    except ValidationFailed as exc:
+        return _resources_page(import_errors=exc.fields.get("file", []), status=422)
+    flash(_("Resources imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged.",
+            **counts), "success")
+    return redirect(url_for("incidents.resources_index"))

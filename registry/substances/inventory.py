@@ -14,7 +14,7 @@ from registry.extensions import db
 from registry.models import Enterprise, RiskInventory, RiskInventoryItem, Substance
 from registry.rules import RuleViolation
 from registry.substances import grading
-from registry.substances.service import by_ids
+from registry.substances.service import by_ids, media as service_media
 from registry.substances.schemas import InventoryIn
 from registry.validation import rule_message
 
@@ -179,3 +179,25 @@ def grading_mismatches(actor, county_code: str | None = None) -> list[dict]:
     stmt = permissions.scope(stmt, actor, Enterprise.county_code)
     return [{"enterprise": e, "plan": p, "inventory": i}
             for e, p, i in db.session.execute(stmt).all()]
+
+
+def held_substances(actor, enterprise_id: int) -> list[dict]:
+    """What the enterprise declares it holds (its risk inventory), largest share of the
+    critical quantity first: ``name``, ``cas``, ``max_quantity_t``, ``storage``,
+    ``critical_quantity_t``, ``media``. Empty without an inventory. Raises NotFound,
+    PermissionDenied (an enterprise the caller may not read)."""
+    inventory = find_inventory(actor, enterprise_id)
+    if inventory is None:
+        return []
+    found = by_ids(i.substance_id for i in inventory.items)
+    rows = []
+    for item in inventory.items:
+        substance = found.get(item.substance_id)
+        if substance is None:
+            continue
+        rows.append({"name": substance.name, "cas": substance.cas,
+                     "max_quantity_t": item.max_quantity_t, "storage": item.storage,
+                     "critical_quantity_t": substance.critical_quantity_t,
+                     "media": service_media(substance)})
+    return sorted(rows, key=lambda r: -(r["max_quantity_t"] / r["critical_quantity_t"]
+                                        if r["critical_quantity_t"] else 0))

@@ -556,15 +556,15 @@ def _limits() -> Limits:
 HEADER_SEARCH_ROWS = 10
 
 
-def _is_header(values) -> bool:
+def _is_header(values, columns=header_map) -> bool:
     """A row naming at least two of the importer's columns (a title names none)."""
-    return len(header_map(values)) >= 2
+    return len(columns(values)) >= 2
 
 
-def _header_of(values) -> list:
+def _header_of(values, columns=header_map) -> list:
     """The header row cut after the last column the importer knows; without one (the
     importer then names the missing columns) after the last non-blank cell."""
-    known = header_map(values)
+    known = columns(values)
     while values and (values[-1] is None or str(values[-1]).strip() == ""):
         values.pop()
     return values[:max(known) + 1] if known else values
@@ -585,13 +585,14 @@ def check_suffix(filename: str | None) -> str:
 
 
 def read_register(path: Path, filename: str | None = None,
-                  limits: Limits | None = None) -> Register:
+                  limits: Limits | None = None, columns=header_map) -> Register:
     """Header and the non-blank rows below it, numbered as in Excel; cells right of the
     last column the importer knows (``columns.header_map``) are ignored. The header is the
     first of the top HEADER_SEARCH_ROWS non-blank rows that names two known columns (rows
     above it, such as a merged title, are skipped), else the first non-blank row.
     Raises ValidationFailed ``file`` for an unknown type, an unreadable, empty or too large
-    file (naming the limit)."""
+    file (naming the limit). ``columns``: the importer's ``header -> {index: column}``
+    (default: the enterprise register's ``columns.header_map``)."""
     limits = limits or _limits()
     suffix = check_suffix(filename or path.name)
     width = _Width(limits.max_columns)
@@ -609,24 +610,24 @@ def read_register(path: Path, filename: str | None = None,
             continue
         if headers is not None:
             rows.append((number, values))
-        elif _is_header(values):
-            headers = _header_of(values)
+        elif _is_header(values, columns):
+            headers = _header_of(values, columns)
             width.value = len(headers)
             above = []
         else:
             above.append((number, values))
             if len(above) >= HEADER_SEARCH_ROWS:
-                headers, rows, above = _fallback_header(above, width)
+                headers, rows, above = _fallback_header(above, width, columns)
     if headers is None and above:
-        headers, rows, above = _fallback_header(above, width)
+        headers, rows, above = _fallback_header(above, width, columns)
     if headers is None:
         raise ValidationFailed({"file": [_("The file is empty.")]})
     return Register(headers, rows)
 
 
-def _fallback_header(above: list, width: _Width) -> tuple[list, list, list]:
+def _fallback_header(above: list, width: _Width, columns=header_map) -> tuple[list, list, list]:
     """No row at the top names the importer's columns: the first is the header (the
     importer names the missing columns), the others are rows."""
-    headers = _header_of(above[0][1])
+    headers = _header_of(above[0][1], columns)
     width.value = len(headers)
     return headers, [(n, v[:width.value]) for n, v in above[1:]], []

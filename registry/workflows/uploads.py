@@ -23,10 +23,9 @@ def _folder() -> Path:
     return folder
 
 
-def save_upload(user, stream, filename: str) -> str:
-    """Store an uploaded register for ``user``; returns its token. Raises ValidationFailed
-    (wrong type, too large, empty)."""
-    suffix = check_suffix(filename)
+def read_bounded(stream) -> bytes:
+    """An uploaded register's bytes, read no further than MAX_UPLOAD_MB. Raises
+    ValidationFailed ``file`` (empty, too large)."""
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     content = stream.read(limit + 1)
     if not content:
@@ -34,6 +33,14 @@ def save_upload(user, stream, filename: str) -> str:
     if len(content) > limit:
         raise ValidationFailed({"file": [_("The file is larger than %(n)s MB.",
                                            n=current_app.config["MAX_UPLOAD_MB"])]})
+    return content
+
+
+def save_upload(user, stream, filename: str) -> str:
+    """Store an uploaded register for ``user``; returns its token. Raises ValidationFailed
+    (wrong type, too large, empty)."""
+    suffix = check_suffix(filename)
+    content = read_bounded(stream)
     token = secrets.token_hex(16)
     folder = _folder()
     (folder / f"{token}{suffix}").write_bytes(content)

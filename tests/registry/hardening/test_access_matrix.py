@@ -599,6 +599,8 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("POST", "/incidents/new"): [Case("302 403 302 403 302", form=_incident_form),
                                  Case("302 403 422 422 422",
                                       form=lambda n, r: _incident_form(n, r, substance=""))],
+    ("GET", "/incidents/held-substances/<int:enterprise_id>"): [
+        Case("302 200 200 403 200"), Case("302 404 404 404 404", params={"enterprise_id": 0})],
     ("GET", "/incidents/<int:incident_id>"): [
         Case("302 200 200 403 200"), Case("302 404 404 404 404", params={"incident_id": 0})],
     ("POST", "/incidents/<int:incident_id>/notifications"): [
@@ -619,6 +621,9 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         "on_date": "2026-06-15", "officer": f"值班员{n}", "phone": "0374-2966110"})],
     ("GET", "/resources"): [Case("302 200 200 200 200")],
     ("POST", "/resources"): [Case("302 403 302 302 302", form=lambda n, r: _resource(n))],
+    ("POST", "/resources/import"): [Case("302 403 302 302 302", form=lambda n, r: {"file": (
+        io.BytesIO(f"类别,名称,数量,单位,所属单位,经度,纬度\n物资,吸附棉{n},5,卷,分局,113.4,34.1\n"
+                   .encode()), "应急资源.csv")})],
     ("POST", "/api/v1/incidents"): [
         Case("401 403 201 403 201", json=lambda n, r: _incident_json(n, r)),
         Case("401 422 422 422 422", json=lambda n, r: {"medium": "water"})],

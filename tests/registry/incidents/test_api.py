@@ -238,3 +238,27 @@ def test_exercise_mode_marks_the_mail(officer_api, luohe_agreement, smtp):
 def test_implausible_times_are_refused_not_overflowed(officer_api):
     r = officer_api.post("/incidents", json=incident_payload(reported_at="0001-01-01T00:00:00"))
     assert r.status_code == 422 and "reported_at" in r.json["error"]["fields"]
+
+
+def test_closing_stops_the_clocks(officer_api, luohe_agreement, client, accounts):
+    """A closed incident owes nothing more: a city never told stays on record as missed,
+    and no clock counts down on its page or in the API (closing before the due time is
+    not late)."""
+    incident = officer_api.post("/incidents", json=incident_payload(reported_at=ago(minutes=5))).json
+    r = officer_api.post(f"/incidents/{incident['id']}/notifications",
+                         json={"city": "漯河市", "channel": "phone", "contact": "李建国", "note": "已通知"})
+    assert r.status_code == 201, r.json
+    assert officer_api.post(f"/incidents/{incident['id']}/close", json={"findings": []}).status_code == 200
+    body = officer_api.get(f"/incidents/{incident['id']}").json
+    clocks = {n["city"]: n for n in body["notifications_due"]}
+    assert clocks["漯河市"]["missed"] is False and clocks["漯河市"]["notified_at"]
+    zhoukou = clocks["周口市"]
+    assert zhoukou["missed"] is True and zhoukou["remaining_seconds"] is None
+    assert zhoukou["late"] is False  # closed within the hour it was owed in
+    initial = body["reports_due"][0]
+    assert initial["missed"] is True and initial["remaining_seconds"] is None
+    assert all(r["remaining_seconds"] is None for r in body["reports_due"])
+    _id, name = accounts.make("viewer", [YUZHOU])
+    accounts.login(client, name)
+    html = client.get(f"/incidents/{incident['id']}").get_data(as_text=True)
+    assert "事件关闭前未通报" in html and "事件关闭前未报送" in html and "剩余" not in html

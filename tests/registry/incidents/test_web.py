@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 from tests.conftest import csrf_token
-from tests.registry.incidents.conftest import YUZHOU, incident_payload
+from tests.registry.incidents.conftest import XIANGCHENG, YUZHOU, incident_payload
 
 
 def _login(client, accounts, role="officer", counties=(YUZHOU,)):
@@ -168,3 +168,60 @@ def test_incident_findings_are_on_the_improvement_plan_and_its_export(client, ac
     _id, theirs = accounts.make("officer", ["411025"])
     accounts.login(other, theirs)
     assert "拦截物资调运慢" not in other.get("/actions?view=all").get_data(as_text=True)
+
+
+def test_risk_map_shows_the_resources_and_the_open_incidents(client, accounts, admin_api,
+                                                             officer_api):
+    admin_api.post("/resources", json={"name": "围油栏（禹州库）", "kind": "material",
+                                       "quantity": 800, "unit": "米", "owner": "禹州市生态环境分局",
+                                       "longitude": 113.49, "latitude": 34.15,
+                                       "contact": "0374-8881234"})
+    incident = officer_api.post("/incidents", json=incident_payload(place="颍河禹州段")).json
+    elsewhere = admin_api.post("/incidents", json=incident_payload(
+        longitude=113.85, latitude=34.03, place="襄城县城区", substance="氯气",
+        medium="air")).json
+    assert elsewhere["county_code"] != YUZHOU
+    _login(client, accounts, "viewer")
+    html = client.get("/map/frame").get_data(as_text=True)
+    for fact in ("围油栏（禹州库）", "800 米", "0374-8881234", "未结束的突发环境事件",
+                 f"/incidents/{incident['id']}", "颍河禹州段 柴油"):
+        assert fact in html, fact
+    # Only the caller's counties' incidents; a closed one leaves the layer.
+    assert f"/incidents/{elsewhere['id']}" not in html
+    admin_api.post(f"/incidents/{incident['id']}/close", json={"findings": []})
+    assert f"/incidents/{incident['id']}" not in client.get("/map/frame").get_data(as_text=True)
+
+
+def test_an_enterprise_incident_offers_and_shows_what_it_holds(client, accounts, admin_api):
+    """The report form offers the enterprise's declared substances (its risk inventory);
+    the incident page lists them with the reported one marked."""
+    from tests.conftest import enterprise_payload
+    from tests.registry.substances.conftest import AIRY, CHLORINE, WATERY, put
+
+    ids = {body["name"]: admin_api.post("/substances", json=body).json["id"]
+           for body in (CHLORINE, WATERY, AIRY)}
+    e = admin_api.post("/enterprises", json=enterprise_payload(
+        21, YUZHOU, longitude=113.47, latitude=34.15)).json
+    r = put(admin_api, f"/enterprises/{e['id']}/risk-inventory", {
+        "substances": [{"substance_id": ids[WATERY["name"]], "max_quantity_t": 2,
+                        "storage": "1号储罐区"},
+                       {"substance_id": ids[CHLORINE["name"]], "max_quantity_t": 3}],
+        "air": {"process_units": {"listed": 0, "other": 0}, "control_score": 0, "e": "E3"},
+        "water": {"process_units": {"listed": 0, "other": 0}, "control_score": 0}})
+    assert r.status_code == 200, r.json
+    _login(client, accounts)
+    held = client.get(f"/incidents/held-substances/{e['id']}")
+    assert held.status_code == 200
+    # Largest share of its critical quantity first: 3/1 before 2/5.
+    assert [(i["name"], i["max_quantity_t"], i["storage"]) for i in held.json["items"]] == [
+        (CHLORINE["name"], 3, None), (WATERY["name"], 2, "1号储罐区")]
+    assert held.json["items"][0]["media"] == ["air", "water"]
+    other = admin_api.post("/enterprises", json=enterprise_payload(22, XIANGCHENG)).json
+    assert client.get(f"/incidents/held-substances/{other['id']}").status_code == 403
+    page = client.get("/incidents/new").get_data(as_text=True)
+    assert 'list=substance-options' in page and "/incidents/held-substances/" in page
+    incident = admin_api.post("/incidents", json=incident_payload(
+        longitude=None, latitude=None, enterprise_id=e["id"], substance=WATERY["name"])).json
+    html = client.get(f"/incidents/{incident['id']}").get_data(as_text=True)
+    assert "企业申报的环境风险物质" in html and "1号储罐区" in html
+    assert html.count("本次接报物质") == 1
