@@ -14,3 +14,15 @@ def today() -> date:
         return date.fromisoformat(str(pinned))
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
+
+
+def local_time(value: datetime) -> datetime:
+    """A stored time (naive UTC) in the configured time zone, for pages, mails, reports."""
+    from datetime import UTC
+
+    return value.replace(tzinfo=UTC).astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+def local_date(value: datetime) -> date:
+    """The local date of a stored time (naive UTC)."""
+    return local_time(value).date()

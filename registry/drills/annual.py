@@ -9,12 +9,14 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from registry import permissions
+from registry.clock import local_date
 from registry.drills import permissions as drill_permissions
 from registry.drills.labels import CATEGORIES, ORGANISER_LEVELS, THEMES, type_key_label
 from registry.drills.rules import OPEN_STATUSES
 from registry.drills.service import drill_stats
 from registry.extensions import db
-from registry.models import CorrectiveAction, Drill
+from registry.models import CorrectiveAction, Drill, Incident
 from registry.workflows.annual import (Section, SectionResult, Table, jurisdiction_word,
                                        period_words, until_words)
 
@@ -74,37 +76,69 @@ def _state_on(done_on, verified_on, as_of: date) -> str:
     return "open"
 
 
-def action_figures(actor, year: int, as_of: date) -> dict[str, dict[str, int]]:
-    """Per category: ``opened`` (found in drills held in ``year``), ``closed`` (verified in
-    ``year``), ``unverified`` (not yet verified on ``as_of``) and ``overdue`` (on ``as_of``
-    neither done nor verified, past the due date — the improvement plan's overdue rule)."""
+_ACTION_DATES = (CorrectiveAction.category, CorrectiveAction.due_on, CorrectiveAction.done_on,
+                 CorrectiveAction.verified_on)
+
+
+def _action_rows(actor, year: int, as_of: date):
+    """(origin, found_on, category, due_on, done_on, verified_on) of the actions in the
+    caller's view found by ``as_of`` and not verified before ``year``: those of drills
+    (found on the drill's day) and those of incidents (found on the day reported,
+    issue #21)."""
     start = date(year, 1, 1)
-    stmt = (sa.select(CorrectiveAction.category, Drill.held_on, CorrectiveAction.due_on,
-                      CorrectiveAction.done_on, CorrectiveAction.verified_on)
-            .join(Drill, CorrectiveAction.drill_id == Drill.id)
-            .where(Drill.held_on <= as_of, sa.or_(CorrectiveAction.verified_on.is_(None),
-                                                  CorrectiveAction.verified_on >= start)))
-    stmt = drill_permissions.scope_drills(stmt, actor, Drill.county_code)
-    figures = {k: dict.fromkeys(("opened", "closed", "unverified", "overdue"), 0)
-               for k in CATEGORIES}
-    for category, held_on, due_on, done_on, verified_on in db.session.execute(stmt):
-        counts = figures.setdefault(category, dict.fromkeys(figures["plan"], 0))
+    still_counted = sa.or_(CorrectiveAction.verified_on.is_(None),
+                           CorrectiveAction.verified_on >= start)
+    drills = drill_permissions.scope_drills(
+        sa.select(Drill.held_on, *_ACTION_DATES).join(Drill, CorrectiveAction.drill_id == Drill.id)
+        .where(Drill.held_on <= as_of, still_counted), actor, Drill.county_code)
+    for held_on, *dates in db.session.execute(drills):
+        yield ("drill", held_on, *dates)
+    incidents = permissions.scope(
+        sa.select(Incident.reported_at, *_ACTION_DATES)
+        .join(Incident, CorrectiveAction.incident_id == Incident.id).where(still_counted),
+        actor, Incident.county_code)
+    for reported_at, *dates in db.session.execute(incidents):
+        found_on = local_date(reported_at)
+        if found_on <= as_of:
+            yield ("incident", found_on, *dates)
+
+
+def _no_actions() -> dict[str, int]:
+    return dict.fromkeys(("opened", "closed", "unverified", "overdue"), 0)
+
+
+def action_figures(actor, year: int, as_of: date) -> dict[str, dict[str, int]]:
+    """Per category: ``opened`` (found in drills held, or incidents reported, in ``year``),
+    ``closed`` (verified in ``year``), ``unverified`` (not yet verified on ``as_of``) and
+    ``overdue`` (on ``as_of`` neither done nor verified, past the due date — the
+    improvement plan's overdue rule)."""
+    return _figures(actor, year, as_of)[0]
+
+
+def _figures(actor, year: int, as_of: date) -> tuple[dict, dict]:
+    """``action_figures`` and the same counts by origin (``drill``, ``incident``)."""
+    start = date(year, 1, 1)
+    figures = {k: _no_actions() for k in CATEGORIES}
+    origins = {"drill": _no_actions(), "incident": _no_actions()}
+    for origin, found_on, category, due_on, done_on, verified_on in _action_rows(actor, year, as_of):
         state = _state_on(done_on, verified_on, as_of)
-        counts["opened"] += held_on >= start
-        counts["closed"] += state == "verified"
-        counts["unverified"] += state != "verified"
-        counts["overdue"] += state in OPEN_STATUSES and due_on is not None and due_on < as_of
-    return figures
+        for counts in (figures.setdefault(category, _no_actions()), origins[origin]):
+            counts["opened"] += found_on >= start
+            counts["closed"] += state == "verified"
+            counts["unverified"] += state != "verified"
+            counts["overdue"] += state in OPEN_STATUSES and due_on is not None and due_on < as_of
+    return figures, origins
 
 
-def _action_sentence(total: dict, year: int, as_of: date) -> str:
+def _action_sentence(total: dict, year: int, as_of: date, with_incidents: bool = False) -> str:
     period, until = period_words(year, as_of), until_words(year, as_of)
+    found = "针对应急演练和突发环境事件处置中发现的问题，" if with_incidents else "针对演练发现的问题，"
     done = [f"制定整改措施{total['opened']}项" if total["opened"] else "",
             f"完成整改并验收销号{total['closed']}项" if total["closed"] else ""]
-    text = f"针对演练发现的问题，{period}" + "，".join(d for d in done if d)
+    text = found + period + "，".join(d for d in done if d)
     if not total["unverified"]:
         return text + f"，{until}已全部整改到位。"
-    text = (text + "；" if any(done) else "针对演练发现的问题，") + \
+    text = (text + "；" if any(done) else found) + \
         f"{until}，尚有{total['unverified']}项整改未完成验收"
     if total["overdue"]:
         text += f"，其中{total['overdue']}项已超过整改期限"
@@ -113,17 +147,25 @@ def _action_sentence(total: dict, year: int, as_of: date) -> str:
 
 def action_section(actor, year: int, as_of: date) -> SectionResult:
     """Corrective actions in the caller's view: found, verified, still open and overdue."""
-    figures = action_figures(actor, year, as_of)
+    figures, origins = _figures(actor, year, as_of)
     total = {k: sum(c[k] for c in figures.values()) for k in figures["plan"]}
+    with_incidents = any(origins["incident"].values())
     sentences = []
     if any(total.values()):
-        sentences.append(_action_sentence(total, year, as_of))
+        sentences.append(_action_sentence(total, year, as_of, with_incidents))
     rows = [[str(CATEGORIES.get(k, k)), c["opened"], c["closed"], c["unverified"], c["overdue"]]
             for k, c in figures.items()]
     rows.append(["合计", total["opened"], total["closed"], total["unverified"], total["overdue"]])
-    table = Table("演练发现问题整改情况（按问题类别）",
-                  ["问题类别", "年内新增", "年内验收销号", "未完成验收", "其中逾期"], rows)
-    return SectionResult(sentences, [table], {"total": total, "by_category": figures})
+    title = ("演练及事件处置发现问题整改情况（按问题类别）" if with_incidents
+             else "演练发现问题整改情况（按问题类别）")
+    tables = [Table(title, ["问题类别", "年内新增", "年内验收销号", "未完成验收", "其中逾期"], rows)]
+    if with_incidents:
+        tables.append(Table("发现问题整改情况（按来源）",
+                            ["问题来源", "年内新增", "年内验收销号", "未完成验收", "其中逾期"],
+                            [[name, *(origins[key][k] for k in total)]
+                             for key, name in (("drill", "应急演练"), ("incident", "突发环境事件处置"))]))
+    return SectionResult(sentences, tables, {"total": total, "by_category": figures,
+                                             "by_origin": origins})
 
 
 DRILLS = Section("drills", drill_section, order=30)

@@ -102,3 +102,29 @@ def test_monthly_note_of_stale_contacts_to_admins(app, smtp, accounts, admin_api
             admin_api.post(f"/agreements/{agreement['id']}/contacts/{contact['id']}/verify")
     run(app, "2026-07-02")
     assert len(outbox(app, rule="agreement_stale_contacts", recipient="chief@example.com")) == 1
+
+
+def test_an_incidents_corrective_action_is_chased_like_a_drills(app, smtp, accounts, admin_api):
+    """A finding of a closed incident (issue #21) is an action like a drill's: its county's
+    officers hear of it a week before it is due, the mail naming the incident and linking
+    to its page."""
+    from tests.registry.incidents.conftest import incident_payload
+
+    accounts.make("officer", ["411081"], email="yuzhou@example.com")
+    accounts.make("officer", ["411025"], email="xiangcheng@example.com")
+    incident = admin_api.post("/incidents", json=incident_payload(place="颍河禹州段")).json
+    r = admin_api.post(f"/incidents/{incident['id']}/close", json={"findings": [
+        {"description": "下游拦截闸启闭不及时", "category": "equipment", "due_on": "2027-01-20",
+         "owner_unit": "禹州市水利局"}]})
+    assert r.status_code == 200, r.json
+    (action_id,) = r.json["action_ids"]
+    run(app, "2027-01-12")
+    assert outbox(app, rule="action_due") == []
+    run(app, "2027-01-13")
+    assert {(o.subject_id, o.milestone, o.recipient) for o in outbox(app, rule="action_due")} == {
+        (action_id, "before-7", "yuzhou@example.com")}
+    (mail,) = smtp.to("yuzhou@example.com")
+    assert "整改提醒" in _subject(mail) and "颍河禹州段" in _subject(mail)
+    body = mail.get_body(("plain",)).get_content()
+    assert f"/incidents/{incident['id']}#actions" in body and "下游拦截闸启闭不及时" in body
+    assert "突发环境事件" in body and "查看演练记录" not in body

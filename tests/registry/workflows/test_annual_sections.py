@@ -230,3 +230,26 @@ def test_demo_2023_reads_as_the_seed_report(app, client, accounts, runner):
         figures = action_figures(SYSTEM, 2023, date(2023, 12, 31))
     opened = sum(c["opened"] for c in figures.values())
     assert opened > 0 and f"全年制定整改措施{opened}项" in paragraph
+
+
+def test_an_incidents_findings_count_beside_the_drills(client, accounts, year_2025, admin_api):
+    """Issue #21: problems an incident exposed are corrective actions too; the annual
+    paragraph names both sources and a table splits them."""
+    from tests.registry.incidents.conftest import incident_payload
+
+    incident = admin_api.post("/incidents", json=incident_payload(
+        reported_at="2025-08-01T10:00:00+08:00")).json
+    r = admin_api.post(f"/incidents/{incident['id']}/close", json={"findings": [
+        {"description": "下游拦截闸启闭不及时", "category": "equipment", "due_on": "2025-09-01"}]})
+    assert r.status_code == 200, r.json
+    page = _login(client, accounts, "admin").get("/annual?year=2025").get_data(as_text=True)
+    assert _paragraph(page).endswith(
+        "针对应急演练和突发环境事件处置中发现的问题，全年制定整改措施6项，完成整改并验收销号2项；"
+        "截至2025年底，尚有6项整改未完成验收，其中3项已超过整改期限，正督促责任单位限期整改到位。")
+    assert _table(page, "演练及事件处置发现问题整改情况（按问题类别）")[3] == ["装备物资", "3", "1", "3", "2"]
+    assert _table(page, "发现问题整改情况（按来源）") == [
+        ["问题来源", "年内新增", "年内验收销号", "未完成验收", "其中逾期"],
+        ["应急演练", "5", "2", "5", "2"], ["突发环境事件处置", "1", "0", "1", "1"]]
+    # The year before knows nothing of it.
+    assert "突发环境事件处置" not in _paragraph(
+        client.get("/annual?year=2024").get_data(as_text=True))
