@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from registry import audit
 from registry.drills.actions import add_incident_action
 from registry.drills.schemas import ActionIn
-from registry.extensions import db
+from registry.unit_of_work import finish
 from registry.incidents import service
 from registry.incidents.schemas import CloseIn
 
@@ -35,9 +35,9 @@ def close_incident(actor, incident_id: int, data: CloseIn) -> tuple:
     text = _("Incident closed with %(n)s finding(s).", n=len(actions))
     if data.summary:
         text = f"{text} {data.summary}"
-    service._event(incident, "close", text, actor, incident.closed_at,
+    service.record_event(incident, "close", text, actor, incident.closed_at,
                    {"action_ids": [a.id for a in actions]})
     audit.record(actor, "incident.close", "incident", incident.id, {"status": "open"},
                  {"status": "closed", "actions": [a.id for a in actions]})
-    db.session.commit()
+    finish()
     return incident, actions

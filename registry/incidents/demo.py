@@ -28,7 +28,7 @@ def load_incident_demo(actor, today: date) -> dict:
     incident = service.create_incident(actor, IncidentIn(
         reported_at=reported, longitude=113.46778, latitude=34.1575, medium="water",
         substance="柴油", quantity_t=3.5, summary="（示例）罐车侧翻，柴油泄漏入颍河",
-        reported_by="禹州市巡查人员", report_channel="patrol", level="general", is_demo=True))
+        reported_by="禹州市巡查人员", report_channel="patrol", level="general"))
     service.add_entry(actor, incident.id, EntryIn(text="（示例）下游投放吸附棉、设置围油栏"))
     if any(o["city"] == "漯河市" for o in incident.notifications_due):
         notify.notify(actor, incident.id, NotificationIn(

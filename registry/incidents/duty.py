@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from registry import audit, permissions
 from registry.clock import today as local_today
 from registry.extensions import db
+from registry.unit_of_work import finish
 from registry.incidents import permissions as incident_permissions
 from registry.incidents.schemas import DutyIn
 from registry.models import DutyShift
@@ -26,7 +27,7 @@ def set_shift(actor, data: DutyIn) -> DutyShift:
     audit.record(actor, "duty.set", "duty", shift.id, before,
                  {"on_date": data.on_date.isoformat(), "officer": data.officer,
                   "phone": data.phone})
-    db.session.commit()
+    finish()
     return shift
 
 

@@ -115,7 +115,7 @@ def _record(actor, incident: Incident, owed: dict, channel: str, at: datetime, *
     incident.notifications.append(row)
     how = {"email": "电子邮件", "phone": "电话", "fax": "传真"}[channel]
     whom = "、".join(fields.get("recipients") or []) or fields.get("contact") or ""
-    service._event(incident, "notification",
+    service.record_event(incident, "notification",
                    f"以{how}通报{owed['city']}{('（' + whom + '）') if whom else ''}"
                    + ("，已超过时限" if late else "")
                    + (f"：{fields['note']}" if fields.get("note") else ""),

@@ -14,6 +14,7 @@ from registry.incidents import service
 from registry.incidents.schemas import ReportIn
 from registry.jurisdictions.service import home_city_name
 from registry.models import Incident
+from registry.unit_of_work import finish
 from registry.workflows.annual_docx import BODY_FONT, HEADING_FONT, _a4, _font
 
 SECTIONS = (("time", "一、事发时间"), ("place", "二、事发地点"), ("source", "三、事件起因和污染源"),
@@ -91,9 +92,7 @@ def issue_report(actor, incident_id: int, data: ReportIn) -> tuple[bytes, str]:
     """The edited report; the timeline records that it was issued (one unit of work)."""
     incident = service.get_for_write(actor, incident_id, open_only=False)
     content = report_docx(incident, data)
-    service._event(incident, "report_issued", f"{service.STAGE_NAMES[data.stage]}已出具",
+    service.record_event(incident, "report_issued", f"{service.STAGE_NAMES[data.stage]}已出具",
                    actor, data={"stage": data.stage})
-    from registry.extensions import db
-
-    db.session.commit()
+    finish()
     return content

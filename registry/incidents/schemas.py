@@ -46,7 +46,6 @@ class IncidentIn(BaseModel):
     reported_by: str | None = Field(None, max_length=100)
     report_channel: Channel = "hotline"
     drill_id: Id | None = None  # 演练模式: an exercise incident for this drill
-    is_demo: bool = False
 
 
 class NotificationIn(BaseModel):

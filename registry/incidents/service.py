@@ -19,6 +19,7 @@ from registry.extensions import db
 from registry.incidents import permissions as incident_permissions, rules
 from registry.incidents.schemas import EntryIn, IncidentIn, IncidentQuery
 from registry.models import Agreement, County, DutyShift, Incident, IncidentEvent
+from registry.unit_of_work import finish, marks_demo
 
 LEVEL_NAMES = {"general": "一般", "major": "较大", "serious": "重大", "especially_serious": "特别重大"}
 STAGE_NAMES = {"initial": "初报", "followup": "续报", "final": "处理结果报告"}
@@ -39,9 +40,9 @@ def to_utc(value: datetime) -> datetime:
 
 def local(value: datetime | None) -> datetime | None:
     """A stored (UTC) time in local time, for pages, mails and reports."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC).astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    from registry.clock import local_time
+
+    return None if value is None else local_time(value)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -136,7 +137,7 @@ def _check_time(field: str, at: datetime) -> None:
         raise ValidationFailed({field: [_("This time is in the future.")]})
 
 
-def _event(incident: Incident, kind: str, text: str, actor, at: datetime | None = None,
+def record_event(incident: Incident, kind: str, text: str, actor, at: datetime | None = None,
            data: dict | None = None) -> IncidentEvent:
     event = IncidentEvent(kind=kind, text=text, by_name=actor_name(actor), at=at or now_utc(),
                           data=data)
@@ -171,15 +172,15 @@ def create_incident(actor, data: IncidentIn) -> Incident:
         medium=data.medium, substance=data.substance, quantity_t=data.quantity_t,
         summary=data.summary, level=data.level, status="open", trace=trace,
         notifications_due=_notifications_due(trace, reported_at), drill=drill,
-        created_by_name=actor_name(actor), is_demo=data.is_demo)
+        created_by_name=actor_name(actor), is_demo=marks_demo())
     db.session.add(incident)
-    _event(incident, "report", _("Incident reported: %(summary)s", summary=data.summary), actor,
+    record_event(incident, "report", _("Incident reported: %(summary)s", summary=data.summary), actor,
            at=reported_at, data={"level": data.level})
     db.session.flush()
     audit.record(actor, "incident.create", "incident", incident.id, None,
                  {"county_code": incident.county_code, "level": incident.level,
                   "substance": incident.substance, "exercise": drill is not None})
-    db.session.commit()
+    finish()
     return incident
 
 
@@ -219,14 +220,14 @@ def add_entry(actor, incident_id: int, data: EntryIn):
     if data.level and data.level != incident.level:
         old = incident.level
         incident.level = data.level
-        _event(incident, "level", _("Level changed from %(old)s to %(new)s.",
+        record_event(incident, "level", _("Level changed from %(old)s to %(new)s.",
                                     old=LEVEL_NAMES[old], new=LEVEL_NAMES[data.level])
                + (f" {data.text}" if data.text else ""), actor, at, {"old": old, "new": data.level})
         audit.record(actor, "incident.level", "incident", incident.id, {"level": old},
                      {"level": data.level})
     elif data.text:
-        _event(incident, "measure", data.text, actor, at)
-    db.session.commit()
+        record_event(incident, "measure", data.text, actor, at)
+    finish()
     return incident
 
 

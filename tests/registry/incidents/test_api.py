@@ -262,3 +262,11 @@ def test_closing_stops_the_clocks(officer_api, luohe_agreement, client, accounts
     accounts.login(client, name)
     html = client.get(f"/incidents/{incident['id']}").get_data(as_text=True)
     assert "事件关闭前未通报" in html and "事件关闭前未报送" in html and "剩余" not in html
+
+
+def test_the_api_cannot_mark_an_incident_as_demo(officer_api):
+    """Demo marks come from the demo loader only (registry.unit_of_work.marks_demo): a
+    caller saying is_demo is refused, naming the field."""
+    r = officer_api.post("/incidents", json=incident_payload(is_demo=True))
+    assert r.status_code == 422 and "is_demo" in r.json["error"]["fields"]
+    assert officer_api.post("/incidents", json=incident_payload()).json["is_demo"] is False
