@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from registry import audit, permissions
 from registry.unit_of_work import finish, marks_demo
+from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
 from registry.incidents import permissions as incident_permissions
-from registry.incidents.schemas import NearestQuery, ResourceIn
+from registry.incidents.schemas import NearestQuery, ResourceIn, SurveyResourceIn
 from registry.models import EmergencyResource
 
 FIELDS = ("name", "kind", "quantity", "unit", "owner", "longitude", "latitude", "contact",
@@ -28,6 +30,57 @@ def add_resource(actor, data: ResourceIn) -> EmergencyResource:
     return resource
 
 
+def add_survey_row(actor, enterprise_id: int, data: SurveyResourceIn) -> EmergencyResource:
+    """Enter a row of the enterprise's 应急资源调查 (an officer of its county, or an
+    administrator): owned by the enterprise, at its location unless a place is given.
+    Raises NotFound, PermissionDenied, ValidationFailed (no place for an enterprise
+    without coordinates)."""
+    from registry.enterprises.service import get_enterprise
+
+    enterprise = get_enterprise(actor, enterprise_id)
+    permissions.require_write_county(actor, enterprise.county_code)
+    values = data.model_dump()
+    if values["longitude"] is None or values["latitude"] is None:
+        if enterprise.longitude is None or enterprise.latitude is None:
+            raise ValidationFailed({"longitude": [_(
+                "The enterprise has no location yet: give the resource's longitude and latitude.")]})
+        values.update(longitude=enterprise.longitude, latitude=enterprise.latitude)
+    resource = EmergencyResource(is_demo=marks_demo(), owner=enterprise.name,
+                                 enterprise_id=enterprise.id, **values)
+    db.session.add(resource)
+    db.session.flush()
+    audit.record(actor, "resource.create", "resource", resource.id, None,
+                 audit.snapshot(resource, FIELDS))
+    finish()
+    return resource
+
+
+def remove_survey_row(actor, enterprise_id: int, resource_id: int) -> None:
+    """Delete a row of the enterprise's survey (audited). Raises NotFound, PermissionDenied."""
+    from registry.enterprises.service import get_enterprise
+
+    enterprise = get_enterprise(actor, enterprise_id)
+    permissions.require_write_county(actor, enterprise.county_code)
+    resource = db.session.get(EmergencyResource, resource_id)
+    if resource is None or resource.enterprise_id != enterprise.id:
+        raise NotFound(_("No such record."))
+    audit.record(actor, "resource.delete", "resource", resource.id,
+                 audit.snapshot(resource, FIELDS), None)
+    db.session.delete(resource)
+    finish()
+
+
+def enterprise_resources(actor, enterprise_id: int) -> list[EmergencyResource]:
+    """The enterprise's own resources (its survey rows), by kind and name. Raises NotFound,
+    PermissionDenied (an enterprise the caller may not read)."""
+    from registry.enterprises.service import get_enterprise
+
+    enterprise = get_enterprise(actor, enterprise_id)
+    return list(db.session.scalars(
+        sa.select(EmergencyResource).where(EmergencyResource.enterprise_id == enterprise.id)
+        .order_by(EmergencyResource.kind, EmergencyResource.name, EmergencyResource.id)))
+
+
 def list_resources(actor, kind: str | None = None) -> list[EmergencyResource]:
     incident_permissions.require_read_any(actor)
     stmt = sa.select(EmergencyResource).order_by(EmergencyResource.kind, EmergencyResource.name)
@@ -39,7 +92,7 @@ def list_resources(actor, kind: str | None = None) -> list[EmergencyResource]:
 def to_dict(r: EmergencyResource) -> dict:
     return {"id": r.id, "name": r.name, "kind": r.kind, "quantity": r.quantity, "unit": r.unit,
             "owner": r.owner, "longitude": r.longitude, "latitude": r.latitude,
-            "contact": r.contact,
+            "contact": r.contact, "enterprise_id": r.enterprise_id,
             "last_checked_on": r.last_checked_on.isoformat() if r.last_checked_on else None,
             "is_demo": r.is_demo}
 

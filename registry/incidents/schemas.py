@@ -148,6 +148,22 @@ class ResourceIn(BaseModel):
     last_checked_on: date | None = None
 
 
+class SurveyResourceIn(BaseModel):
+    """A row of an enterprise's 应急资源调查: what it holds itself; the owning unit is the
+    enterprise, the place its location unless given."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: ResourceKind
+    quantity: float = Field(ge=0, le=1e9)
+    unit: str = Field(min_length=1, max_length=16)
+    longitude: Longitude | None = None
+    latitude: Latitude | None = None
+    contact: str | None = Field(None, max_length=100)
+    last_checked_on: date | None = None
+
+
 class NearestQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from registry.errors import ValidationFailed
 from registry.incidents import (closing, duty, notify, permissions, reports, resources,
                                 resources_import, service)
 from registry.incidents.schemas import (CloseIn, DutyIn, EntryIn, IncidentIn, IncidentQuery,
-                                        NearestQuery, NotificationIn, ReportIn, ResourceIn)
+                                        NearestQuery, NotificationIn, ReportIn, ResourceIn,
+                                        SurveyResourceIn)
 from registry.jurisdictions.service import list_counties
 from registry.map.service import layer_geojson
 from registry.validation import form_data, validate
@@ -228,3 +229,39 @@ def resources_import_upload():
     flash(_("Resources imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged.",
             **counts), "success")
     return redirect(url_for("incidents.resources_index"))
+
+
+def enterprise_resources(enterprise_id: int):
+    """For the enterprise page: the rows of its 应急资源调查."""
+    return resources.enterprise_resources(current_user, enterprise_id)
+
+
+# The survey form's fields, as its labels name them in an error.
+_SURVEY_LABELS = {"name": _l("Name"), "kind": _l("Kind (incident)"), "quantity": _l("Quantity"),
+                  "unit": _l("Unit"), "longitude": _l("Longitude"), "latitude": _l("Latitude"),
+                  "contact": _l("Contact details"), "last_checked_on": _l("Last checked on")}
+
+
+@bp.post("/enterprises/<int:enterprise_id>/resources")
+@login_required
+def add_survey_row(enterprise_id):
+    """A row of the enterprise's resource survey; errors named by field, nothing saved."""
+    try:
+        resources.add_survey_row(current_user, enterprise_id,
+                                 validate(SurveyResourceIn, form_data(request.form)))
+    except ValidationFailed as exc:
+        for field, messages in exc.fields.items():
+            for message in messages:
+                flash(f"{_SURVEY_LABELS.get(field, field)}：{message}", "danger")
+        flash(_("The resource was not saved."), "danger")
+    else:
+        flash(_("Resource registered."), "success")
+    return redirect(url_for("enterprises.show", enterprise_id=enterprise_id, _anchor="resource-survey"))
+
+
+@bp.post("/enterprises/<int:enterprise_id>/resources/<int:resource_id>/delete")
+@login_required
+def remove_survey_row(enterprise_id, resource_id):
+    resources.remove_survey_row(current_user, enterprise_id, resource_id)
+    flash(_("Resource removed."), "success")
+    return redirect(url_for("enterprises.show", enterprise_id=enterprise_id, _anchor="resource-survey"))

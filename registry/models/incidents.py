@@ -119,5 +119,9 @@ class EmergencyResource(db.Model):
     latitude: Mapped[float] = mapped_column(sa.Float)
     contact: Mapped[str | None] = mapped_column(sa.String(100))
     last_checked_on: Mapped[date | None]
+    # A row of the enterprise's own 应急资源调查 (its survey, one of the five documents);
+    # None: the bureau's reserve or a third party's.
+    enterprise_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
     is_demo: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -621,6 +621,10 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         "on_date": "2026-06-15", "officer": f"值班员{n}", "phone": "0374-2966110"})],
     ("GET", "/resources"): [Case("302 200 200 200 200")],
     ("POST", "/resources"): [Case("302 403 302 302 302", form=lambda n, r: _resource(n))],
+    ("POST", "/enterprises/<int:enterprise_id>/resources"): [Case("302 403 302 403 302", form=lambda n, r: {
+        "kind": "material", "name": f"应急沙袋{n}", "quantity": "200", "unit": "袋"})],
+    ("POST", "/enterprises/<int:enterprise_id>/resources/<int:resource_id>/delete"): [
+        Case("302 403 404 403 404", params={"resource_id": 0})],
     ("POST", "/resources/import"): [Case("302 403 302 302 302", form=lambda n, r: {"file": (
         io.BytesIO(f"类别,名称,数量,单位,所属单位,经度,纬度\n物资,吸附棉{n},5,卷,分局,113.4,34.1\n"
                    .encode()), "应急资源.csv")})],

@@ -34,3 +34,9 @@ def test_enterprise_user_sees_no_incident_of_its_own_enterprise(client, accounts
                  f"/incidents/held-substances/{ours['id']}"):
         assert client.get(path).status_code == 403, path
     assert "柴油" not in client.get("/portal/").get_data(as_text=True)
+    from tests.conftest import csrf_token
+
+    r = client.post(f"/enterprises/{ours['id']}/resources", data={
+        "csrf_token": csrf_token(client, "/portal/"), "kind": "team", "name": "x", "quantity": "1",
+        "unit": "人"})
+    assert r.status_code == 403

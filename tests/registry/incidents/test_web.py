@@ -225,3 +225,45 @@ def test_an_enterprise_incident_offers_and_shows_what_it_holds(client, accounts,
     html = client.get(f"/incidents/{incident['id']}").get_data(as_text=True)
     assert "企业申报的环境风险物质" in html and "1号储罐区" in html
     assert html.count("本次接报物质") == 1
+
+
+def test_an_enterprises_resource_survey_as_rows(client, accounts, admin_api):
+    """Issue #21: the enterprise's 应急资源调查 entered as rows on its page — owned by it,
+    at its location, in the register and nearest to an incident at its gate."""
+    from tests.conftest import enterprise_payload
+
+    e = admin_api.post("/enterprises", json=enterprise_payload(
+        23, YUZHOU, longitude=113.47, latitude=34.15)).json
+    _login(client, accounts)
+    path = f"/enterprises/{e['id']}/resources"
+    r = client.post(path, data={"csrf_token": csrf_token(client, f"/enterprises/{e['id']}"),
+                                "kind": "material", "name": "应急沙袋", "quantity": "200",
+                                "unit": "袋", "contact": "张安全 13700000000"})
+    assert r.status_code == 302
+    page = client.get(f"/enterprises/{e['id']}").get_data(as_text=True)
+    assert "应急资源调查（逐项登记）" in page and "应急沙袋" in page and "200 袋" in page
+    (row,) = [i for i in admin_api.get("/resources").json["items"] if i["name"] == "应急沙袋"]
+    assert (row["owner"], row["enterprise_id"], row["longitude"]) == (e["name"], e["id"], 113.47)
+    near = admin_api.get("/resources/nearest", query_string={"longitude": 113.4701,
+                                                             "latitude": 34.1501}).json
+    assert near["items"][0]["name"] == "应急沙袋"
+    # A bad row names the field; nothing is saved.
+    r = client.post(path, data={"csrf_token": csrf_token(client, f"/enterprises/{e['id']}"),
+                                "kind": "material", "name": "", "quantity": "很多", "unit": "袋"},
+                    follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert "名称：" in html and "数量：" in html and "应急资源未保存" in html
+    assert len([i for i in admin_api.get("/resources").json["items"] if i["enterprise_id"]]) == 1
+    # Another county's officer may neither add nor remove; a viewer sees no form.
+    _login(client, accounts, "officer", (XIANGCHENG,))
+    assert client.post(path, data={"csrf_token": csrf_token(client, "/incidents"), "kind": "team",
+                                   "name": "x", "quantity": "1", "unit": "人"}).status_code == 403
+    assert client.post(f"{path}/{row['id']}/delete",
+                       data={"csrf_token": csrf_token(client, "/incidents")}).status_code == 403
+    _login(client, accounts, "viewer")
+    assert 'id="resource-survey-form"' not in client.get(f"/enterprises/{e['id']}").get_data(as_text=True)
+    _login(client, accounts)
+    r = client.post(f"{path}/{row['id']}/delete",
+                    data={"csrf_token": csrf_token(client, f"/enterprises/{e['id']}")})
+    assert r.status_code == 302
+    assert "尚未登记该企业的应急资源" in client.get(f"/enterprises/{e['id']}").get_data(as_text=True)
