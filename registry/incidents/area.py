@@ -2,11 +2,11 @@
 notifications and reports they owe, the timeline, the duty roster, emergency resources."""
 
 from registry.areas import Area, NavItem, nav_label as _nav
-from registry.incidents import api, cli, exports, labels, map, views
+from registry.incidents import api, cli, exports, labels, map, portal, views
 
 area = Area(
     name="incidents",
-    blueprints=(views.bp,),
+    blueprints=(views.bp, portal.bp),
     api=(api,),
     commands=(cli.resources_group,),
     map_overlays=(map.incidents_overlay, map.resources_overlay),

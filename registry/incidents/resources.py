@@ -21,7 +21,11 @@ FIELDS = ("name", "kind", "quantity", "unit", "owner", "longitude", "latitude", 
 def add_resource(actor, data: ResourceIn) -> EmergencyResource:
     """Register a resource. Raises PermissionDenied."""
     permissions.require(incident_permissions.can_write_resources(actor), actor)
-    resource = EmergencyResource(is_demo=marks_demo(), **data.model_dump())
+    return _create(actor, **data.model_dump())
+
+
+def _create(actor, **columns) -> EmergencyResource:
+    resource = EmergencyResource(is_demo=marks_demo(), **columns)
     db.session.add(resource)
     db.session.flush()
     audit.record(actor, "resource.create", "resource", resource.id, None,
@@ -30,37 +34,42 @@ def add_resource(actor, data: ResourceIn) -> EmergencyResource:
     return resource
 
 
-def add_survey_row(actor, enterprise_id: int, data: SurveyResourceIn) -> EmergencyResource:
-    """Enter a row of the enterprise's 应急资源调查 (an officer of its county, or an
-    administrator): owned by the enterprise, at its location unless a place is given.
-    Raises NotFound, PermissionDenied, ValidationFailed (no place for an enterprise
-    without coordinates)."""
+def _enterprise(actor, enterprise_id: int, *, write: bool = False):
+    """The enterprise whose survey rows are read or written: an officer's or
+    administrator's of their counties (another county: PermissionDenied), or an
+    enterprise user's own (another enterprise: NotFound — its existence is not disclosed)."""
     from registry.enterprises.service import get_enterprise
+    from registry.models import Enterprise
 
+    if permissions.is_enterprise_user(actor):
+        enterprise = db.session.get(Enterprise, enterprise_id)
+        if enterprise is None or not permissions.can_see_enterprise(actor, enterprise):
+            raise NotFound(_("No such record."))
+        return enterprise
     enterprise = get_enterprise(actor, enterprise_id)
-    permissions.require_write_county(actor, enterprise.county_code)
+    if write:
+        permissions.require_write_county(actor, enterprise.county_code)
+    return enterprise
+
+
+def add_survey_row(actor, enterprise_id: int, data: SurveyResourceIn) -> EmergencyResource:
+    """Enter a row of the enterprise's 应急资源调查 (an officer of its county, an
+    administrator, or the enterprise itself in its portal): owned by the enterprise, at its
+    location unless a place is given. Raises NotFound, PermissionDenied, ValidationFailed
+    (no place for an enterprise without coordinates)."""
+    enterprise = _enterprise(actor, enterprise_id, write=True)
     values = data.model_dump()
     if values["longitude"] is None or values["latitude"] is None:
         if enterprise.longitude is None or enterprise.latitude is None:
             raise ValidationFailed({"longitude": [_(
                 "The enterprise has no location yet: give the resource's longitude and latitude.")]})
         values.update(longitude=enterprise.longitude, latitude=enterprise.latitude)
-    resource = EmergencyResource(is_demo=marks_demo(), owner=enterprise.name,
-                                 enterprise_id=enterprise.id, **values)
-    db.session.add(resource)
-    db.session.flush()
-    audit.record(actor, "resource.create", "resource", resource.id, None,
-                 audit.snapshot(resource, FIELDS))
-    finish()
-    return resource
+    return _create(actor, owner=enterprise.name, enterprise_id=enterprise.id, **values)
 
 
 def remove_survey_row(actor, enterprise_id: int, resource_id: int) -> None:
     """Delete a row of the enterprise's survey (audited). Raises NotFound, PermissionDenied."""
-    from registry.enterprises.service import get_enterprise
-
-    enterprise = get_enterprise(actor, enterprise_id)
-    permissions.require_write_county(actor, enterprise.county_code)
+    enterprise = _enterprise(actor, enterprise_id, write=True)
     resource = db.session.get(EmergencyResource, resource_id)
     if resource is None or resource.enterprise_id != enterprise.id:
         raise NotFound(_("No such record."))
@@ -73,9 +82,7 @@ def remove_survey_row(actor, enterprise_id: int, resource_id: int) -> None:
 def enterprise_resources(actor, enterprise_id: int) -> list[EmergencyResource]:
     """The enterprise's own resources (its survey rows), by kind and name. Raises NotFound,
     PermissionDenied (an enterprise the caller may not read)."""
-    from registry.enterprises.service import get_enterprise
-
-    enterprise = get_enterprise(actor, enterprise_id)
+    enterprise = _enterprise(actor, enterprise_id)
     return list(db.session.scalars(
         sa.select(EmergencyResource).where(EmergencyResource.enterprise_id == enterprise.id)
         .order_by(EmergencyResource.kind, EmergencyResource.name, EmergencyResource.id)))

@@ -245,7 +245,13 @@ _SURVEY_LABELS = {"name": _l("Name"), "kind": _l("Kind (incident)"), "quantity":
 @bp.post("/enterprises/<int:enterprise_id>/resources")
 @login_required
 def add_survey_row(enterprise_id):
-    """A row of the enterprise's resource survey; errors named by field, nothing saved."""
+    save_survey_row(enterprise_id)
+    return redirect(url_for("enterprises.show", enterprise_id=enterprise_id, _anchor="resource-survey"))
+
+
+def save_survey_row(enterprise_id) -> None:
+    """A row of the enterprise's resource survey from the form (the enterprise page's or
+    the portal's); errors flashed named by field, nothing saved."""
     try:
         resources.add_survey_row(current_user, enterprise_id,
                                  validate(SurveyResourceIn, form_data(request.form)))
@@ -256,7 +262,6 @@ def add_survey_row(enterprise_id):
         flash(_("The resource was not saved."), "danger")
     else:
         flash(_("Resource registered."), "success")
-    return redirect(url_for("enterprises.show", enterprise_id=enterprise_id, _anchor="resource-survey"))
 
 
 @bp.post("/enterprises/<int:enterprise_id>/resources/<int:resource_id>/delete")

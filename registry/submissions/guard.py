@@ -15,7 +15,9 @@ from registry.errors import PermissionDenied
 OPEN_ENDPOINTS = frozenset({"static", "auth.login", "auth.logout", "auth.set_language",
                             "auth.change_password", "auth.setup_account",
                             "web.healthz", "web.healthz_db"})
-OPEN_BLUEPRINTS = frozenset({"portal", "api", "verify", "enrol"})  # api: refused per operation (routing)
+# api: refused per operation (routing); portal_resources: the enterprise's own resource
+# survey rows (registry/incidents/portal.py), enterprise users only.
+OPEN_BLUEPRINTS = frozenset({"portal", "portal_resources", "api", "verify", "enrol"})
 
 
 def enterprise_fence():

@@ -142,3 +142,43 @@ def test_duty_officer_plays_an_incident(app, browser, accounts, admin_api, smtp,
     assert actions[0].incident_id is not None
     assert browser.console_errors() == []
     assert browser.foreign_requests() == []
+
+
+def test_report_form_offers_what_the_enterprise_holds(app, browser, accounts, admin_api):
+    """Choosing the enterprise fills the pollutant's choices from its risk inventory (the
+    page's script asks /incidents/held-substances); the resources page and the enterprise's
+    survey rows pass axe."""
+    from selenium.webdriver.support.ui import Select
+
+    from tests.browser.axe import violations
+    from tests.conftest import enterprise_payload
+    from tests.registry.substances.conftest import CHLORINE, WATERY, put
+
+    ids = [admin_api.post("/substances", json=body).json["id"] for body in (CHLORINE, WATERY)]
+    e = admin_api.post("/enterprises", json=enterprise_payload(
+        31, YUZHOU, longitude=113.47, latitude=34.15)).json
+    r = put(admin_api, f"/enterprises/{e['id']}/risk-inventory", {
+        "substances": [{"substance_id": ids[0], "max_quantity_t": 3},
+                       {"substance_id": ids[1], "max_quantity_t": 2, "storage": "1号储罐区"}],
+        "air": {"process_units": {"listed": 0, "other": 0}, "control_score": 0, "e": "E3"},
+        "water": {"process_units": {"listed": 0, "other": 0}, "control_score": 0}})
+    assert r.status_code == 200, r.json
+    _id, name = accounts.make("officer", [YUZHOU])
+    browser.login(name, accounts.password)
+    driver = browser.driver
+    browser.get("/incidents/new")
+    Select(driver.find_element(By.ID, "f-enterprise_id")).select_by_value(str(e["id"]))
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "held-hint").is_displayed())
+    assert CHLORINE["name"] in driver.find_element(By.ID, "held-hint").text
+    options = [o.get_attribute("value") for o in
+               driver.find_elements(By.CSS_SELECTOR, "#substance-options option")]
+    assert options == [CHLORINE["name"], WATERY["name"]]
+    Select(driver.find_element(By.ID, "f-enterprise_id")).select_by_value("")
+    WebDriverWait(driver, 10).until(lambda d: not d.find_element(By.ID, "held-hint").is_displayed())
+    browser.screenshot("incident-new-held.png")
+    for path, shot in (("/resources", "resources.png"),
+                       (f"/enterprises/{e['id']}#resource-survey", "enterprise-resources.png")):
+        browser.get(path)
+        assert violations(driver) == [], path
+        browser.screenshot(shot)
+    assert browser.console_errors() == []

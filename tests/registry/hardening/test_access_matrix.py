@@ -625,6 +625,11 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
         "kind": "material", "name": f"应急沙袋{n}", "quantity": "200", "unit": "袋"})],
     ("POST", "/enterprises/<int:enterprise_id>/resources/<int:resource_id>/delete"): [
         Case("302 403 404 403 404", params={"resource_id": 0})],
+    # The enterprise's own survey rows in its portal: enterprise users only (test_fence.py).
+    ("POST", "/portal/enterprises/<int:enterprise_id>/resources"): [Case("302 403 403 403 403", form=lambda n, r: {
+        "kind": "material", "name": f"应急沙袋{n}", "quantity": "200", "unit": "袋"})],
+    ("POST", "/portal/enterprises/<int:enterprise_id>/resources/<int:resource_id>/delete"): [
+        Case("302 403 403 403 403", params={"resource_id": 0})],
     ("POST", "/resources/import"): [Case("302 403 302 302 302", form=lambda n, r: {"file": (
         io.BytesIO(f"类别,名称,数量,单位,所属单位,经度,纬度\n物资,吸附棉{n},5,卷,分局,113.4,34.1\n"
                    .encode()), "应急资源.csv")})],
