@@ -82,16 +82,6 @@ def show(incident_id, errors=None, status=200):
         can_write=permissions.can_write_incident(current_user, incident)), status
 
 
-@bp.get("/incidents/held-substances/<int:enterprise_id>")
-@login_required
-def held_substances(enterprise_id):
-    """The report form's substance choices: what the enterprise declares it holds (JSON)."""
-    from registry.substances.inventory import held_substances as held
-
-    permissions.require_read_any(current_user)
-    return {"items": held(current_user, enterprise_id)}
-
-
 def _back(incident_id, anchor=None):
     return redirect(url_for("incidents.show", incident_id=incident_id, _anchor=anchor))
 

@@ -95,6 +95,14 @@ def inventory_from_form(form) -> dict:
             "penalised": form.get("penalised") in ("1", "on", "true")}
 
 
+@bp.get("/enterprises/<int:enterprise_id>/risk-inventory/substances")
+@login_required
+def held_substances(enterprise_id):
+    """What the enterprise declares it holds (JSON): the substances the incident report
+    and the drill form offer for an enterprise chosen (static/substances/held.js)."""
+    return {"items": inventory.held_substances(current_user, enterprise_id)}
+
+
 @bp.route("/enterprises/<int:enterprise_id>/risk-inventory", methods=["GET", "POST"])
 @login_required
 def risk_inventory(enterprise_id):

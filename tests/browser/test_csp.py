@@ -28,7 +28,7 @@ NOT_PAGES = {"static", "plans.earlier_file", "agreements.download", "annual.down
              "annual.download_xlsx", "drills.download", "plans.download", "workflows.export", "workflows.import_report",
              "workflows.import_template", "map.details", "map.frame",
              "portal.receipt_pdf", "submissions.officer_receipt_pdf",
-             "incidents.sheet", "incidents.held_substances"}
+             "incidents.sheet", "substances.held_substances"}
 # Pages worth a second visit with a query: results, filters, the printable sheet.
 WITH_QUERY = ("/map?risk_level=major", "/annual?year=2025", "/enterprises?q=化工",
               "/drills?year=2025", "/notification-sheet?enterprise_id={enterprise_id}")

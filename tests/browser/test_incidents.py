@@ -146,7 +146,7 @@ def test_duty_officer_plays_an_incident(app, browser, accounts, admin_api, smtp,
 
 def test_report_form_offers_what_the_enterprise_holds(app, browser, accounts, admin_api):
     """Choosing the enterprise fills the pollutant's choices from its risk inventory (the
-    page's script asks /incidents/held-substances); the resources page and the enterprise's
+    page's script asks the enterprise's risk-inventory/substances); the resources page and the enterprise's
     survey rows pass axe."""
     from selenium.webdriver.support.ui import Select
 
@@ -176,6 +176,13 @@ def test_report_form_offers_what_the_enterprise_holds(app, browser, accounts, ad
     Select(driver.find_element(By.ID, "f-enterprise_id")).select_by_value("")
     WebDriverWait(driver, 10).until(lambda d: not d.find_element(By.ID, "held-hint").is_displayed())
     browser.screenshot("incident-new-held.png")
+    # The drill form, with several enterprises to choose: the same offer for the scenario.
+    browser.get("/drills/new")
+    Select(driver.find_element(By.ID, "f-enterprise_ids")).select_by_value(str(e["id"]))
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "held-hint").is_displayed())
+    assert [o.get_attribute("value") for o in driver.find_elements(
+        By.CSS_SELECTOR, "#substance-options option")] == [CHLORINE["name"], WATERY["name"]]
+    assert driver.find_element(By.ID, "f-scenario_substance").get_attribute("list") == "substance-options"
     for path, shot in (("/resources", "resources.png"),
                        (f"/enterprises/{e['id']}#resource-survey", "enterprise-resources.png")):
         browser.get(path)

@@ -599,7 +599,7 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
     ("POST", "/incidents/new"): [Case("302 403 302 403 302", form=_incident_form),
                                  Case("302 403 422 422 422",
                                       form=lambda n, r: _incident_form(n, r, substance=""))],
-    ("GET", "/incidents/held-substances/<int:enterprise_id>"): [
+    ("GET", "/enterprises/<int:enterprise_id>/risk-inventory/substances"): [
         Case("302 200 200 403 200"), Case("302 404 404 404 404", params={"enterprise_id": 0})],
     ("GET", "/incidents/<int:incident_id>"): [
         Case("302 200 200 403 200"), Case("302 404 404 404 404", params={"incident_id": 0})],

@@ -31,7 +31,7 @@ def test_enterprise_user_sees_no_incident_of_its_own_enterprise(client, accounts
     accounts.login(client, "qiye_inc")
     for path in ("/incidents", f"/incidents/{incident_id}", "/incidents/new",
                  f"/incidents/{incident_id}/sheet?city=漯河市", "/incidents/duty", "/resources",
-                 f"/incidents/held-substances/{ours['id']}"):
+                 f"/enterprises/{ours['id']}/risk-inventory/substances"):
         assert client.get(path).status_code == 403, path
     assert "柴油" not in client.get("/portal/").get_data(as_text=True)
     from tests.conftest import csrf_token

@@ -210,16 +210,16 @@ def test_an_enterprise_incident_offers_and_shows_what_it_holds(client, accounts,
         "water": {"process_units": {"listed": 0, "other": 0}, "control_score": 0}})
     assert r.status_code == 200, r.json
     _login(client, accounts)
-    held = client.get(f"/incidents/held-substances/{e['id']}")
+    held = client.get(f"/enterprises/{e['id']}/risk-inventory/substances")
     assert held.status_code == 200
     # Largest share of its critical quantity first: 3/1 before 2/5.
     assert [(i["name"], i["max_quantity_t"], i["storage"]) for i in held.json["items"]] == [
         (CHLORINE["name"], 3, None), (WATERY["name"], 2, "1号储罐区")]
     assert held.json["items"][0]["media"] == ["air", "water"]
     other = admin_api.post("/enterprises", json=enterprise_payload(22, XIANGCHENG)).json
-    assert client.get(f"/incidents/held-substances/{other['id']}").status_code == 403
+    assert client.get(f"/enterprises/{other['id']}/risk-inventory/substances").status_code == 403
     page = client.get("/incidents/new").get_data(as_text=True)
-    assert 'list=substance-options' in page and "/incidents/held-substances/" in page
+    assert 'list=substance-options' in page and "/enterprises/0/risk-inventory/substances" in page
     incident = admin_api.post("/incidents", json=incident_payload(
         longitude=None, latitude=None, enterprise_id=e["id"], substance=WATERY["name"])).json
     html = client.get(f"/incidents/{incident['id']}").get_data(as_text=True)
