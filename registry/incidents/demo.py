@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from registry.incidents import duty, notify, resources, service
-from registry.incidents.schemas import DutyIn, EntryIn, IncidentIn, NotificationIn, ResourceIn
+from registry.incidents.schemas import (DutyIn, EntryIn, IncidentIn, NotificationIn, ResourceIn,
+                                        SurveyResourceIn)
 
 RESOURCES = (
     ("吸附棉（示例）", "material", 500, "卷", "许昌市生态环境局应急物资储备库", 113.83, 34.02, "0374-2966110"),
@@ -23,6 +24,7 @@ def load_incident_demo(actor, today: date) -> dict:
         resources.add_resource(actor, ResourceIn(name=name, kind=kind, quantity=qty, unit=unit,
                                                  owner=owner, longitude=lon, latitude=lat,
                                                  contact=contact))
+    survey = _survey_rows(actor)
     duty.set_shift(actor, DutyIn(on_date=today, officer="王值班（示例）", phone="0374-2966110"))
     reported = datetime.now(UTC) - timedelta(minutes=50)
     incident = service.create_incident(actor, IncidentIn(
@@ -33,4 +35,28 @@ def load_incident_demo(actor, today: date) -> dict:
     if any(o["city"] == "漯河市" for o in incident.notifications_due):
         notify.notify(actor, incident.id, NotificationIn(
             city="漯河市", channel="phone", contact="漯河市生态环境局值班室", note="（示例）已电话通报"))
-    return {"incidents": 1, "resources": len(RESOURCES)}
+    return {"incidents": 1, "resources": len(RESOURCES) + survey}
+
+
+# What a chemical enterprise's 应急资源调查 lists of its own (two rows, on one demo
+# enterprise of 禹州 with a filed plan and a location).
+SURVEY = (("应急沙袋（示例）", "material", 300, "袋"), ("潜水泵（示例）", "equipment", 2, "台"))
+
+
+def _survey_rows(actor) -> int:
+    import sqlalchemy as sa
+
+    from registry.extensions import db
+    from registry.models import Enterprise, Plan
+
+    enterprise_id = db.session.scalar(
+        sa.select(Enterprise.id).join(Plan, sa.and_(Plan.enterprise_id == Enterprise.id,
+                                                    Plan.is_current))
+        .where(Enterprise.county_code == "411081", Enterprise.longitude.is_not(None))
+        .order_by(Enterprise.id).limit(1))
+    if enterprise_id is None:
+        return 0
+    for name, kind, qty, unit in SURVEY:
+        resources.add_survey_row(actor, enterprise_id, SurveyResourceIn(
+            name=name, kind=kind, quantity=qty, unit=unit))
+    return len(SURVEY)

@@ -83,3 +83,18 @@ def test_demo_accounts_are_marked_in_the_interface_language(demo, app, client, a
     agreements = client.get("/agreements").get_data(as_text=True)
     # Lists are joined as English writes them: "颍河, 双洎河", not "颍河、双洎河".
     assert "<td>颍河, 双洎河</td>" in agreements and "颍河、" not in agreements
+
+
+def test_demo_resources_include_an_enterprises_own_survey(demo, app):
+    """The bureau's reserve and one 禹州 enterprise's own 应急资源调查 rows, all demo-marked."""
+    from registry.extensions import db
+    from registry.models import EmergencyResource, Enterprise
+
+    with app.app_context():
+        rows = db.session.execute(sa.select(EmergencyResource.name, EmergencyResource.is_demo,
+                                            Enterprise.county_code, Enterprise.name)
+                                  .outerjoin(Enterprise, Enterprise.id == EmergencyResource.enterprise_id)
+                                  ).all()
+    assert len(rows) == 8 and all(is_demo for _n, is_demo, _c, _e in rows)
+    own = [(name, county) for name, _d, county, _e in rows if county]
+    assert own == [("应急沙袋（示例）", "411081"), ("潜水泵（示例）", "411081")]
