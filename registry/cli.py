@@ -11,8 +11,11 @@ from registry.errors import DomainError, ValidationFailed
 
 
 def fail(exc: DomainError) -> None:
+    """Stop the command with ``exc`` as its message (exit 1). A file's errors (an import's
+    ``file`` field: row, column and rule each) are listed one per line."""
     if isinstance(exc, ValidationFailed):
-        lines = [f"{field}: {' '.join(msgs)}" for field, msgs in exc.fields.items()]
+        lines = [line for field, msgs in exc.fields.items()
+                 for line in (msgs if field == "file" else [f"{field}: {' '.join(msgs)}"])]
         raise click.ClickException("\n".join(lines))
     raise click.ClickException(str(exc.message or exc.code))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from registry.cli import fail
 from registry.errors import ValidationFailed
 from registry.incidents.resources_import import import_file
 from registry.permissions import SystemActor
@@ -24,9 +25,6 @@ def import_command(path: Path):
     try:
         result = import_file(SystemActor("应急资源导入"), path)
     except ValidationFailed as exc:
-        for messages in exc.fields.values():
-            for message in messages:
-                click.echo(message, err=True)
-        raise click.exceptions.Exit(1) from None
+        fail(exc)
     click.echo(f"added {result['added']}, updated {result['updated']}, "
                f"unchanged {result['unchanged']}")
