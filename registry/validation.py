@@ -113,6 +113,10 @@ def _error_message(err: dict[str, Any]) -> str:
         return rule_message(cause)
     if isinstance(cause, FieldError):
         return cause.message
+    if err.get("input", ...) is None and (err["type"].endswith("_type")
+                                          or err["type"] in ("literal_error", "enum")):
+        # A form's blank field arrives as None; only a required field refuses None.
+        return str(TYPE_MESSAGES["missing"])
     template = TYPE_MESSAGES.get(err["type"])
     if template is None:
         return err["msg"]

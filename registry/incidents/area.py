@@ -11,6 +11,7 @@ area = Area(
     commands=(cli.resources_group,),
     map_overlays=(map.incidents_overlay, map.resources_overlay),
     exports=(exports.RESOURCES,),
+    choice_labels={"kind": labels.RESOURCE_KINDS},
     template_globals={**labels.GLOBALS, "enterprise_resources": views.enterprise_resources},
     nav=(NavItem("incidents.index", _nav("Incidents"), order=45),),
 )

@@ -79,7 +79,7 @@ def test_a_new_area_plugs_in_by_its_declaration_alone(monkeypatch):
     app = _start_with(monkeypatch, Area(name="extra", blueprints=(bp,), commands=(hello,),
                                         nav=(NavItem("extra_area.index", "Extra", order=85),),
                                         field_labels={"name": "ignored", "depth": "深度"},
-                                        audit_values={"extra.kind": {"a": "甲"}}))
+                                        audit_values={"extra.flavour": {"a": "甲"}}))
     assert app.test_client().get("/extra-area").get_data(as_text=True) == "extra"
     assert app.test_cli_runner().invoke(args=["extra-area-hello"]).output == "你好\n"
     reg = areas.registry(app)
@@ -89,7 +89,7 @@ def test_a_new_area_plugs_in_by_its_declaration_alone(monkeypatch):
     # The core's field name is kept; a new one is added.
     assert str(app.jinja_env.globals["FIELDS"]["depth"]) == "深度"
     assert app.jinja_env.globals["FIELDS"]["name"] != "ignored"
-    assert reg.choice_tables("kind") == [{"a": "甲"}]
+    assert reg.choice_tables("flavour") == [{"a": "甲"}]
 
 
 def test_registries_belong_to_their_app():

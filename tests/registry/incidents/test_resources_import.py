@@ -78,6 +78,7 @@ def test_one_bad_row_and_nothing_is_written(client, accounts, admin_api):
     assert "文件未导入，未保存任何数据。" in html
     for column in ("“类别”列", "“数量”列", "“经度”列"):
         assert f"第 6 行{column}" in html, column
+    assert "物资（material）" in html  # the kinds as the page names them, not codes alone
     assert admin_api.get("/resources").json["items"] == []
     # A file without the required columns names them.
     r = _upload(client, "名称,数量\n吸附棉,5\n".encode(), "x.csv")

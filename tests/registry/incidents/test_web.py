@@ -252,7 +252,12 @@ def test_an_enterprises_resource_survey_as_rows(client, accounts, admin_api):
                                 "kind": "material", "name": "", "quantity": "很多", "unit": "袋"},
                     follow_redirects=True)
     html = r.get_data(as_text=True)
-    assert "名称：" in html and "数量：" in html and "应急资源未保存" in html
+    assert "名称：此项为必填项" in html and "数量：须为数字" in html and "应急资源未保存" in html
+    r = client.post(path, data={"csrf_token": csrf_token(client, f"/enterprises/{e['id']}"),
+                                "kind": "material", "name": "沙袋", "quantity": "", "unit": ""},
+                    follow_redirects=True)
+    html = r.get_data(as_text=True)  # blank fields are named as required, not "must be text"
+    assert "数量：此项为必填项" in html and "单位：此项为必填项" in html and "须为文本" not in html
     assert len([i for i in admin_api.get("/resources").json["items"] if i["enterprise_id"]]) == 1
     # Another county's officer may neither add nor remove; a viewer sees no form.
     _login(client, accounts, "officer", (XIANGCHENG,))
