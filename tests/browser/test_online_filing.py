@@ -9,6 +9,7 @@ import pytest
 from selenium.common.exceptions import (ElementClickInterceptedException,
                                         StaleElementReferenceException)
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import enterprise_payload
@@ -112,7 +113,10 @@ def test_enterprise_files_online_and_the_county_reviews(app, browser, accounts, 
         Select(driver.find_element(By.ID, "f-kind")).select_by_value(kind)
         driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(
             _pdf(tmp_path / f"{kind}.pdf", kind))
+        old = driver.find_element(By.TAG_NAME, "main")
         _click(driver, "main form button", "上传")
+        # "已上传" is on the page from the first upload on: wait for the next page itself.
+        WebDriverWait(driver, 20).until(staleness_of(old))
         _wait_text(driver, "已上传")
     _click(driver, "main form button", "提交")
     _wait_text(driver, "5个工作日")
