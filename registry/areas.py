@@ -60,6 +60,9 @@ class Area:
     * ``dashboard_panels``: ``registry.workflows.dashboard.Panel`` objects.
     * ``exports``: ``registry.workflows.exports.ExportSpec`` objects (/export/<name>.<fmt>).
     * ``annual_sections``: ``registry.workflows.annual.Section`` objects.
+    * ``register_sheets``: ``registry.workflows.sheets.RegisterSheet`` objects: further
+      worksheets of the enterprise register that the import reads, the template and the
+      enterprises export write.
     * ``audit_values``: code → label tables by field or ``"<entity>.<field>"``: coded values
       in change histories, and the labels naming a refused choice.
     * ``choice_labels``: further code → label tables by field for a refused choice only.
@@ -83,6 +86,7 @@ class Area:
     dashboard_panels: tuple = ()
     exports: tuple = ()
     annual_sections: tuple = ()
+    register_sheets: tuple = ()
     audit_values: Mapping[str, Mapping] = field(default_factory=dict)
     choice_labels: Mapping[str, Mapping] = field(default_factory=dict)
     field_labels: Mapping[str, Any] = field(default_factory=dict)
@@ -103,6 +107,7 @@ class Registry:
     dashboard_panels: dict = field(default_factory=dict)
     exports: dict = field(default_factory=dict)
     annual_sections: dict = field(default_factory=dict)
+    register_sheets: dict = field(default_factory=dict)
     audit_values: dict[str, Mapping] = field(default_factory=dict)
     choice_labels: dict[str, Mapping] = field(default_factory=dict)
     field_labels: dict[str, Any] = field(default_factory=dict)
@@ -132,11 +137,13 @@ def _kinds() -> dict[str, tuple[type, ...] | None]:
     from registry.workflows.annual import Section
     from registry.workflows.dashboard import Panel
     from registry.workflows.exports import ExportSpec
+    from registry.workflows.sheets import RegisterSheet
 
     return {"blueprints": (Blueprint,), "api": (types.ModuleType,),
             "commands": (click.Command,), "reminder_sources": (ReminderSource,),
             "map_overlays": None, "downstream_extensions": None, "dashboard_panels": (Panel,),
-            "exports": (ExportSpec,), "annual_sections": (Section,), "nav": (NavItem,),
+            "exports": (ExportSpec,), "annual_sections": (Section,),
+            "register_sheets": (RegisterSheet,), "nav": (NavItem,),
             "template_context": None, "settings_checks": None}
 
 
@@ -208,6 +215,8 @@ def build(areas: Iterable[Area]) -> Registry:
         for section in area.annual_sections:
             _add_unique(reg.annual_sections, section.key, section, area, "annual section",
                         owners)
+        for sheet in area.register_sheets:
+            _add_unique(reg.register_sheets, sheet.key, sheet, area, "register sheet", owners)
         for key, table in area.audit_values.items():
             _add_unique(reg.audit_values, key, table, area, "audit labels of", owners)
         for key, table in area.choice_labels.items():

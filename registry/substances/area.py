@@ -3,7 +3,7 @@ enterprise's risk inventory, from which the grade is computed."""
 from flask_babel import lazy_gettext as _l
 
 from registry.areas import Area, NavItem, nav_label as _nav
-from registry.substances import api, cli, exports, views
+from registry.substances import api, cli, exports, register_sheet, views
 
 area = Area(
     name="substances",
@@ -11,6 +11,7 @@ area = Area(
     api=(api,),
     commands=(cli.substances_group,),
     exports=(exports.RISK_SUBSTANCES,),
+    register_sheets=(register_sheet.SHEET,),
     nav=(NavItem("substances.index", _nav("Substances"), order=75),),
     field_labels={
         "enterprise.substances": _l("Risk substances"), "enterprise.air": _l("air"),

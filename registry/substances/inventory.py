@@ -122,12 +122,21 @@ def put_inventory(actor, enterprise_id: int, data: InventoryIn) -> dict:
     enterprise = get_enterprise(actor, enterprise_id)
     permissions.require_write_county(actor, enterprise.county_code)
     result = compute(enterprise, data)
-    inventory = _inventory(enterprise.id)
+    inventory = store(actor, enterprise.id, data, result, _inventory(enterprise.id))
+    finish()
+    return result | {"inputs": inputs(inventory)}
+
+
+def store(actor, enterprise_id: int, data: InventoryIn, result: dict,
+          inventory: RiskInventory | None) -> RiskInventory:
+    """Write ``data`` and its grade ``result`` (from ``compute``) over ``inventory`` (None:
+    a new one) and audit the change; flushed, not committed. The caller checked the
+    permission (``put_inventory``, the register import's 风险物质 sheet)."""
     before = (_audited(inventory) | {"level": inventory.level,
                                     "notation": inventory.result["notation"]}
               if inventory is not None else None)
     if inventory is None:
-        inventory = RiskInventory(enterprise_id=enterprise.id)
+        inventory = RiskInventory(enterprise_id=enterprise_id)
         db.session.add(inventory)
     inventory.air = data.air.model_dump(exclude_none=True)
     inventory.water = data.water.model_dump(exclude_none=True)
@@ -139,13 +148,12 @@ def put_inventory(actor, enterprise_id: int, data: InventoryIn) -> dict:
     db.session.flush()
     after = _audited(inventory) | {"level": result["level"], "notation": result["notation"]}
     if before is None:
-        audit.record(actor, "risk_inventory.create", "enterprise", enterprise.id, None, after)
+        audit.record(actor, "risk_inventory.create", "enterprise", enterprise_id, None, after)
     else:
         old, new = audit.diff(before, after)
         if new:
-            audit.record(actor, "risk_inventory.update", "enterprise", enterprise.id, old, new)
-    finish()
-    return result | {"inputs": inputs(inventory)}
+            audit.record(actor, "risk_inventory.update", "enterprise", enterprise_id, old, new)
+    return inventory
 
 
 def get_inventory(actor, enterprise_id: int) -> dict:

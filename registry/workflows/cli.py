@@ -19,12 +19,11 @@ def import_command(file: Path, dry_run: bool, report_path: Path | None):
     """Import enterprises and plans from an .xlsx or .csv register (all or nothing)."""
     from registry.cli import fail
     from registry.permissions import SystemActor
-    from registry.workflows.importer import run_import
-    from registry.workflows.source import read_register
+    from registry.workflows.importer import read_upload, run_import
     from registry.workflows.workbooks import report_workbook
 
     try:
-        register = read_register(file)
+        register = read_upload(file)
         with click.progressbar(length=len(register.rows), label=f"import {file.name}") as bar:
             result = run_import(SystemActor("cli-import"), register, dry_run=dry_run,
                                 progress=bar.update)
@@ -32,10 +31,13 @@ def import_command(file: Path, dry_run: bool, report_path: Path | None):
         fail(exc)
     counts = ", ".join(f"{k}={v}" for k, v in result.counts.items())
     click.echo(f"{result.rows} rows read; {counts}")
+    for key, sheet in result.sheets.items():
+        click.echo(f"sheet {key}: " + ", ".join(f"{k}={v}" for k, v in sheet.items()))
     if result.errors:
         for e in result.errors:
-            click.echo(f"{f'row {e.row}' if e.row else 'file'}\t{e.column or '-'}\t{e.value!r}\t"
-                       f"{e.message}")
+            where = f"row {e.row}" if e.row else "file"
+            click.echo(f"{e.sheet + ' ' if e.sheet else ''}{where}\t{e.column or '-'}\t"
+                       f"{e.value!r}\t{e.message}")
         if report_path:
             report_path.write_bytes(report_workbook(register, result.errors))
             click.echo(f"error report written to {report_path}")

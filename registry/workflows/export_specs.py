@@ -55,6 +55,7 @@ ENTERPRISES = ExportSpec(
     # An enterprise not yet placed (待定位) is left out of the GeoJSON (it has no point).
     feature=lambda r: None if r.longitude is None else {"id": r.id, "geometry": {
         "type": "Point", "coordinates": [r.longitude, r.latitude]}},
+    register_sheets=True,
 )
 
 # Rows are plain rows of the plan and its enterprise (``plans.service.all_plans``).

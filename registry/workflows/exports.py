@@ -61,6 +61,9 @@ class ExportSpec:
     parse: Callable[[dict], BaseModel] | None = None
     # "zh_CN": always Chinese (registers imported back); None: the user's language.
     locale: str | None = "zh_CN"
+    # The .xlsx also carries the areas' further register sheets (``sheets.RegisterSheet``
+    # with an ``export`` taking the same query), so that it imports back whole.
+    register_sheets: bool = False
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -183,8 +186,22 @@ CHUNK_BYTES = 64 * 2**10
 def write_xlsx(spec: ExportSpec, actor, query, out: BinaryIO) -> None:
     """Write the export as an .xlsx to ``out``: a write-only workbook, so memory stays
     bounded whatever the number of rows. Bold frozen header, widths fitted to a sample,
-    dates as yyyy-mm-dd, text never a formula, an auto-filter over the rows."""
+    dates as yyyy-mm-dd, text never a formula, an auto-filter over the rows. With
+    ``register_sheets`` each further register sheet follows, under its import title."""
     from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    _write_sheet(book, spec, actor, query, spec.title_text())
+    if spec.register_sheets:
+        from registry.areas import registry
+
+        for extra in registry().register_sheets.values():
+            if extra.export is not None and extra.export.query is spec.query:
+                _write_sheet(book, extra.export, actor, query, extra.titles[0])
+    book.save(out)
+
+
+def _write_sheet(book, spec: ExportSpec, actor, query, title: str) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
@@ -196,8 +213,7 @@ def write_xlsx(spec: ExportSpec, actor, query, out: BinaryIO) -> None:
     for values in sample:
         for i, v in enumerate(values):
             widths[i] = max(widths[i], display_width(_cell_text(v)) + 2)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_title(spec.title_text()))
+    sheet = book.create_sheet(sheet_title(title))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(width, MAX_WIDTH)
     sheet.freeze_panes = "A2"
@@ -219,7 +235,6 @@ def write_xlsx(spec: ExportSpec, actor, query, out: BinaryIO) -> None:
         sheet.append([cell(v) for v in values])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{count + 1}"
-    book.save(out)
 
 
 def to_xlsx(spec: ExportSpec, actor, query) -> Iterator[bytes]:

@@ -238,8 +238,7 @@ def _run(app, token: str, kind: str, user_id: int, locale: str) -> None:
 
 def _perform(token: str, kind: str, user_id: int) -> dict:
     from registry.models import User
-    from registry.workflows.importer import run_import
-    from registry.workflows.source import read_register
+    from registry.workflows.importer import read_upload, run_import
 
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
@@ -247,7 +246,7 @@ def _perform(token: str, kind: str, user_id: int) -> dict:
     progress = _live[token]
     progress["running"] = True
     path, meta, _result = uploads.load_upload(user, token)
-    register = read_register(path, meta["filename"])
+    register = read_upload(path, meta["filename"])
     progress["total"] = len(register.rows)
 
     def advance(n: int) -> None:

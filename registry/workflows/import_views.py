@@ -9,12 +9,13 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from registry.areas import registry
 from registry.errors import ValidationFailed
 from registry.extensions import db
 from registry.jurisdictions.service import list_counties
 from registry.workflows import import_jobs, uploads
 from registry.workflows.permissions import require_import
-from registry.workflows.source import read_register
+from registry.workflows.importer import read_upload
 from registry.workflows.workbooks import report_workbook, template_workbook
 
 from registry.workflows.views import bp
@@ -87,7 +88,8 @@ def import_preview(token):
         return redirect(url_for("workflows.import_status", token=token))
     only_changes = request.args.get("only") == "changes"
     return render_template("workflows/preview.html", token=token, meta=meta, result=result,
-                           only_changes=only_changes)
+                           only_changes=only_changes,
+                           REGISTER_SHEETS=registry().register_sheets)
 
 
 @bp.post("/import/<token>/confirm")
@@ -114,6 +116,6 @@ def import_status(token):
 @login_required
 def import_report(token):
     path, meta, result = uploads.load_upload(current_user, token)
-    content = report_workbook(read_register(path, meta["filename"]), result.errors if result else [])
+    content = report_workbook(read_upload(path, meta["filename"]), result.errors if result else [])
     return _xlsx(content, f"导入错误报告-{meta['filename'].rsplit('.', 1)[0]}.xlsx")
 

@@ -41,7 +41,7 @@ from registry.workflows import bulk, cells
 from registry.workflows.columns import BY_KEY, DOCUMENT_NAMES, EXAMPLE_MARK, FIELD_COLUMN, header_map
 from registry.workflows.matching import Matcher, ParsedRow, RowFailed
 from registry.workflows.permissions import require_import
-from registry.workflows.source import Register
+from registry.workflows.source import Register, SheetAbsent, read_register
 
 PREVIEW_ROWS = 50
 
@@ -53,6 +53,7 @@ class RowError:
     value: str
     message: str
     index: int = -1  # 0-based column in the uploaded file; -1 for the row as a whole
+    sheet: str = ""  # the worksheet, for a row of a further sheet (``sheets.RegisterSheet``)
 
 
 @dataclass
@@ -71,6 +72,8 @@ class ImportResult:
     # first PREVIEW_ROWS, and how many in all.
     warnings: list[RowError] = field(default_factory=list)
     warning_count: int = 0
+    # Further sheets read (``sheets.RegisterSheet.key`` -> {"rows": n, outcome: n, …}).
+    sheets: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -297,6 +300,49 @@ def _warn(item: ParsedRow, columns, result: ImportResult) -> None:
                                         rule_message(violation), index))
 
 
+def read_upload(path, filename: str | None = None) -> Register:
+    """The register in ``path`` (``source.read_register``) with the further sheets the
+    areas declare (``Area(register_sheets=...)``) that the workbook has, by key."""
+    from registry.areas import registry
+
+    register = read_register(path, filename)
+    for sheet in registry().register_sheets.values():
+        try:
+            extra = read_register(path, filename, columns=sheet.columns, sheet=sheet.titles)
+        except SheetAbsent:
+            continue
+        if extra.rows:
+            register.sheets[sheet.key] = extra
+    return register
+
+
+def _file_credit_codes(register: Register, columns) -> set[str]:
+    """Every credit code the first sheet names, read or not (a further sheet's row of an
+    enterprise whose own row failed is not told again that the enterprise is unknown)."""
+    index = next((i for i, c in columns.items() if c.key == "credit_code"), None)
+    if index is None:
+        return set()
+    return {str(row[index]).strip().upper() for _n, row in register.rows
+            if index < len(row) and row[index] is not None}
+
+
+def _decide_sheets(actor, register: Register, matcher: Matcher, columns,
+                   result: ImportResult) -> list:
+    from registry.areas import registry
+
+    if not register.sheets:
+        return []
+    matcher.file_credit_codes = _file_credit_codes(register, columns)
+    decided = []
+    for key, rows in register.sheets.items():
+        sheet = registry().register_sheets[key]
+        decision = sheet.decide(actor, rows, matcher)
+        result.errors.extend(decision.errors)
+        result.sheets[key] = {"rows": len(rows.rows), **decision.counts}
+        decided.append((sheet, decision))
+    return decided
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector for the import: it keeps ~100 objects a row
@@ -315,7 +361,9 @@ def _collector_paused() -> Iterator[None]:
 
 def run_import(actor, register: Register, *, dry_run: bool = False,
                progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Import ``register`` (from ``source.read_register``) as ``actor``, all or nothing.
+    """Import ``register`` (from ``read_upload``) as ``actor``, all or nothing, with its
+    further sheets (``sheets.RegisterSheet``: decided after the first sheet's rows, written
+    after them in the same transaction).
 
     Commits only when every row passed and ``dry_run`` is false; otherwise rolls back and
     writes nothing (a dry run decides every row but issues no write). ``progress(n)`` is
@@ -339,11 +387,14 @@ def run_import(actor, register: Register, *, dry_run: bool = False,
         parsed = _outside_scope(actor, parsed, by_code, result)
         matcher = Matcher(actor, by_code)
         _decide_all(matcher, parsed, columns, result)
+        sheets = _decide_sheets(actor, register, matcher, columns, result)
         if result.errors or dry_run:
             db.session.rollback()
             return result
         try:
             bulk.write(matcher, actor)
+            for sheet, decision in sheets:
+                sheet.write(actor, decision, matcher)
             audit.record(actor, "import.run", "import", 0, None,
                          {"rows": result.rows, **{k: v for k, v in result.counts.items() if v}})
             db.session.commit()

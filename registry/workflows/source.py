@@ -25,7 +25,7 @@ import re
 import zipfile
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
@@ -46,6 +46,13 @@ _RATIO_FLOOR = 1024 * 1024
 class Register:
     headers: list
     rows: list[tuple[int, list]]  # (row number as the officer sees it, cell values)
+    # Further named worksheets read with it (``importer.read_upload``): key -> Register.
+    sheets: dict = field(default_factory=dict)
+    title: str = ""  # the worksheet's name, for a sheet other than the first
+
+
+class SheetAbsent(Exception):
+    """The workbook has no worksheet of the names asked for (``read_register(sheet=…)``)."""
 
 
 @dataclass(frozen=True)
@@ -186,9 +193,14 @@ class _Parts:
     epoch1904: bool
 
 
-def _find_parts(book: zipfile.ZipFile, parts) -> _Parts:
-    """The first worksheet (as openpyxl's ``worksheets[0]``), the shared strings and the
-    styles, from the package's relations; whether the workbook counts dates from 1904."""
+def _sheet_name(name) -> str:
+    return str(name or "").strip().casefold()
+
+
+def _find_parts(book: zipfile.ZipFile, parts, names: tuple[str, ...] | None = None) -> _Parts:
+    """The first worksheet (as openpyxl's ``worksheets[0]``) — or the first whose name is
+    one of ``names`` (SheetAbsent when none is) —, the shared strings and the styles, from
+    the package's relations; whether the workbook counts dates from 1904."""
     book_part = "xl/workbook.xml"
     for rel in _attributes(book, parts, "_rels/.rels", "Relationship"):
         if rel.get("Type", "").endswith("/officeDocument"):
@@ -210,10 +222,15 @@ def _find_parts(book: zipfile.ZipFile, parts) -> _Parts:
                 return name if name in parts else None
         return None
 
+    wanted = {_sheet_name(n) for n in names} if names else None
     for sheet in sheets:
+        if wanted is not None and _sheet_name(sheet.get("name")) not in wanted:
+            continue
         rid = next((v for k, v in sheet.items() if _local(k) == "id"), None)
         if targets.get(rid) in parts:
             return _Parts(targets[rid], of_type("sharedStrings"), of_type("styles"), epoch1904)
+    if wanted is not None:
+        raise SheetAbsent()
     _unreadable()
 
 
@@ -358,16 +375,18 @@ def _number(raw: str):
     return int(raw)
 
 
-def _xlsx_rows(path: Path, width: _Width, limits: Limits) -> Iterator[tuple[int, list]]:
+def _xlsx_rows(path: Path, width: _Width, limits: Limits,
+               names: tuple[str, ...] | None = None) -> Iterator[tuple[int, list]]:
     """(row number, values up to ``width.value`` columns) for every row element of the
-    first worksheet, streamed. Raises ValidationFailed for an unreadable or too big file."""
+    first worksheet (or the one named, see ``_find_parts``), streamed. Raises
+    ValidationFailed for an unreadable or too big file, SheetAbsent."""
     try:
         book = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
         _unreadable()
     with book:
         parts = _check_directory(book, limits)
-        found = _find_parts(book, parts)
+        found = _find_parts(book, parts, names)
         strings = _shared_strings(book, parts, found.shared_strings, limits)
         dates = _date_styles(book, parts, found.styles)
         yield from _sheet_rows(book, parts[found.sheet], strings, dates, found.epoch1904, width,
@@ -585,18 +604,23 @@ def check_suffix(filename: str | None) -> str:
 
 
 def read_register(path: Path, filename: str | None = None,
-                  limits: Limits | None = None, columns=header_map) -> Register:
+                  limits: Limits | None = None, columns=header_map,
+                  sheet: tuple[str, ...] | None = None) -> Register:
     """Header and the non-blank rows below it, numbered as in Excel; cells right of the
     last column the importer knows (``columns.header_map``) are ignored. The header is the
     first of the top HEADER_SEARCH_ROWS non-blank rows that names two known columns (rows
     above it, such as a merged title, are skipped), else the first non-blank row.
     Raises ValidationFailed ``file`` for an unknown type, an unreadable, empty or too large
     file (naming the limit). ``columns``: the importer's ``header -> {index: column}``
-    (default: the enterprise register's ``columns.header_map``)."""
+    (default: the enterprise register's ``columns.header_map``). ``sheet``: read the
+    worksheet of one of these names (compared without case and surrounding spaces)
+    instead of the first; raises SheetAbsent when the workbook has none, or for a CSV."""
     limits = limits or _limits()
     suffix = check_suffix(filename or path.name)
     width = _Width(limits.max_columns)
-    reader = (_xlsx_rows(path, width, limits) if suffix == ".xlsx"
+    if sheet is not None and suffix != ".xlsx":
+        raise SheetAbsent()
+    reader = (_xlsx_rows(path, width, limits, sheet) if suffix == ".xlsx"
               else _csv_rows(path, width, limits))
     headers, rows, above = None, [], []
     for number, values in reader:
@@ -620,9 +644,11 @@ def read_register(path: Path, filename: str | None = None,
                 headers, rows, above = _fallback_header(above, width, columns)
     if headers is None and above:
         headers, rows, above = _fallback_header(above, width, columns)
+    if headers is None and sheet is not None:
+        return Register([], [], title=sheet[0])  # a further sheet left blank: nothing in it
     if headers is None:
         raise ValidationFailed({"file": [_("The file is empty.")]})
-    return Register(headers, rows)
+    return Register(headers, rows, title=sheet[0] if sheet else "")
 
 
 def _fallback_header(above: list, width: _Width, columns=header_map) -> tuple[list, list, list]:

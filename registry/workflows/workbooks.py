@@ -11,7 +11,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from registry.areas import registry
 from registry.workflows.cells import report_value
+from registry.workflows.exports import sheet_title
 from registry.workflows.columns import COLUMNS, LEVEL_CHOICES
 from registry.workflows.source import Register
 
@@ -104,6 +106,10 @@ def template_workbook(counties) -> bytes:
     notes.append(["说明", "", "第2行为示例（企业名称以“【示例】”开头），导入时自动跳过，可直接覆盖填写。"
                               "一行为一家企业及其一个预案版本；同一企业的多个版本按签署日期先后分行填写。"
                               "任一行有误则整个文件不导入，并给出错误报告。"])
+    for extra in registry().register_sheets.values():
+        if extra.template is not None:
+            extra.template(book)
+            notes.append([f"工作表“{extra.titles[0]}”", "选填", extra.note])
     book.move_sheet(notes, offset=-1)
     book.active = 0
     return _save(book)
@@ -115,11 +121,25 @@ def report_workbook(register: Register, errors) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "错误清单"
-    sheet.append([_("Row"), _("Column"), _("Value"), _("Rule broken")])
-    style_header(sheet, [8, 20, 30, 90])
+    further = any(getattr(e, "sheet", "") for e in errors)
+    sheet.append([_("Row"), _("Column"), _("Value"), _("Rule broken")]
+                 + ([_("Sheet")] if further else []))
+    style_header(sheet, [8, 20, 30, 90] + ([16] if further else []))
     for error in errors:
-        sheet.append([error.row or "", error.column, error.value, error.message])
-    data = book.create_sheet("原始数据（错误已标红）")
+        sheet.append([error.row or "", error.column, error.value, error.message]
+                     + ([getattr(error, "sheet", "")] if further else []))
+    _marked_copy(book, "原始数据（错误已标红）", register,
+                 [e for e in errors if not getattr(e, "sheet", "")])
+    for extra in register.sheets.values():
+        marked = [e for e in errors if getattr(e, "sheet", "") == extra.title]
+        if marked:
+            _marked_copy(book, sheet_title(f"{extra.title}（错误已标红）"), extra, marked)
+    return _save(book)
+
+
+def _marked_copy(book: Workbook, title: str, register: Register, errors) -> None:
+    """A copy of one sheet's rows with every bad cell filled red and commented."""
+    data = book.create_sheet(title)
     data.append(list(register.headers))
     style_header(data, [16] * len(register.headers))
     out_row = {}
@@ -138,4 +158,3 @@ def report_workbook(register: Register, errors) -> bytes:
         cell.fill, cell.font = ERROR_FILL, ERROR_FONT
         text = error.message if cell.comment is None else cell.comment.text + "\n" + error.message
         cell.comment = Comment(text, "registry")
-    return _save(book)
