@@ -80,7 +80,7 @@ SOURCE = ReminderSource(
     milestones=lambda subject, start, end, config: milestones_between(
         RULE, subject, start, end, schedule(config)),
     candidates=candidates, recipients=recipients, load=load, render=render,
-    digest_group="agreements",
+    digest_group="agreements", schedule=schedule,
 )
 
 

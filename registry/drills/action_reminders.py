@@ -136,5 +136,5 @@ SOURCE = ReminderSource(
     milestones=lambda subject, start, end, config: milestones_between(
         RULE, subject, start, end, schedule(config)),
     candidates=candidates, recipients=recipients, load=load, render=render,
-    digest_group="actions",
+    digest_group="actions", schedule=schedule,
 )

@@ -107,5 +107,5 @@ SOURCE = ReminderSource(
     milestones=lambda subject, start, end, config: _qualified(milestones_between(
         RULE, subject, start, end, schedule(config))),
     candidates=candidates, recipients=recipients, load=load, render=render,
-    digest_group="drills",
+    digest_group="drills", schedule=schedule,
 )

@@ -136,5 +136,5 @@ SOURCE = ReminderSource(
     milestones=lambda subject, start, end, config: milestones_between(
         PLAN_REVIEW, subject, start, end, schedule(config)),
     candidates=candidates, recipients=recipients, load=load, render=render,
-    digest_group="plan",
+    digest_group="plan", schedule=schedule,
 )

@@ -18,10 +18,10 @@ across an SMTP hand-off (tests/faults/test_kill_reminders.py).
 from __future__ import annotations
 
 import time
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
@@ -33,6 +33,7 @@ from registry.extensions import db
 from registry.lease import DbLease
 from registry.models import Reminder, ReminderPreference
 from registry.models.base import utcnow
+from registry.reminders import window
 from registry.reminders.delivery import RunSummary, deliver_pending  # noqa: F401 - re-exported
 from registry.reminders.rules import Due, Recipient, Subject
 from registry.reminders.schemas import ReminderQuery
@@ -270,21 +271,57 @@ class PreviewPage:
 def preview(actor, today: date, days: int = 90, page: int = 1,
             per_page: int = 100) -> PreviewPage:
     """What will be sent over the next ``days`` days and when, in ``actor``'s counties:
-    the whole window counted (per day too), one page of it listed. Set-based like the
-    sweep: one indexed candidate query per rule, the milestones computed in memory, the
-    recipients looked up (one query per rule) only for the subjects on the page."""
+    the whole window counted (per day too), one page of it listed, in order of date, rule,
+    subject. Set-based like the sweep: one indexed candidate query per rule. A rule that
+    declares its ``schedule`` has its milestones counted per day as arrays
+    (``reminders.window``) and built only for the subjects with one on the page's days;
+    the other rules' milestones are built for the whole window. Recipients are looked up
+    (one query per rule) only for the subjects on the page."""
+    found = _preview(actor, today, days, page, per_page, arrays=True)
+    if found is None:  # a rule's schedule does not give its milestones: log, build them all
+        current_app.logger.error("reminder preview: a rule's schedule disagrees with its "
+                                 "milestones; computed without the schedules")
+        found = _preview(actor, today, days, page, per_page, arrays=False)
+    return found
+
+
+def _preview(actor, today: date, days: int, page: int, per_page: int,
+             arrays: bool) -> PreviewPage | None:
     config = current_app.config
     counties = permissions.visible_county_codes(actor)
     start, end = today + timedelta(days=1), today + timedelta(days=days)
-    found = []
+    counts = np.zeros(max(days, 0), dtype=np.int64)
+    listed, scheduled = [], []
     for source in load_sources():
         label = str(source.label)
-        found += [(due.milestone_on, label, subject.label, n, source, subject, due)
-                  for n, subject in enumerate(
-                      source.candidates(start, end, config, county_codes=counties))
-                  for due in source.milestones(subject, start, end, config)]
-    found.sort(key=lambda f: f[:4])
-    shown = found[(page - 1) * per_page:page * per_page]
+        subjects = source.candidates(start, end, config, county_codes=counties)
+        if source.schedule is None or not arrays:
+            listed += _milestones(source, label, enumerate(subjects), start, end, config)
+            continue
+        schedule = source.schedule(config)
+        due = window.day_numbers(s.due_on for s in subjects)
+        counts += window.counts_by_day(due, schedule, start, end)
+        scheduled.append((source, label, subjects, due, schedule))
+    for f in listed:
+        counts[(f[0] - start).days] += 1
+    total = int(counts.sum())
+    first, stop = (page - 1) * per_page, min(page * per_page, total)
+    shown = []
+    if first < stop:
+        cumulative = np.cumsum(counts)
+        lo = int(np.searchsorted(cumulative, first, side="right"))
+        hi = int(np.searchsorted(cumulative, stop - 1, side="right"))
+        before = int(cumulative[lo - 1]) if lo else 0
+        lo_on, hi_on = start + timedelta(days=lo), start + timedelta(days=hi)
+        found = [f for f in listed if lo_on <= f[0] <= hi_on]
+        for source, label, subjects, due, schedule in scheduled:
+            near = ((int(n), subjects[n])
+                    for n in np.flatnonzero(window.touches(due, schedule, lo_on, hi_on)))
+            found += _milestones(source, label, near, lo_on, hi_on, config)
+        found.sort(key=lambda f: f[:4])
+        if len(found) != int(cumulative[hi]) - before:  # a schedule that is not the rule's
+            return None
+        shown = found[first - before:stop - before]
     per_source: dict[str, tuple] = {}
     for f in shown:
         source, subjects = per_source.setdefault(f[4].rule, (f[4], {}))
@@ -294,8 +331,17 @@ def preview(actor, today: date, days: int = 90, page: int = 1,
     items = [PreviewItem(due.milestone_on, source.label, subject, due.milestone,
                          subject.recipients, source.rule)
              for _on, _l, _s, _n, source, subject, due in shown]
-    by_day = sorted(Counter(f[0] for f in found).items())
-    return PreviewPage(items, len(found), page, per_page, by_day, start, end)
+    by_day = [(start + timedelta(days=i), int(c)) for i, c in enumerate(counts) if c]
+    return PreviewPage(items, total, page, per_page, by_day, start, end)
+
+
+def _milestones(source: ReminderSource, label: str, numbered, start: date, end: date,
+                config) -> list[tuple]:
+    """(date, rule label, subject label, n, source, subject, due) of every milestone of
+    the numbered subjects within [start, end] (the rule itself: ``source.milestones``)."""
+    return [(due.milestone_on, label, subject.label, n, source, subject, due)
+            for n, subject in numbered
+            for due in source.milestones(subject, start, end, config)]
 
 
 def digest_preference(user) -> bool:

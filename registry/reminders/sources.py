@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from registry.reminders.rules import Due, Subject
+from registry.reminders.rules import Due, Schedule, Subject
 
 @dataclass(frozen=True)
 class CalendarEvent:
@@ -62,6 +62,9 @@ class ReminderSource:
     * ``digest_group``: where the digest lists it (``plan``: by urgency — overdue, within
       7/30/90 days; ``actions``, ``drills``, ``agreements``, ``applications``, ``other``).
     * ``digestible``: False for formal notices that always go as their own mail.
+    * ``schedule(config) -> Schedule``: for a rule whose milestones are exactly its
+      schedule's around ``subject.due_on`` (``rules.milestones_between``), so that the
+      preview counts them as arrays (``reminders.window``); None: built one by one.
     """
 
     rule: str
@@ -75,6 +78,7 @@ class ReminderSource:
     render: Callable[[Subject, Due, Mapping], Content]
     digest_group: str = "other"
     digestible: bool = True
+    schedule: Callable[[Mapping], Schedule] | None = None
 
 
 def load_sources() -> list[ReminderSource]:
