@@ -410,7 +410,12 @@
     var markers = items.map(function (item) { return markerFor(item, cfg, renderer); });
     var cluster = L.markerClusterGroup({
       chunkedLoading: true, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
-      maxClusterRadius: cfg.small ? 30 : 50, iconCreateFunction: clusterIcon(cfg)
+      maxClusterRadius: cfg.small ? 30 : 50, iconCreateFunction: clusterIcon(cfg),
+      // Every point placed in its cluster (markercluster adds them in chunks, the page
+      // staying responsive between chunks): when, for tests and bench/map_browser.py.
+      chunkProgress: function (done, total) {
+        if (done === total) container.setAttribute("data-clustered-ms", String(Math.round(performance.now())));
+      }
     });
     var counts = {};
     items.forEach(function (it) { counts[it.level] = (counts[it.level] || 0) + 1; });
@@ -510,6 +515,7 @@
     }
     if (trace && cfg.fit_trace && layers.trace) map.fitBounds(layers.trace.getBounds(), { padding: [20, 20] });
     container.setAttribute("data-points-total", String(items.length));
+    container.setAttribute("data-ready-ms", String(Math.round(performance.now())));
     container.setAttribute("data-risk-map-ready", "1");
     window.riskMap = api;
     return api;

@@ -41,7 +41,14 @@ def test_risk_map_on_demo_data(demo, browser, accounts, admin_api):
     # The optional overlays of the other areas: the demo's drills and agreements.
     for overlay in ("drills", "agreements"):
         assert driver.execute_script(f"return window.riskMap.layers.{overlay}.getLayers().length") > 0
-    # Every point is in a cluster or shown alone: the counts add up.
+    # Every point is in a cluster or shown alone: the counts add up, and the map element
+    # says when (bench/map_browser.py times it; with few points in the script's own run).
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script("return !!document.querySelector('[data-clustered-ms]')"))
+    ready, clustered = driver.execute_script(
+        "var e = document.querySelector('[data-clustered-ms]'); return "
+        "[Number(e.getAttribute('data-ready-ms')), Number(e.getAttribute('data-clustered-ms'))]")
+    assert ready > 0 and clustered > 0
     assert driver.execute_script(CLUSTERED) == total
     # The level switch changes what is shown, and the clusters follow.
     assert driver.execute_script("return window.riskMap.setLevels(['serious'])") == 8
