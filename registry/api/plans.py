@@ -19,7 +19,7 @@ def file_plan(user, body):
            query=PlanQuery, response=PlanPage, errors=(401, 422))
 def list_plans(user, query):
     rows, total = service.list_plans(user, query)
-    levels = service.inventory_levels(p.enterprise_id for p, _status in rows)
+    levels = service.inventory_levels(p for p, _status in rows)
     return {"items": [service.to_dict(p, levels=levels) for p, _status in rows], "total": total,
             "page": query.page, "per_page": query.per_page}
 

@@ -16,7 +16,8 @@ from registry.models.drills import CorrectiveAction, Drill, DrillAttachment  # n
 from registry.models.reminders import Lease, Reminder, ReminderPreference  # noqa: F401
 from registry.models.data_version import data_version  # noqa: F401
 from registry.models.submissions import Submission, SubmissionDocument  # noqa: F401
-from registry.models.substances import RiskInventory, RiskInventoryItem, Substance  # noqa: F401
+from registry.models.substances import (  # noqa: F401
+    RiskInventory, RiskInventoryItem, RiskInventoryVersion, Substance)
 from registry.models.incidents import (DutyShift, EmergencyResource, Incident,  # noqa: F401
                                        IncidentEvent, IncidentNotification)
 from registry.models.jobs import JobRun  # noqa: F401

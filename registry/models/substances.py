@@ -67,3 +67,22 @@ class RiskInventoryItem(db.Model):
 
     inventory = relationship("RiskInventory", back_populates="items")
     substance = relationship("Substance", lazy="joined")
+
+
+class RiskInventoryVersion(db.Model):
+    """Each saved state of an enterprise's risk inventory — its inputs (substances by name
+    and id, the M sheet and E per medium, the penalty) and the grade computed from them —
+    so that a plan version that has been superseded is checked against the inventory of its
+    own time (issue #20: inventories versioned with the plans)."""
+
+    __tablename__ = "risk_inventory_versions"
+    __table_args__ = (sa.Index("ix_risk_inventory_versions_enterprise_saved",
+                               "enterprise_id", "saved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enterprises.id", ondelete="CASCADE"))
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    level: Mapped[str] = mapped_column(sa.String(16))
+    result: Mapped[dict] = mapped_column(sa.JSON)
+    inputs: Mapped[dict] = mapped_column(sa.JSON)

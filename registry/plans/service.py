@@ -279,16 +279,62 @@ def history(actor, enterprise_id: int) -> list[Plan]:
     return sorted(enterprise.plans, key=lambda p: p.version, reverse=True)
 
 
-def inventory_levels(enterprise_ids) -> dict[int, str]:
-    """enterprise id -> the level computed from its risk inventory (issue #20), for those
-    that have one; one query for a whole list."""
+def inventory_levels(plans) -> dict[int, str]:
+    """plan id -> the level computed from the risk inventory it is checked against (issue
+    #20), for the plans that have one: a current version against the enterprise's inventory
+    as it is now, a superseded one against the inventory as it stood when the version was
+    superseded (``inventory_version_of``). A few queries for a whole list."""
     from registry.models import RiskInventory
 
-    ids = sorted(set(enterprise_ids))
-    if not ids:
+    plans = list(plans)
+    current = [p for p in plans if p.is_current]
+    ids = sorted({p.enterprise_id for p in current})
+    found = {}
+    if ids:
+        by_enterprise = dict(db.session.execute(
+            sa.select(RiskInventory.enterprise_id, RiskInventory.level)
+            .where(RiskInventory.enterprise_id.in_(ids))).all())
+        found = {p.id: by_enterprise[p.enterprise_id] for p in current
+                 if p.enterprise_id in by_enterprise}
+    old = [p for p in plans if not p.is_current]
+    found.update({p.id: v.level for p, v in _versions_of(old).items() if v is not None})
+    return found
+
+
+def _versions_of(plans: list[Plan]) -> dict:
+    """plan -> the last inventory version saved before its successor was filed (None:
+    no inventory had been recorded by then), for superseded plans."""
+    from registry.models import RiskInventoryVersion
+
+    successors = {p.superseded_by_id for p in plans if p.superseded_by_id}
+    if not plans:
         return {}
-    return dict(db.session.execute(sa.select(RiskInventory.enterprise_id, RiskInventory.level)
-                                   .where(RiskInventory.enterprise_id.in_(ids))).all())
+    replaced_at = dict(db.session.execute(sa.select(Plan.id, Plan.created_at)
+                                          .where(Plan.id.in_(sorted(successors)))).all()) \
+        if successors else {}
+    history: dict[int, list] = {}
+    for v in db.session.scalars(
+            sa.select(RiskInventoryVersion)
+            .where(RiskInventoryVersion.enterprise_id.in_(sorted({p.enterprise_id for p in plans})))
+            .order_by(RiskInventoryVersion.saved_at, RiskInventoryVersion.id)):
+        history.setdefault(v.enterprise_id, []).append(v)
+    found = {}
+    for plan in plans:
+        until = replaced_at.get(plan.superseded_by_id)
+        before = [v for v in history.get(plan.enterprise_id, ())
+                  if until is None or v.saved_at < until]
+        found[plan] = before[-1] if before else None
+    return found
+
+
+def inventory_version_of(plan: Plan):
+    """The risk inventory a plan version is checked against: for the current version the
+    enterprise's inventory (``RiskInventory``), for a superseded one the version kept when
+    it was superseded (``RiskInventoryVersion``); None without one. Both have ``level``,
+    ``result`` (the computed figures) and the time saved (``updated_at`` / ``saved_at``)."""
+    if plan.is_current:
+        return risk_inventory_of(plan.enterprise_id)
+    return _versions_of([plan])[plan]
 
 
 def risk_inventory_of(enterprise_id: int):
@@ -300,11 +346,11 @@ def risk_inventory_of(enterprise_id: int):
 
 
 def grading_check(plan: Plan, levels: dict[int, str] | None = None) -> str:
-    """``agrees``/``mismatch``: the filed level against the level computed from the
-    enterprise's risk inventory; ``no_inventory`` without one. ``levels`` from
-    ``inventory_levels`` (read here when not given)."""
-    levels = inventory_levels([plan.enterprise_id]) if levels is None else levels
-    computed = levels.get(plan.enterprise_id)
+    """``agrees``/``mismatch``: the filed level against the level computed from the risk
+    inventory of the version's time (``inventory_levels``); ``no_inventory`` without one.
+    ``levels`` from ``inventory_levels`` (read here when not given)."""
+    levels = inventory_levels([plan]) if levels is None else levels
+    computed = levels.get(plan.id)
     if computed is None:
         return "no_inventory"
     return "agrees" if computed == plan.risk_level else "mismatch"

@@ -94,7 +94,7 @@ def correct(plan_id):
 def show(plan_id):
     plan = service.get_plan(current_user, plan_id)
     return render_template("plans/show.html", plan=plan, info=service.to_dict(plan),
-                           inventory=service.risk_inventory_of(plan.enterprise_id),
+                           inventory=service.inventory_version_of(plan),
                            status=status_of(plan), audit_entries=audit.history("plan", [plan.id]),
                            changes=service.plan_changes(current_user, plan.id),
                            earlier=documents.earlier_files(plan.id),

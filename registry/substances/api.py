@@ -47,6 +47,18 @@ class InventoryOut(BaseModel):
     inputs: dict
 
 
+class InventoryVersionOut(BaseModel):
+    saved_at: str  # local time with its offset
+    level: str
+    notation: str | None
+    result: dict   # as InventoryOut without the inputs
+    inputs: dict   # substances (with their names then), air, water, penalised
+
+
+class InventoryVersions(BaseModel):
+    items: list[InventoryVersionOut]
+
+
 @operation(bp, "/substances", "POST", "Add a risk substance (HJ 941-2018 Appendix A; admin)",
            "substances", body=SubstanceIn, response=SubstanceOut, status=201,
            errors=(401, 403, 409, 422))
@@ -73,3 +85,11 @@ def put_risk_inventory(user, enterprise_id, body):
            response=InventoryOut, errors=(401, 403, 404))
 def get_risk_inventory(user, enterprise_id):
     return inventory.get_inventory(user, enterprise_id)
+
+
+@operation(bp, "/enterprises/{enterprise_id}/risk-inventory/versions", "GET",
+           "Every saved state of an enterprise's risk inventory, newest first", "substances",
+           response=InventoryVersions, errors=(401, 403, 404))
+def risk_inventory_versions(user, enterprise_id):
+    return {"items": [inventory.version_to_dict(v)
+                      for v in inventory.versions(user, enterprise_id)]}

@@ -7,11 +7,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from registry import audit, permissions
+from registry.clock import local_time
 from registry.unit_of_work import finish
 from registry.enterprises.service import get_enterprise
 from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
-from registry.models import Enterprise, RiskInventory, RiskInventoryItem, Substance
+from registry.models import (Enterprise, RiskInventory, RiskInventoryItem, RiskInventoryVersion,
+                             Substance)
 from registry.rules import RuleViolation
 from registry.substances import grading
 from registry.substances.service import by_ids, media as service_media
@@ -115,6 +117,34 @@ def _audited(inventory: RiskInventory) -> dict:
         f"{i.max_quantity_t:g} t" for i in inventory.items]}
 
 
+def _keep_version(inventory: RiskInventory) -> None:
+    """Add the inventory as saved now to its versions (the substances named as well: the
+    table may be edited later)."""
+    found = by_ids(i.substance_id for i in inventory.items)
+    stored = inputs(inventory)
+    for line in stored["substances"]:
+        substance = found.get(line["substance_id"])
+        line["name"] = substance.name if substance else None
+    db.session.add(RiskInventoryVersion(enterprise_id=inventory.enterprise_id,
+                                        level=inventory.level, result=inventory.result,
+                                        inputs=stored))
+
+
+def versions(actor, enterprise_id: int) -> list[RiskInventoryVersion]:
+    """Every saved state of the enterprise's inventory, newest first. Raises NotFound,
+    PermissionDenied."""
+    get_enterprise(actor, enterprise_id)
+    return list(db.session.scalars(
+        sa.select(RiskInventoryVersion).where(RiskInventoryVersion.enterprise_id == enterprise_id)
+        .order_by(RiskInventoryVersion.saved_at.desc(), RiskInventoryVersion.id.desc())))
+
+
+def version_to_dict(version: RiskInventoryVersion) -> dict:
+    return {"saved_at": local_time(version.saved_at).isoformat(timespec="seconds"),
+            "level": version.level, "notation": version.result.get("notation"),
+            "result": version.result, "inputs": version.inputs}
+
+
 def put_inventory(actor, enterprise_id: int, data: InventoryIn) -> dict:
     """Replace the enterprise's inventory with ``data`` and grade it (committed, or part
     of the caller's ``unit_of_work``, e.g. an accepted submission's).
@@ -146,6 +176,7 @@ def store(actor, enterprise_id: int, data: InventoryIn, result: dict,
                                          max_quantity_t=line.max_quantity_t,
                                          storage=line.storage) for line in data.substances]
     db.session.flush()
+    _keep_version(inventory)
     after = _audited(inventory) | {"level": result["level"], "notation": result["notation"]}
     if before is None:
         audit.record(actor, "risk_inventory.create", "enterprise", enterprise_id, None, after)

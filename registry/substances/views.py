@@ -125,6 +125,7 @@ def risk_inventory(enterprise_id):
     values, lines = form_values(request.form if errors else None,
                                 inventory.inputs(stored) if stored is not None else None)
     return render_template("substances/inventory.html", enterprise=enterprise, stored=stored,
+                           versions=inventory.versions(current_user, enterprise_id),
                            substances=service.search(current_user, SubstanceQuery()),
                            errors=errors, can_write=can_write, values=values,
                            lines=lines + [{}] * 5), status

@@ -504,6 +504,9 @@ ACCESS: dict[tuple[str, str], list[Case]] = {
             "substances": [{"substance_id": r["substance_id"], "max_quantity_t": 3}]})],
     ("GET", "/api/v1/enterprises/<int:enterprise_id>/risk-inventory"): [
         Case("401 200 200 403 200")],
+    ("GET", "/api/v1/enterprises/<int:enterprise_id>/risk-inventory/versions"): [
+        Case("401 200 200 403 200"),
+        Case("401 404 404 404 404", params={"enterprise_id": 0})],
     ("GET", "/api/v1/layers/<layer>.geojson"): [
         Case("401 200 200 200 200", params={"layer": "rivers"}),
         Case("401 422 422 422 422", params={"layer": "no-such-layer"})],
