@@ -37,7 +37,7 @@ from registry.models import Enterprise, Plan
 from registry.plans.schemas import PlanIn
 from registry.rules.credit_code import division_warning
 from registry.validation import rule_message, validate
-from registry.workflows import bulk, cells
+from registry.workflows import bulk, cells, source
 from registry.workflows.columns import BY_KEY, DOCUMENT_NAMES, EXAMPLE_MARK, FIELD_COLUMN, header_map
 from registry.workflows.matching import Matcher, ParsedRow, RowFailed
 from registry.workflows.permissions import require_import
@@ -191,6 +191,8 @@ def _errors_for(number: int, row: list, exc, columns) -> list[RowError]:
 
 
 def _parse_all(register: Register, columns, county, result: ImportResult, progress) -> list:
+    if not register.rows:
+        return []
     name_index = next(i for i, c in columns.items() if c.key == "name")
     # The enterprise fields the file has columns for: the same for every row.
     given = frozenset(c.key for c in columns.values() if c.part == "enterprise")
@@ -305,8 +307,13 @@ def read_upload(path, filename: str | None = None) -> Register:
     areas declare (``Area(register_sheets=...)``) that the workbook has, by key."""
     from registry.areas import registry
 
-    register = read_register(path, filename)
-    for sheet in registry().register_sheets.values():
+    sheets = registry().register_sheets.values()
+    first = source.first_sheet_title(path, filename)
+    if first is not None and any(source.same_title(first, t) for s in sheets for t in s.titles):
+        register = Register([], [])  # the workbook starts with a further sheet: no enterprises
+    else:
+        register = read_register(path, filename)
+    for sheet in sheets:
         try:
             extra = read_register(path, filename, columns=sheet.columns, sheet=sheet.titles)
         except SheetAbsent:
@@ -375,7 +382,8 @@ def run_import(actor, register: Register, *, dry_run: bool = False,
     require_import(actor)
     columns = header_map(register.headers)
     missing = _missing_columns(columns)
-    if missing:
+    # A workbook of further sheets only (e.g. 风险物质 alone) has no enterprise columns.
+    if missing and (register.headers or not register.sheets):
         raise ValidationFailed({"file": [_("Required columns missing: %(columns)s.",
                                            columns="、".join(missing))]})
     result = ImportResult(dry_run=dry_run)

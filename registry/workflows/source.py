@@ -589,6 +589,31 @@ def _header_of(values, columns=header_map) -> list:
     return values[:max(known) + 1] if known else values
 
 
+def same_title(a, b) -> bool:
+    """Whether two worksheet names are the same to an officer (case and spaces aside)."""
+    return _sheet_name(a) == _sheet_name(b)
+
+
+def first_sheet_title(path: Path, filename: str | None = None,
+                      limits: Limits | None = None) -> str | None:
+    """The name of an .xlsx's first worksheet (None for a CSV, or a file that cannot be
+    read: ``read_register`` then says why). Reads the zip directory and the small workbook
+    part only, within the same bounds."""
+    if Path(filename or path.name).suffix.lower() != ".xlsx":
+        return None
+    try:
+        with zipfile.ZipFile(path) as book:
+            parts = _check_directory(book, limits or _limits())
+            book_part = "xl/workbook.xml"
+            for rel in _attributes(book, parts, "_rels/.rels", "Relationship"):
+                if rel.get("Type", "").endswith("/officeDocument"):
+                    book_part = _target("", rel.get("Target", book_part))
+            sheets = _attributes(book, parts, book_part, "sheet")
+    except (ValidationFailed, zipfile.BadZipFile, OSError, ValueError):
+        return None
+    return sheets[0].get("name") if sheets else None
+
+
 def check_suffix(filename: str | None) -> str:
     """The upload's suffix (.xlsx or .csv). Raises ValidationFailed ``file``: an old .xls
     workbook gets a hint to save it as .xlsx (no maintained reader is cheap enough to

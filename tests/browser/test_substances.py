@@ -40,3 +40,65 @@ def test_officer_grades_an_enterprise_from_its_inventory(browser, accounts, admi
         assert width <= 1366, f"{path} is {width}px wide"
     assert browser.console_errors() == []
     assert browser.foreign_requests() == []
+
+
+def test_register_sheet_import_and_inventory_versions(browser, accounts, admin_api, tmp_path):
+    """An officer imports a register with its 风险物质 sheet (a wrong row first), then sees
+    the inventory's earlier version and the superseded plan checked against it."""
+    from tests.browser.axe import violations
+    from tests.registry.substances.test_api import _body
+    from tests.registry.substances.test_register_sheet import _workbook
+    from tests.conftest import plan_payload
+
+    both = admin_api.post("/substances", json=CHLORINE).json
+    water = admin_api.post("/substances", json=WATERY).json
+    substances = {"both": both, "water": water}
+    e = admin_api.post("/enterprises", json=enterprise_payload(
+        5, "411081", longitude=113.47, latitude=34.15)).json
+    first = admin_api.post("/plans", json=plan_payload(e["id"])).json
+    admin_api.client.put(f"/api/v1/enterprises/{e['id']}/risk-inventory",
+                         json=_body(substances), headers=admin_api.headers)
+    body = {k: v for k, v in plan_payload(e["id"]).items() if k != "enterprise_id"}
+    body.update(signed_on="2026-05-06", filed_on="2026-05-20", risk_level="serious",
+                reason="风险物质存量增加")
+    assert admin_api.post(f"/plans/{first['id']}/revisions", json=body).status_code == 201
+    _id, name = accounts.make("officer", ["411081"])
+    browser.login(name, accounts.password)
+    driver = browser.driver
+
+    bad = _workbook(tmp_path / "bad.xlsx", [], [
+        (e["credit_code"], e["name"], "液氯（未入表）", None, 0.5, "1号罐区")])
+    browser.get("/import")
+    driver.find_element(By.ID, "f-file").send_keys(str(bad))
+    driver.find_element(By.CSS_SELECTOR, "main form button").click()
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "import-errors"))
+    table = driver.find_element(By.ID, "import-errors").text
+    assert "工作表" in table and "风险物质" in table and "液氯（未入表）" in table
+    assert violations(driver) == []
+    browser.screenshot("substances-import-sheet-errors.png")
+
+    good = _workbook(tmp_path / "good.xlsx", [], [
+        (e["credit_code"], e["name"], None, "7782-50-5", 0.5, "1号罐区")])
+    browser.get("/import")
+    driver.find_element(By.ID, "f-file").send_keys(str(good))
+    driver.find_element(By.CSS_SELECTOR, "main form button").click()
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "import-sheets"))
+    assert driver.find_element(
+        By.CSS_SELECTOR, '[data-kind="risk_substances_updated"]').text == "1"
+    browser.screenshot("substances-import-sheet-preview.png")
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/confirm'] button").click()
+    WebDriverWait(driver, 20).until(lambda d: "/import/" not in d.current_url
+                                    or d.find_elements(By.CSS_SELECTOR, ".alert-success"))
+
+    browser.get(f"/enterprises/{e['id']}/risk-inventory")
+    driver.find_element(By.CSS_SELECTOR, "#inventory-versions summary").click()
+    versions = driver.find_element(By.ID, "inventory-versions").text
+    assert "重大[较大-大气" in versions and "测试物质乙（水） 15 t" in versions
+    assert violations(driver) == []
+    browser.screenshot("substances-inventory-versions.png")
+    browser.get(f"/plans/{first['id']}")
+    check = driver.find_element(By.ID, "grading-check").text
+    assert "与计算结果不一致" in check
+    assert driver.find_element(By.ID, "grading-check-version").is_displayed()
+    assert violations(driver) == []
+    browser.screenshot("substances-superseded-plan-check.png")

@@ -221,3 +221,29 @@ def test_preview_cli_and_template(app, client, runner, accounts, substances, tmp
     assert "风险物质" in template.sheetnames
     assert template.sheetnames[0] == "企业及预案登记表"
     assert next(template["风险物质"].values)[0] == "统一社会信用代码*"
+
+
+def test_a_workbook_of_the_substance_sheet_alone(app, admin_api, substances, tmp_path):
+    e = _enterprise(admin_api, 6, NEAR_INTAKE)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "风险物质"
+    sheet.append(SHEET_HEADERS)
+    sheet.append([e["credit_code"], e["name"], "甲物质", None, 0.3, None])
+    path = tmp_path / "only.xlsx"
+    book.save(path)
+    result = _run(app, path)
+    assert result.committed, result.errors
+    assert result.rows == 0 and result.sheets["risk_substances"]["created"] == 1
+    assert _inventory(app, e["credit_code"])["items"] == [(substances["both"]["id"], 0.3, None)]
+    # Without the sheet, a workbook lacking the register's columns is still refused.
+    sheet.title = "别的表"
+    book.save(path)
+    from registry.errors import ValidationFailed
+
+    try:
+        _run(app, path)
+    except ValidationFailed as exc:
+        assert "详细地址" in " ".join(exc.fields["file"])
+    else:
+        raise AssertionError("a workbook without the register's columns was imported")
