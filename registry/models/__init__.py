@@ -17,7 +17,7 @@ from registry.models.reminders import Lease, Reminder, ReminderPreference  # noq
 from registry.models.data_version import data_version  # noqa: F401
 from registry.models.submissions import Submission, SubmissionDocument  # noqa: F401
 from registry.models.substances import (  # noqa: F401
-    RiskInventory, RiskInventoryItem, RiskInventoryVersion, Substance)
+    ControlItem, RiskInventory, RiskInventoryItem, RiskInventoryVersion, Substance)
 from registry.models.incidents import (DutyShift, EmergencyResource, Incident,  # noqa: F401
                                        IncidentEvent, IncidentNotification)
 from registry.models.jobs import JobRun  # noqa: F401

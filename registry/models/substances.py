@@ -86,3 +86,21 @@ class RiskInventoryVersion(db.Model):
     level: Mapped[str] = mapped_column(sa.String(16))
     result: Mapped[dict] = mapped_column(sa.JSON)
     inputs: Mapped[dict] = mapped_column(sa.JSON)
+
+
+class ControlItem(db.Model):
+    """One item of the standard's risk-control assessment for a medium (HJ 941-2018's tables
+    of 环境风险防控措施 with their points), loaded by an administrator from the official text
+    (``flask --app registry substances import-control-items FILE``): the inventory form then
+    lists them and the score given to each is checked against its points. The repository
+    ships none (no public copy of the tables could be cited)."""
+
+    __tablename__ = "control_items"
+    __table_args__ = (sa.UniqueConstraint("medium", "name", name="uq_control_items_medium_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    medium: Mapped[str] = mapped_column(sa.String(8))  # air / water
+    name: Mapped[str] = mapped_column(sa.String(200))
+    max_score: Mapped[float] = mapped_column(sa.Float)
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+    source: Mapped[str | None] = mapped_column(sa.String(500))

@@ -121,22 +121,25 @@ def inventory(submission_id):
     """风险物质与分级: the application's risk inventory, graded as the bureau grades it."""
     from registry.substances.schemas import InventoryIn, SubstanceQuery
     from registry.substances.service import search
+    from registry.substances.control_items import table
     from registry.substances.views import form_values, inventory_from_form
 
     sub = service.get_submission(current_user, submission_id)
+    loaded = table()
     errors, status = {}, 200
     if request.method == "POST":
         try:
             service.set_inventory(current_user, sub.id,
-                                  validate(InventoryIn, inventory_from_form(request.form)))
+                                  validate(InventoryIn, inventory_from_form(request.form, loaded)))
         except ValidationFailed as exc:
             errors = {k.removeprefix("inventory."): v for k, v in exc.fields.items()}
             status = 422
         else:
             flash(_("Risk inventory saved and graded."), "success")
             return redirect(url_for("portal.submission", submission_id=sub.id))
-    values, lines = form_values(request.form if errors else None, sub.inventory)
+    values, lines = form_values(request.form if errors else None, sub.inventory, loaded)
     return render_template("submissions/portal_inventory.html", sub=sub, errors=errors,
+                           control_table=loaded,
                            values=values, lines=lines + [{}] * 5,
                            editable=sub.status in service.EDITABLE,
                            declared=service.inventory_lines(sub),

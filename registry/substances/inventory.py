@@ -15,7 +15,7 @@ from registry.extensions import db
 from registry.models import (Enterprise, RiskInventory, RiskInventoryItem, RiskInventoryVersion,
                              Substance)
 from registry.rules import RuleViolation
-from registry.substances import grading
+from registry.substances import control_items, grading
 from registry.substances.service import by_ids, media as service_media
 from registry.substances.schemas import InventoryIn
 from registry.validation import rule_message
@@ -82,6 +82,11 @@ def _medium(name: str, data: InventoryIn, substances: dict[int, Substance],
 def compute(enterprise: Enterprise, data: InventoryIn) -> dict:
     """The grade for ``data`` as the API answers it. Raises ValidationFailed."""
     substances = _substances(data)
+    loaded = control_items.table()
+    errors = control_items.check("air", data.air.control_items, loaded) | \
+        control_items.check("water", data.water.control_items, loaded)
+    if errors:
+        raise ValidationFailed(errors)
     air_s = grading.air_e(data.air.population_5km, data.air.population_500m)
     air_suggestion = (air_s[0], [{"rule": "population", "detail": air_s[1]}]) if air_s else (None, [])
     air, air_reasons = _medium("air", data, substances, air_suggestion)

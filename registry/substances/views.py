@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from registry import audit, permissions
 from registry.errors import Conflict, ValidationFailed
-from registry.substances import inventory, service
+from registry.substances import control_items, inventory, service
 from registry.substances.schemas import InventoryIn, SubstanceIn, SubstancePatch, SubstanceQuery
 from registry.validation import form_data, validate
 from registry.web.queries import read_query
@@ -23,6 +23,7 @@ def index():
     query = read_query(SubstanceQuery, request.args)
     return render_template("substances/index.html", query=query,
                            rows=service.search(current_user, query),
+                           control_table=control_items.table(),
                            can_manage=permissions.can_manage_users(current_user))
 
 
@@ -77,14 +78,24 @@ def edit(substance_id):
 
 # --- the inventory form ---------------------------------------------------------------
 
-def inventory_from_form(form) -> dict:
-    """The inventory form as ``InventoryIn`` input: one substance line per filled row."""
+def inventory_from_form(form, loaded: dict | None = None) -> dict:
+    """The inventory form as ``InventoryIn`` input: one substance line per filled row; per
+    medium with risk-control items loaded (``control_items.table()``), the score of every
+    item (a blank one counts 0) once any is filled, instead of the total."""
+    loaded = loaded or {}
+
     def medium(prefix):
         fields = {k[len(prefix) + 1:]: (v.strip() or None) for k, v in form.items()
-                  if k.startswith(prefix + "-")}
+                  if k.startswith(prefix + "-") and not k.startswith(prefix + "-item-")}
         listed, other = fields.pop("listed", None), fields.pop("other", None)
         data = {k: v for k, v in fields.items() if v is not None}
         data["process_units"] = {"listed": listed or 0, "other": other or 0}
+        scores = [(item, (form.get(f"{prefix}-item-{item.id}") or "").strip())
+                  for item in loaded.get(prefix, ())]
+        if any(score for _item, score in scores):
+            data.pop("control_score", None)
+            data["control_items"] = [{"item": item.name, "score": score or 0}
+                                     for item, score in scores]
         return data
 
     lines = [{"substance_id": sid, "max_quantity_t": qty, "storage": store or None}
@@ -114,26 +125,28 @@ def risk_inventory(enterprise_id):
     if request.method == "POST":
         permissions.require_write_county(current_user, enterprise.county_code)
         try:
-            inventory.put_inventory(current_user, enterprise_id,
-                                    validate(InventoryIn, inventory_from_form(request.form)))
+            inventory.put_inventory(current_user, enterprise_id, validate(
+                InventoryIn, inventory_from_form(request.form, control_items.table())))
         except ValidationFailed as exc:
             errors, status = exc.fields, 422
         else:
             flash(_("Risk inventory saved; the grade is recomputed."), "success")
             return redirect(url_for("substances.risk_inventory", enterprise_id=enterprise_id))
     stored = inventory.find_inventory(current_user, enterprise_id)
+    loaded = control_items.table()
     values, lines = form_values(request.form if errors else None,
-                                inventory.inputs(stored) if stored is not None else None)
+                                inventory.inputs(stored) if stored is not None else None, loaded)
     return render_template("substances/inventory.html", enterprise=enterprise, stored=stored,
+                           control_table=loaded,
                            versions=inventory.versions(current_user, enterprise_id),
                            substances=service.search(current_user, SubstanceQuery()),
                            errors=errors, can_write=can_write, values=values,
                            lines=lines + [{}] * 5), status
 
 
-def form_values(form, stored: dict | None) -> tuple[dict, list[dict]]:
+def form_values(form, stored: dict | None, loaded: dict | None = None) -> tuple[dict, list[dict]]:
     """What the form shows: the refused input again, else the stored inventory's inputs
-    (``InventoryIn`` as a dict)."""
+    (``InventoryIn`` as a dict); stored item scores go to the loaded items of their name."""
     if form is not None:
         lines = [{"substance_id": int(s) if s.isdigit() else None, "max_quantity_t": q,
                   "storage": st} for s, q, st in zip(form.getlist("substance_id"),
@@ -148,7 +161,12 @@ def form_values(form, stored: dict | None) -> tuple[dict, list[dict]]:
         units = medium.pop("process_units", {})
         values[f"{name}-listed"], values[f"{name}-other"] = units.get("listed"), units.get("other")
         if "control_items" in medium:
-            medium["control_score"] = sum(i["score"] for i in medium.pop("control_items"))
+            given = medium.pop("control_items")
+            ids = {item.name: item.id for item in (loaded or {}).get(name, ())}
+            for line in given:
+                if line["item"] in ids:
+                    values[f"{name}-item-{ids[line['item']]}"] = line["score"]
+            medium["control_score"] = sum(i["score"] for i in given)
         values.update({f"{name}-{k}": v for k, v in medium.items()})
     return values, [dict(line) for line in stored.get("substances", [])]
 
