@@ -102,3 +102,35 @@ def test_register_sheet_import_and_inventory_versions(browser, accounts, admin_a
     assert driver.find_element(By.ID, "grading-check-version").is_displayed()
     assert violations(driver) == []
     browser.screenshot("substances-superseded-plan-check.png")
+
+
+def test_control_items_on_the_inventory_form(browser, accounts, admin_api, app, tmp_path):
+    """With the standard's items loaded, the form lists them: a score each, summed."""
+    from registry.permissions import SystemActor
+    from registry.substances.control_items import import_file
+    from tests.browser.axe import violations
+    from tests.registry.substances.test_control_items import ITEMS, _csv
+
+    with app.app_context():
+        import_file(SystemActor("test"), _csv(tmp_path / "items.csv", ITEMS))
+    water = admin_api.post("/substances", json=WATERY).json
+    e = admin_api.post("/enterprises", json=enterprise_payload(
+        3, "411081", longitude=113.40, latitude=34.17)).json
+    _id, name = accounts.make("officer", ["411081"])
+    browser.login(name, accounts.password)
+    driver = browser.driver
+    browser.get(f"/enterprises/{e['id']}/risk-inventory")
+    Select(driver.find_element(By.ID, "f-sub-1")).select_by_value(str(water["id"]))
+    driver.find_element(By.ID, "f-qty-1").send_keys("15")
+    inputs = driver.find_elements(By.CSS_SELECTOR, "#control-items-water input")
+    assert len(inputs) == 2
+    inputs[0].send_keys("8")
+    inputs[1].send_keys("12")
+    driver.find_element(By.ID, "f-water-listed").send_keys("1")
+    assert violations(driver) == []
+    driver.execute_script("document.getElementById('control-items-water').scrollIntoView()")
+    browser.screenshot("substances-control-items-form.png")
+    button = driver.find_element(By.CSS_SELECTOR, "main form button.btn-primary")
+    driver.execute_script("arguments[0].form.requestSubmit(arguments[0])", button)
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "grading-figures"))
+    assert "10 + 20.0 = 30.0" in driver.find_element(By.ID, "grading-figures").text

@@ -124,7 +124,7 @@ def test_the_form_lists_the_items_and_sums_them(app, runner, client, accounts, a
     assert got["inputs"]["water"]["control_items"] == [
         {"item": "测试项一（截流）", "score": 6.0}, {"item": "测试项二（收集）", "score": 12.0}]
     page = client.get(url).get_data(as_text=True)
-    assert f'name="water-item-{ids["测试项一（截流）"]}" inputmode="decimal" value="6.0"' in page
+    assert f'name="water-item-{ids["测试项一（截流）"]}" size="6" inputmode="decimal" value="6.0"' in page
 
 
 def test_the_substance_page_lists_what_is_loaded(app, runner, client, accounts, tmp_path):
