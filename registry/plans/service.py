@@ -302,8 +302,9 @@ def inventory_levels(plans) -> dict[int, str]:
 
 
 def _versions_of(plans: list[Plan]) -> dict:
-    """plan -> the last inventory version saved before its successor was filed (None:
-    no inventory had been recorded by then), for superseded plans."""
+    """plan -> (id, enterprise_id, saved_at, level) of the last inventory version saved
+    before its successor was recorded (None: no inventory had been recorded by then), for
+    superseded plans."""
     from registry.models import RiskInventoryVersion
 
     successors = {p.superseded_by_id for p in plans if p.superseded_by_id}
@@ -313,16 +314,17 @@ def _versions_of(plans: list[Plan]) -> dict:
                                           .where(Plan.id.in_(sorted(successors)))).all()) \
         if successors else {}
     history: dict[int, list] = {}
-    for v in db.session.scalars(
-            sa.select(RiskInventoryVersion)
-            .where(RiskInventoryVersion.enterprise_id.in_(sorted({p.enterprise_id for p in plans})))
-            .order_by(RiskInventoryVersion.saved_at, RiskInventoryVersion.id)):
-        history.setdefault(v.enterprise_id, []).append(v)
+    v = RiskInventoryVersion
+    for row in db.session.execute(  # plain columns: the JSON is read for one plan's page only
+            sa.select(v.id, v.enterprise_id, v.saved_at, v.level)
+            .where(v.enterprise_id.in_(sorted({p.enterprise_id for p in plans})))
+            .order_by(v.saved_at, v.id)):
+        history.setdefault(row.enterprise_id, []).append(row)
     found = {}
     for plan in plans:
         until = replaced_at.get(plan.superseded_by_id)
-        before = [v for v in history.get(plan.enterprise_id, ())
-                  if until is None or v.saved_at < until]
+        before = [row for row in history.get(plan.enterprise_id, ())
+                  if until is None or row.saved_at < until]
         found[plan] = before[-1] if before else None
     return found
 
@@ -332,9 +334,12 @@ def inventory_version_of(plan: Plan):
     enterprise's inventory (``RiskInventory``), for a superseded one the version kept when
     it was superseded (``RiskInventoryVersion``); None without one. Both have ``level``,
     ``result`` (the computed figures) and the time saved (``updated_at`` / ``saved_at``)."""
+    from registry.models import RiskInventoryVersion
+
     if plan.is_current:
         return risk_inventory_of(plan.enterprise_id)
-    return _versions_of([plan])[plan]
+    row = _versions_of([plan])[plan]
+    return db.session.get(RiskInventoryVersion, row.id) if row is not None else None
 
 
 def risk_inventory_of(enterprise_id: int):

@@ -33,6 +33,8 @@ def water_suggestion(enterprise: Enterprise) -> tuple[str | None, list[dict]]:
                                             river=enterprise.receiving_water).to_dict()
     except (KeyError, ValueError):  # no river network loaded / unknown receiving water
         return None, []
+    except ValidationFailed:  # not placed yet (待定位): nothing to trace from
+        return None, []
     e, reasons = grading.water_e(trace, enterprise.county_code)
     return e, reasons
 
@@ -79,14 +81,17 @@ def _medium(name: str, data: InventoryIn, substances: dict[int, Substance],
     return result, reasons
 
 
-def compute(enterprise: Enterprise, data: InventoryIn) -> dict:
-    """The grade for ``data`` as the API answers it. Raises ValidationFailed."""
+def compute(enterprise: Enterprise, data: InventoryIn, *, check_items: bool = True) -> dict:
+    """The grade for ``data`` as the API answers it. ``check_items``: hold given
+    ``control_items`` to the loaded ones (off for M inputs kept as recorded, e.g. by the
+    register's 风险物质 sheet, which changes only the substances). Raises ValidationFailed."""
     substances = _substances(data)
-    loaded = control_items.table()
-    errors = control_items.check("air", data.air.control_items, loaded) | \
-        control_items.check("water", data.water.control_items, loaded)
-    if errors:
-        raise ValidationFailed(errors)
+    if check_items:
+        loaded = control_items.table()
+        errors = control_items.check("air", data.air.control_items, loaded) | \
+            control_items.check("water", data.water.control_items, loaded)
+        if errors:
+            raise ValidationFailed(errors)
     air_s = grading.air_e(data.air.population_5km, data.air.population_500m)
     air_suggestion = (air_s[0], [{"rule": "population", "detail": air_s[1]}]) if air_s else (None, [])
     air, air_reasons = _medium("air", data, substances, air_suggestion)
@@ -130,6 +135,12 @@ def _keep_version(inventory: RiskInventory) -> None:
     for line in stored["substances"]:
         substance = found.get(line["substance_id"])
         line["name"] = substance.name if substance else None
+    latest = db.session.scalar(
+        sa.select(RiskInventoryVersion).where(
+            RiskInventoryVersion.enterprise_id == inventory.enterprise_id)
+        .order_by(RiskInventoryVersion.saved_at.desc(), RiskInventoryVersion.id.desc()).limit(1))
+    if latest is not None and latest.inputs == stored and latest.result == inventory.result:
+        return  # saved again unchanged (a nightly sync): no new version
     db.session.add(RiskInventoryVersion(enterprise_id=inventory.enterprise_id,
                                         level=inventory.level, result=inventory.result,
                                         inputs=stored))

@@ -97,6 +97,8 @@ class _Table:
                         "substance's own name or its CAS number.", name=name,
                         names="、".join(a.name for a in aliases)))
                 named = aliases[0] if aliases else None
+            if named is None and cas and len(self.by_cas.get(cas, [])) == 1:
+                return self.by_cas[cas][0], None  # renamed in the table since: the CAS decides
             if named is None:
                 return None, ("substance", _(
                     "“%(name)s” is not in the table of risk substances (名称 or 别名); the "
@@ -275,12 +277,19 @@ def _grade(record, lines: list, stored: RiskInventory | None, rows: _Rows):
                    "storage": d.get("storage")} for _n, _v, d, s in lines]
     kept = ({"air": stored.air, "water": stored.water, "penalised": stored.penalised}
             if stored is not None else {})
+    if stored is not None and (
+            sorted((i.substance_id, i.max_quantity_t, i.storage) for i in stored.items)
+            == sorted((x["substance_id"], x["max_quantity_t"], x["storage"]) for x in substances)):
+        return None, None, "unchanged"  # nothing to grade again: the stored grade stands
     try:
         data = validate(InventoryIn, {"substances": substances, **kept})
     except ValidationFailed as exc:
         for name, messages in exc.fields.items():
+            parts = name.split(".")
+            at = lines[int(parts[1])] if parts[0] == "substances" and parts[1:2] and \
+                parts[1].isdigit() and int(parts[1]) < len(lines) else lines[0]
             for message in messages:
-                rows.add(number, values, "storage" if "storage" in name else None, message)
+                rows.add(at[0], at[1], "storage" if "storage" in name else None, message)
         return None
     if stored is None:
         found = {s.id: s for _n, _v, _d, s in lines}
@@ -300,23 +309,20 @@ def _grade(record, lines: list, stored: RiskInventory | None, rows: _Rows):
                 name=record.name, media=media))
             return None
     try:
-        result = inventory.compute(record, data)
+        # The M sheet and E are kept as recorded: not held again to today's control items.
+        result = inventory.compute(record, data, check_items=False)
     except ValidationFailed as exc:
         for name, messages in exc.fields.items():
             medium = name.split(".")[0]
             prefix = f"{_MEDIA[medium]}：" if medium in _MEDIA else ""
             for message in messages:
-                rows.add(number, values, "max_quantity_t", f"{record.name} {prefix}{message}")
+                text = message if record.name in message else f"{record.name} {prefix}{message}"
+                rows.add(number, values, "max_quantity_t", text)
         return None
     except DomainError as exc:
         rows.add(number, values, None, f"{record.name}：{exc.message or exc.code}")
         return None
-    if stored is None:
-        return data, result, "created"
-    same = (sorted((i.substance_id, i.max_quantity_t, i.storage) for i in stored.items)
-            == sorted((line.substance_id, line.max_quantity_t, line.storage)
-                      for line in data.substances))
-    return data, result, "unchanged" if same else "updated"
+    return data, result, "created" if stored is None else "updated"
 
 
 _MEDIA = {"air": _l("air"), "water": _l("water")}

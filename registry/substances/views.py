@@ -163,10 +163,11 @@ def form_values(form, stored: dict | None, loaded: dict | None = None) -> tuple[
         if "control_items" in medium:
             given = medium.pop("control_items")
             ids = {item.name: item.id for item in (loaded or {}).get(name, ())}
-            for line in given:
-                if line["item"] in ids:
+            if given and all(line["item"] in ids for line in given):
+                for line in given:
                     values[f"{name}-item-{ids[line['item']]}"] = line["score"]
-            medium["control_score"] = sum(i["score"] for i in given)
+            else:  # scored against items no longer (or never) loaded: shown as the total
+                medium["control_score"] = sum(i["score"] for i in given)
         values.update({f"{name}-{k}": v for k, v in medium.items()})
     return values, [dict(line) for line in stored.get("substances", [])]
 

@@ -308,9 +308,22 @@ def read_upload(path, filename: str | None = None) -> Register:
     from registry.areas import registry
 
     sheets = registry().register_sheets.values()
-    first = source.first_sheet_title(path, filename)
-    if first is not None and any(source.same_title(first, t) for s in sheets for t in s.titles):
-        register = Register([], [])  # the workbook starts with a further sheet: no enterprises
+
+    def further(title) -> bool:
+        return any(source.same_title(title, t) for s in sheets for t in s.titles)
+
+    titles = source.sheet_titles(path, filename)
+    if titles and further(titles[0]):
+        # The workbook starts with a further sheet: the register is the first other sheet
+        # that names the register's columns (an export reordered), else there is none.
+        register = Register([], [])
+        for title in titles[1:]:
+            if further(title):
+                continue
+            found = read_register(path, filename, sheet=(title,))
+            if len(header_map(found.headers)) >= 2:
+                register = found
+                break
     else:
         register = read_register(path, filename)
     for sheet in sheets:
@@ -329,8 +342,14 @@ def _file_credit_codes(register: Register, columns) -> set[str]:
     index = next((i for i, c in columns.items() if c.key == "credit_code"), None)
     if index is None:
         return set()
-    return {str(row[index]).strip().upper() for _n, row in register.rows
-            if index < len(row) and row[index] is not None}
+    codes = set()
+    for _n, row in register.rows:
+        if index < len(row) and row[index] is not None:
+            try:
+                codes.add((cells.read_code(row[index]) or "").upper())
+            except cells.CellError:  # a number cell: its row is an error of the first sheet
+                continue
+    return codes
 
 
 def _decide_sheets(actor, register: Register, matcher: Matcher, columns,

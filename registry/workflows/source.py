@@ -594,13 +594,13 @@ def same_title(a, b) -> bool:
     return _sheet_name(a) == _sheet_name(b)
 
 
-def first_sheet_title(path: Path, filename: str | None = None,
-                      limits: Limits | None = None) -> str | None:
-    """The name of an .xlsx's first worksheet (None for a CSV, or a file that cannot be
+def sheet_titles(path: Path, filename: str | None = None,
+                 limits: Limits | None = None) -> list[str]:
+    """The names of an .xlsx's worksheets in order ([] for a CSV, or a file that cannot be
     read: ``read_register`` then says why). Reads the zip directory and the small workbook
     part only, within the same bounds."""
     if Path(filename or path.name).suffix.lower() != ".xlsx":
-        return None
+        return []
     try:
         with zipfile.ZipFile(path) as book:
             parts = _check_directory(book, limits or _limits())
@@ -610,8 +610,8 @@ def first_sheet_title(path: Path, filename: str | None = None,
                     book_part = _target("", rel.get("Target", book_part))
             sheets = _attributes(book, parts, book_part, "sheet")
     except (ValidationFailed, zipfile.BadZipFile, OSError, ValueError):
-        return None
-    return sheets[0].get("name") if sheets else None
+        return []
+    return [str(sheet.get("name") or "") for sheet in sheets]
 
 
 def check_suffix(filename: str | None) -> str:

@@ -135,3 +135,23 @@ def test_the_substance_page_lists_what_is_loaded(app, runner, client, accounts, 
     runner.invoke(args=["substances", "import-control-items", str(_csv(tmp_path / "a.csv", ITEMS))])
     page = client.get("/substances").get_data(as_text=True)
     assert "大气 1、水 2" in page and "测试项三（监控预警）" in page
+
+
+def test_a_total_recorded_before_the_items_were_loaded_stands(app, runner, client, accounts,
+                                                               admin_api, substances, tmp_path):
+    e = _enterprise(admin_api, 3, FAR_FROM_INTAKE)
+    url = f"/enterprises/{e['id']}/risk-inventory"
+    body = {"substances": [{"substance_id": substances["water"]["id"], "max_quantity_t": 15}],
+            "water": {"process_units": {"listed": 1}, "control_score": 40, "e": "E3"}}
+    assert put(admin_api, url, body).json["water"]["m"] == 50
+    runner.invoke(args=["substances", "import-control-items", str(_csv(tmp_path / "a.csv", ITEMS))])
+    _id, name = accounts.make("officer", ["411081"])
+    accounts.login(client, name)
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="water-control_score" value="40' in page  # shown, not dropped
+    # The officer changes a quantity and saves the form as shown: M stays 10 + 40.
+    form = {"csrf_token": csrf_token(client, url), "substance_id": str(substances["water"]["id"]),
+            "max_quantity_t": "20", "storage": "", "water-listed": "1", "water-e": "E3",
+            "water-control_score": "40"}
+    assert client.post(url, data=form).status_code == 302
+    assert admin_api.get(url).json["water"]["m"] == 50

@@ -247,3 +247,53 @@ def test_a_workbook_of_the_substance_sheet_alone(app, admin_api, substances, tmp
         assert "详细地址" in " ".join(exc.fields["file"])
     else:
         raise AssertionError("a workbook without the register's columns was imported")
+
+
+def test_review_cases_of_the_sheet(app, admin_api, runner, substances, tmp_path):
+    """Unchanged rows are not graded again (their kept M inputs may no longer match the
+    loaded control items); an enterprise without coordinates and Q < 1 is 一般; an error of
+    a later line is told on its own row; a renamed substance is found by its CAS number;
+    identical saves add no version; an export with its sheets reordered reads both."""
+    from tests.registry.substances.test_control_items import ITEMS, _csv
+
+    e = _enterprise(admin_api, 8, NEAR_INTAKE)
+    path = f"/enterprises/{e['id']}/risk-inventory"
+    body = {"substances": [{"substance_id": substances["water"]["id"], "max_quantity_t": 15}],
+            "water": {"process_units": {"listed": 1}, "e": "E1",
+                      "control_items": [{"item": "自定项", "score": 20}]}}
+    assert put(admin_api, path, body).status_code == 200
+    assert put(admin_api, path, body).status_code == 200  # the same again
+    assert len(admin_api.get(path + "/versions").json["items"]) == 1
+    runner.invoke(args=["substances", "import-control-items", str(_csv(tmp_path / "i.csv", ITEMS))])
+    same = _workbook(tmp_path / "same.xlsx", [], [
+        (e["credit_code"], None, substances["water"]["name"], None, 15, None)])
+    result = _run(app, same)
+    assert result.committed and result.sheets["risk_substances"]["unchanged"] == 1, result.errors
+
+    unplaced = row(9, 经度=None, 纬度=None)
+    code = credit_code(9, "411081")
+    long_store = "库" * 201
+    sheet = _workbook(tmp_path / "mixed.xlsx", [unplaced], [
+        (code, None, "改过的名称", "7782-50-5", 0.2, None),   # 2: the CAS decides
+        (code, None, substances["water"]["name"], None, 0.1, long_store),  # 3: too long
+    ])
+    result = _run(app, sheet)
+    assert [(x.row, x.column) for x in result.errors] == [(3, "存放位置")]
+    sheet = _workbook(tmp_path / "mixed2.xlsx", [unplaced], [
+        (code, None, "改过的名称", "7782-50-5", 0.2, None),
+        (code, None, substances["water"]["name"], None, 0.1, "库房")])
+    result = _run(app, sheet)
+    assert result.committed, result.errors
+    assert _inventory(app, code)["level"] == "general"
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(same)
+    book.move_sheet("风险物质", offset=-1)
+    main = book["企业及预案登记表"]
+    main.append([row(10).get(h) for h in HEADERS])
+    reordered = tmp_path / "reordered.xlsx"
+    book.save(reordered)
+    result = _run(app, reordered)
+    assert result.committed, result.errors
+    assert result.counts["enterprise_created"] == 1 and result.sheets["risk_substances"]
