@@ -81,10 +81,13 @@ def _medium(name: str, data: InventoryIn, substances: dict[int, Substance],
     return result, reasons
 
 
-def compute(enterprise: Enterprise, data: InventoryIn, *, check_items: bool = True) -> dict:
+def compute(enterprise: Enterprise, data: InventoryIn, *, check_items: bool = True,
+            trace_below_q1: bool = True) -> dict:
     """The grade for ``data`` as the API answers it. ``check_items``: hold given
     ``control_items`` to the loaded ones (off for M inputs kept as recorded, e.g. by the
-    register's 风险物质 sheet, which changes only the substances). Raises ValidationFailed."""
+    register's 风险物质 sheet, which changes only the substances). ``trace_below_q1``
+    False: no downstream trace for the water E when water's Q < 1 (the medium is 一般
+    whatever E is; a trace is ~20 ms, the sheet grades thousands). Raises ValidationFailed."""
     substances = _substances(data)
     if check_items:
         loaded = control_items.table()
@@ -95,7 +98,10 @@ def compute(enterprise: Enterprise, data: InventoryIn, *, check_items: bool = Tr
     air_s = grading.air_e(data.air.population_5km, data.air.population_500m)
     air_suggestion = (air_s[0], [{"rule": "population", "detail": air_s[1]}]) if air_s else (None, [])
     air, air_reasons = _medium("air", data, substances, air_suggestion)
-    water, water_reasons = _medium("water", data, substances, water_suggestion(enterprise))
+    water_q = grading.q_ratio((line.max_quantity_t, substances[line.substance_id].critical_quantity_t)
+                              for line in data.substances if substances[line.substance_id].counts_water)
+    suggestion = water_suggestion(enterprise) if trace_below_q1 or water_q >= 1 else (None, [])
+    water, water_reasons = _medium("water", data, substances, suggestion)
     result = grading.grade_inventory(air, water, data.penalised)
 
     def out(r: grading.MediumResult, reasons) -> dict:

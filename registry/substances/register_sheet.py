@@ -310,7 +310,7 @@ def _grade(record, lines: list, stored: RiskInventory | None, rows: _Rows):
             return None
     try:
         # The M sheet and E are kept as recorded: not held again to today's control items.
-        result = inventory.compute(record, data, check_items=False)
+        result = inventory.compute(record, data, check_items=False, trace_below_q1=False)
     except ValidationFailed as exc:
         for name, messages in exc.fields.items():
             medium = name.split(".")[0]
