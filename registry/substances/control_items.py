@@ -16,6 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from registry import audit
 from registry.errors import ValidationFailed
@@ -27,6 +28,7 @@ from registry.workflows import cells
 from registry.workflows.source import read_register
 
 MEDIA = ("air", "water")
+MEDIUM_LABELS = {"air": _l("air"), "water": _l("water")}
 HEADERS = {"介质": "medium", "medium": "medium", "环境介质": "medium",
            "评估项目": "name", "项目": "name", "风险防控措施": "name", "评估指标": "name",
            "item": "name", "name": "name",
@@ -139,14 +141,11 @@ def read_rows(path: Path) -> list[dict]:
                     and isinstance(r["max_score"], float))
         if total > 70:
             errors.append(_("The items of %(medium)s add up to %(total)s points; the "
-                            "risk-control score is at most 70.", medium=NAMES_OF[medium](),
+                            "risk-control score is at most 70.", medium=MEDIUM_LABELS[medium],
                             total=f"{total:g}"))
     if errors:
         raise ValidationFailed({"file": errors})
     return rows
-
-
-NAMES_OF = {"air": lambda: _("air"), "water": lambda: _("water")}
 
 
 def import_file(actor, path: Path) -> dict:

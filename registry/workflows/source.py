@@ -193,6 +193,15 @@ class _Parts:
     epoch1904: bool
 
 
+def _workbook_part(book: zipfile.ZipFile, parts) -> str:
+    """The workbook part the package's relations name (``xl/workbook.xml`` by default)."""
+    book_part = "xl/workbook.xml"
+    for rel in _attributes(book, parts, "_rels/.rels", "Relationship"):
+        if rel.get("Type", "").endswith("/officeDocument"):
+            book_part = _target("", rel.get("Target", book_part))
+    return book_part
+
+
 def _sheet_name(name) -> str:
     return str(name or "").strip().casefold()
 
@@ -201,10 +210,7 @@ def _find_parts(book: zipfile.ZipFile, parts, names: tuple[str, ...] | None = No
     """The first worksheet (as openpyxl's ``worksheets[0]``) — or the first whose name is
     one of ``names`` (SheetAbsent when none is) —, the shared strings and the styles, from
     the package's relations; whether the workbook counts dates from 1904."""
-    book_part = "xl/workbook.xml"
-    for rel in _attributes(book, parts, "_rels/.rels", "Relationship"):
-        if rel.get("Type", "").endswith("/officeDocument"):
-            book_part = _target("", rel.get("Target", book_part))
+    book_part = _workbook_part(book, parts)
     if book_part not in parts:
         _unreadable()
     epoch1904 = any(p.get("date1904") in ("1", "true")
@@ -604,11 +610,7 @@ def sheet_titles(path: Path, filename: str | None = None,
     try:
         with zipfile.ZipFile(path) as book:
             parts = _check_directory(book, limits or _limits())
-            book_part = "xl/workbook.xml"
-            for rel in _attributes(book, parts, "_rels/.rels", "Relationship"):
-                if rel.get("Type", "").endswith("/officeDocument"):
-                    book_part = _target("", rel.get("Target", book_part))
-            sheets = _attributes(book, parts, book_part, "sheet")
+            sheets = _attributes(book, parts, _workbook_part(book, parts), "sheet")
     except (ValidationFailed, zipfile.BadZipFile, OSError, ValueError):
         return []
     return [str(sheet.get("name") or "") for sheet in sheets]
