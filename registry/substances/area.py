@@ -13,6 +13,7 @@ area = Area(
     exports=(exports.RISK_SUBSTANCES,),
     register_sheets=(register_sheet.SHEET,),
     nav=(NavItem("substances.index", _nav("Substances"), order=75),),
+    template_globals={"inventory_field_label": views.field_label},
     field_labels={
         "enterprise.substances": _l("Risk substances"), "enterprise.air": _l("air"),
         "enterprise.water": _l("water"),

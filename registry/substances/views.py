@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from registry import audit, permissions
@@ -15,6 +16,35 @@ from registry.web.queries import read_query
 
 bp = Blueprint("substances", __name__)
 FIELDS = ("name", "cas", "aliases", "critical_quantity_t", "part", "category", "source")
+# The inventory form's fields as its labels name them (a refusal's list names the field).
+FORM_LABELS = {
+    "substance_id": _l("Substance"), "max_quantity_t": _l("Maximum quantity (t)"),
+    "storage": _l("Where stored"), "control_score": _l("Risk-control score (0–70)"),
+    "control_items": _l("Risk-control items"), "e": "E",
+    "e_reason": _l("Reason when E differs from the suggestion"),
+    "population_5km": _l("Population within 5 km"),
+    "population_500m": _l("Population within 500 m"),
+    "population_source": _l("Source of the population figures"),
+    "listed": _l("Listed hazardous process units (10 points each)"),
+    "other": _l("Other high-temperature/high-pressure/flammable units (5 points each)"),
+    "penalised": _l("Penalised in the last 3 years"),
+}
+
+
+def field_label(name: str) -> str:
+    """A refused inventory field as the form names it: ``substances.0.max_quantity_t`` →
+    第1行物质 · 最大存在量, ``water.control_items.1.score`` → 水 · 风险防控措施评分项 2."""
+    parts = name.split(".")
+    if parts[0] == "substances" and len(parts) >= 3 and parts[1].isdigit():
+        return _("Substance line %(n)s", n=int(parts[1]) + 1) + " · " + \
+            str(FORM_LABELS.get(parts[2], parts[2]))
+    if parts[0] in ("air", "water") and len(parts) >= 2:
+        medium = _("air") if parts[0] == "air" else _("water")
+        if parts[1] == "control_items" and len(parts) >= 3 and parts[2].isdigit():
+            return f"{medium} · " + _("risk-control item %(n)s", n=int(parts[2]) + 1)
+        key = parts[2] if parts[1] == "process_units" and len(parts) >= 3 else parts[1]
+        return f"{medium} · {FORM_LABELS.get(key, key)}"
+    return str(FORM_LABELS.get(name, name))
 
 
 @bp.get("/substances")

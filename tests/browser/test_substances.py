@@ -124,9 +124,19 @@ def test_control_items_on_the_inventory_form(browser, accounts, admin_api, app, 
     driver.find_element(By.ID, "f-qty-1").send_keys("15")
     inputs = driver.find_elements(By.CSS_SELECTOR, "#control-items-water input")
     assert len(inputs) == 2
-    inputs[0].send_keys("8")
+    inputs[0].send_keys("9")  # over its 8 points: refused, named, nothing saved
     inputs[1].send_keys("12")
     driver.find_element(By.ID, "f-water-listed").send_keys("1")
+    button = driver.find_element(By.CSS_SELECTOR, "main form button.btn-primary")
+    driver.execute_script("arguments[0].form.requestSubmit(arguments[0])", button)
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CLASS_NAME, "alert-danger"))
+    alert = driver.find_element(By.CLASS_NAME, "alert-danger").text
+    assert "水 · 风险防控措施评分项第1项：测试项一（截流）最多8分。" in alert
+    assert violations(driver) == []
+    browser.screenshot("substances-control-items-refused.png")
+    inputs = driver.find_elements(By.CSS_SELECTOR, "#control-items-water input")
+    inputs[0].clear()
+    inputs[0].send_keys("8")
     assert violations(driver) == []
     driver.execute_script("document.getElementById('control-items-water').scrollIntoView()")
     browser.screenshot("substances-control-items-form.png")

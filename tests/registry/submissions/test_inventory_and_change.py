@@ -159,7 +159,8 @@ def test_the_portal_takes_the_inventory_and_the_date_of_change(client, accounts,
             "air-population_500m": "100", "water-listed": "0", "water-other": "0",
             "water-control_score": "0"}
     r = client.post(f"/portal/submissions/{sid}/inventory", data=form)
-    assert r.status_code == 422 and "substances.0.max_quantity_t" in r.get_data(as_text=True)
+    # The refusal names the line and the field as the form does, not the schema's path.
+    assert r.status_code == 422 and "第1行物质 · 厂内最大存在量（t）：" in r.get_data(as_text=True)
     form["max_quantity_t"] = ["2"]
     r = client.post(f"/portal/submissions/{sid}/inventory", data=form)
     assert r.status_code == 302

@@ -155,3 +155,14 @@ def test_a_total_recorded_before_the_items_were_loaded_stands(app, runner, clien
             "water-control_score": "40"}
     assert client.post(url, data=form).status_code == 302
     assert admin_api.get(url).json["water"]["m"] == 50
+
+
+def test_the_refusal_list_names_fields_as_the_form_does(app):
+    from registry.substances.views import field_label
+
+    with app.test_request_context():
+        assert field_label("substances.2.storage") == "第3行物质 · 存放位置"
+        assert field_label("water.control_items.0.score") == "水 · 风险防控措施评分项第1项"
+        assert field_label("air.process_units.listed") == "大气 · 列入名录的危险工艺单元数（每套10分）"
+        assert field_label("air.e_reason") == "大气 · E 值与建议值不同的理由"
+        assert field_label("penalised") == "近三年受过处罚"

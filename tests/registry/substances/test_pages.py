@@ -54,7 +54,7 @@ def test_officer_fills_the_inventory_form(client, accounts, admin_api):
             "water-e": "E3", "water-e_reason": ""}
     r = client.post(path, data=form)
     assert r.status_code == 422  # E3 differs from the suggested E1 without a reason
-    assert "water.e_reason" in r.get_data(as_text=True)
+    assert "水 · E 值与建议值不同的理由：" in r.get_data(as_text=True)  # named as the form names it
     form["water-e_reason"] = "排口已改接园区污水处理厂"
     r = client.post(path, data=form)
     assert r.status_code == 302, r.get_data(as_text=True)
