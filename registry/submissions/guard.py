@@ -4,6 +4,8 @@ only the pages opened to it; every officer page answers 403. The API refuses it 
 What it may read within the opened pages is scoped again by the services."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,6 +27,9 @@ def enterprise_fence():
         return None
     if request.endpoint in OPEN_ENDPOINTS or request.blueprint in OPEN_BLUEPRINTS:
         return None
+    redirect_to = getattr(request.routing_exception, "new_url", None)
+    if redirect_to and urlsplit(redirect_to).path.startswith("/portal/"):
+        return None  # /portal typed without its slash: Flask's redirect to the portal
     if request.endpoint == "web.index":
         from flask import redirect, url_for
 

@@ -122,6 +122,8 @@ def test_home_page_leads_an_enterprise_user_to_its_portal(client, accounts, worl
     _login(client, accounts, world.ours_user)
     r = client.get("/")
     assert r.status_code == 302 and r.headers["Location"].endswith("/portal/")
+    r = client.get("/portal")  # typed without the slash: led there, not refused
+    assert r.status_code == 308 and r.headers["Location"].endswith("/portal/")
     page = client.get("/portal/").get_data(as_text=True)
     assert world.ours["name"] in page and world.theirs["name"] not in page
     assert "/plans" not in page and "/map" not in page  # no officer navigation
